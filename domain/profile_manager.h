@@ -1,0 +1,51 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "customerprofile/v1/profile_service.pb.h"
+#include "domain/call_context.h"
+#include "domain/clock.h"
+#include "domain/id_generator.h"
+#include "domain/profile_validator.h"
+#include "storage/store.h"
+
+namespace cp::domain {
+
+// ProfileManagerOptions configures the profile use cases.
+struct ProfileManagerOptions {
+  ValidationOptions validation;
+  int default_page_size = 50;
+  int max_page_size = 1000;
+};
+
+// ProfileManager carries out the ProfileService methods: validation,
+// normalisation, etag checks, idempotency and soft delete, each in one
+// store transaction. Thread-safe; blocking (call it from a worker thread).
+class ProfileManager {
+ public:
+  ProfileManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
+                 ProfileManagerOptions options);
+
+  absl::StatusOr<customerprofile::v1::Profile> CreateProfile(
+      const customerprofile::v1::CreateProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Profile> GetProfile(
+      const customerprofile::v1::GetProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Profile> UpdateProfile(
+      const customerprofile::v1::UpdateProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Profile> DeleteProfile(
+      const customerprofile::v1::DeleteProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Profile> UndeleteProfile(
+      const customerprofile::v1::UndeleteProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::ListProfilesResponse> ListProfiles(
+      const customerprofile::v1::ListProfilesRequest& request, const CallContext& context);
+
+  const ProfileValidator& validator() const { return validator_; }
+
+ private:
+  storage::Store* store_;
+  const Clock* clock_;
+  IdGenerator* ids_;
+  ProfileManagerOptions options_;
+  ProfileValidator validator_;
+};
+
+}  // namespace cp::domain

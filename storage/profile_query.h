@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace cp::storage {
+
+// FilterField names a profile field a list filter may test.
+enum class FilterField {
+  kRegionCode,
+  kDisplayName,
+  kCreateTime,  // compared as microseconds since the Unix epoch
+  kUpdateTime,  // compared as microseconds since the Unix epoch
+  kTags,        // repeated: kEq/kHas = "has this tag", kNe = "has not"
+  kExternalIdSystem,  // repeated: "has an external id whose system ..."
+  kExternalIdId,      // repeated: "has an external id whose id ..."
+};
+
+// FilterOp is a comparison operator. kHas is AIP-160's ':'.
+enum class FilterOp { kEq, kNe, kLt, kLe, kGt, kGe, kHas };
+
+// FilterValue is a string, or a time in microseconds since the Unix epoch.
+using FilterValue = std::variant<std::string, int64_t>;
+
+// FilterNode is a parsed, type-checked filter expression. The domain builds
+// it from AIP-160 text; storage renders it to parameterised SQL.
+struct FilterNode {
+  enum class Kind { kAnd, kOr, kNot, kCompare };
+  Kind kind = Kind::kCompare;
+  // kAnd and kOr: two or more operands; kNot: exactly one.
+  std::vector<FilterNode> children;
+  // kCompare only.
+  FilterField field = FilterField::kRegionCode;
+  FilterOp op = FilterOp::kEq;
+  FilterValue value;
+  // kCompare on a string with a trailing '*' wildcard (AIP-160): the value is
+  // the prefix, matched with LIKE and escaped wildcards. Only kEq/kNe/kHas.
+  bool prefix = false;
+};
+
+// ProfileOrderField is a column profiles can be listed by; the profile id
+// always breaks ties, so the order is total and keyset pagination is exact.
+enum class ProfileOrderField { kCreateTime, kUpdateTime, kDisplayName };
+
+// ProfileCursor is the position after which a page starts: the order
+// column's value of the last row returned (microseconds for times, the
+// string for display_name) and that row's id.
+struct ProfileCursor {
+  std::variant<int64_t, std::string> key;
+  std::string id;
+};
+
+// ProfileListQuery selects one page of profiles.
+struct ProfileListQuery {
+  std::optional<FilterNode> filter;
+  ProfileOrderField order_field = ProfileOrderField::kCreateTime;
+  bool descending = false;
+  bool show_deleted = false;
+  // The store returns at most this many rows.
+  int limit = 50;
+  // Start strictly after this row in the chosen order; none = from the start.
+  std::optional<ProfileCursor> after;
+};
+
+}  // namespace cp::storage

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "storage/transaction.h"
+
+namespace cp::storage {
+
+// TransactionMode says whether a transaction may write.
+enum class TransactionMode { kReadOnly, kReadWrite };
+
+// Store is a transactional profile database. Implementations are
+// thread-safe: many threads may run transactions at once.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Migrate applies every pending migration of the store's dialect and
+  // records it in the schema version table. Safe when several servers
+  // start at once. Must succeed before Run is used.
+  virtual absl::Status Migrate() = 0;
+
+  // Run runs `body` in one transaction and commits when it returns OK;
+  // otherwise rolls back and returns body's status. Transient conflicts
+  // (busy database, deadlock) may make Run call body again, so body must
+  // have no effect outside the transaction. Waits for a connection or lock
+  // at most until `deadline`, then fails with UNAVAILABLE or
+  // RESOURCE_EXHAUSTED. Connection loss is UNAVAILABLE.
+  virtual absl::Status Run(TransactionMode mode, absl::Time deadline,
+                           absl::FunctionRef<absl::Status(Transaction&)> body) = 0;
+
+  // Describe names the store for logs and startup output, without secrets,
+  // e.g. "sqlite:./var/profiles.db".
+  virtual std::string Describe() const = 0;
+};
+
+}  // namespace cp::storage
