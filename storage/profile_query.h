@@ -12,9 +12,9 @@ namespace cp::storage {
 enum class FilterField {
   kRegionCode,
   kDisplayName,
-  kCreateTime,  // compared as microseconds since the Unix epoch
-  kUpdateTime,  // compared as microseconds since the Unix epoch
-  kTags,        // repeated: kEq/kHas = "has this tag", kNe = "has not"
+  kCreateTime,        // compared as microseconds since the Unix epoch
+  kUpdateTime,        // compared as microseconds since the Unix epoch
+  kTags,              // repeated: kEq/kHas = "has this tag", kNe = "has not"
   kExternalIdSystem,  // repeated: "has an external id whose system ..."
   kExternalIdId,      // repeated: "has an external id whose id ..."
 };

@@ -23,6 +23,11 @@ struct SqliteStoreOptions {
 // OpenSqliteStore opens (creating when missing) a SQLite database in WAL
 // mode with synchronous=FULL, so that a committed transaction is durable.
 // Writes use BEGIN IMMEDIATE. Call Migrate() before use.
+// Store::Run waits for a free connection until the call's deadline, and for
+// the write lock until the deadline or busy_timeout, whichever comes first;
+// running out of either is UNAVAILABLE (never RESOURCE_EXHAUSTED), since the
+// wait may well succeed when retried. A read-only transaction rejects writes
+// with FAILED_PRECONDITION.
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options);
 
 }  // namespace cp::storage

@@ -1,0 +1,169 @@
+#include "storage/mysql/mysql_store.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "storage/migration.h"
+#include "storage/mysql/mysql_connection.h"
+#include "storage/mysql/mysql_connection_pool.h"
+#include "storage/mysql/mysql_migrator.h"
+#include "storage/mysql/mysql_transaction.h"
+#include "storage/mysql/mysql_uri.h"
+
+namespace cp::storage {
+namespace {
+
+// Migrations may run long DDL: their connection reads with this timeout.
+constexpr absl::Duration kMigrationIoTimeout = absl::Hours(1);
+constexpr absl::Duration kFirstBackoff = absl::Milliseconds(5);
+constexpr absl::Duration kMaxBackoff = absl::Milliseconds(250);
+
+// LockWaitSeconds is the lock wait timeout for a transaction that must end
+// by `deadline`: what is left of it in whole seconds (rounded down, so the
+// wait ends before the deadline), at most options.lock_wait_timeout, at
+// least one second (MySQL's granularity).
+int LockWaitSeconds(const MysqlStoreOptions& options, absl::Time deadline) {
+  absl::Duration wait = std::min(options.lock_wait_timeout, deadline - absl::Now());
+  return static_cast<int>(std::max(1.0, std::floor(absl::ToDoubleSeconds(wait))));
+}
+
+// Backoff is the jittered pause before retry number `retry` (from 1).
+absl::Duration Backoff(int retry) {
+  thread_local absl::BitGen random;
+  absl::Duration base = std::min(kMaxBackoff, kFirstBackoff * (1 << std::min(retry - 1, 10)));
+  return base * absl::Uniform(random, 0.5, 1.5);
+}
+
+class MysqlStore final : public Store {
+ public:
+  explicit MysqlStore(MysqlStoreOptions options) : pool_(std::move(options)) {}
+
+  // CheckConnection connects once, so that a wrong password or database
+  // fails at start; the connection stays in the pool.
+  absl::Status CheckConnection() {
+    return pool_.Borrow(absl::Now() + pool_.options().connect_timeout).status();
+  }
+
+  absl::Status Migrate() override {
+    MysqlStoreOptions options = pool_.options();
+    options.io_timeout = kMigrationIoTimeout;
+    absl::StatusOr<std::unique_ptr<MysqlConnection>> connection =
+        MysqlConnection::Open(options, absl::Now() + options.connect_timeout);
+    if (!connection.ok()) return connection.status();
+    std::string lock_name = absl::StrCat("cp_migrate.", options.database).substr(0, 64);
+    return ApplyMysqlMigrations(**connection, MysqlMigrations(), lock_name,
+                                options.migration_lock_timeout);
+  }
+
+  absl::Status Run(TransactionMode mode, absl::Time deadline,
+                   absl::FunctionRef<absl::Status(Transaction&)> body) override {
+    int retries = 0;
+    bool reconnected = false;
+    while (true) {
+      Attempt attempt = RunOnce(mode, deadline, body);
+      switch (attempt.outcome) {
+        case Outcome::kDone:
+          return attempt.status;
+        case Outcome::kStaleConnection:
+          if (reconnected) return attempt.status;
+          reconnected = true;
+          continue;
+        case Outcome::kDeadlock:
+        case Outcome::kLockWaitTimeout:
+          break;
+      }
+      if (++retries > pool_.options().max_retries) {
+        return absl::AbortedError(absl::StrCat(
+            "the transaction kept conflicting with concurrent ones (deadlock or lock wait "
+            "timeout) after ",
+            pool_.options().max_retries, " retries"));
+      }
+      absl::Duration pause = Backoff(retries);
+      // Another lock wait takes a whole second at least (MySQL's granularity).
+      absl::Duration next_wait =
+          attempt.outcome == Outcome::kLockWaitTimeout ? absl::Seconds(1) : absl::ZeroDuration();
+      if (absl::Now() + pause + next_wait >= deadline) {
+        return absl::UnavailableError(
+            "waiting for locks held by concurrent transactions exceeded the call's deadline");
+      }
+      absl::SleepFor(pause);
+    }
+  }
+
+  std::string Describe() const override { return MysqlEndpoint(pool_.options()); }
+
+ private:
+  enum class Outcome {
+    kDone,
+    // The connection was found dead before the body ran: run it again once
+    // on a fresh connection.
+    kStaleConnection,
+    // Deadlock (MySQL rolled back) or lock wait timeout: run it again.
+    kDeadlock,
+    kLockWaitTimeout,
+  };
+  struct Attempt {
+    Outcome outcome;
+    absl::Status status;
+  };
+
+  Attempt RunOnce(TransactionMode mode, absl::Time deadline,
+                  absl::FunctionRef<absl::Status(Transaction&)> body) {
+    absl::StatusOr<MysqlConnectionPool::Lease> lease = pool_.Borrow(deadline);
+    if (!lease.ok()) return {Outcome::kDone, lease.status()};
+    MysqlConnection& connection = **lease;
+    absl::Status status = connection.Call("begin a transaction", [&]() {
+      connection.SetLockWaitTimeout(LockWaitSeconds(pool_.options(), deadline));
+      connection.Execute(mode == TransactionMode::kReadOnly ? "START TRANSACTION READ ONLY"
+                                                            : "START TRANSACTION");
+    });
+    if (!status.ok()) {
+      return {connection.broken() ? Outcome::kStaleConnection : Outcome::kDone, status};
+    }
+
+    MysqlTransaction transaction(&connection, mode == TransactionMode::kReadOnly);
+    status = body(transaction);
+    if (status.ok() && transaction.failure().ok()) {
+      status = connection.Call("commit", [&]() { connection.Execute("COMMIT"); });
+      // A deadlock at commit rolled back; a lost connection leaves the
+      // outcome unknown, which UNAVAILABLE says.
+      return {absl::IsAborted(status) ? ConflictOutcome(connection) : Outcome::kDone, status};
+    }
+    if (!transaction.failure().ok()) status = transaction.failure();
+    Outcome conflict = ConflictOutcome(connection);
+    if (!connection.broken() &&
+        !connection.Call("roll back", [&]() { connection.Execute("ROLLBACK"); }).ok()) {
+      connection.MarkBroken();
+    }
+    // The transaction's own failure is ABORTED only for a deadlock or lock
+    // wait timeout; the body's errors are returned as they are.
+    bool conflicted = !transaction.failure().ok() && absl::IsAborted(transaction.failure());
+    return {conflicted ? conflict : Outcome::kDone, status};
+  }
+
+  // ConflictOutcome names the conflict the connection's last error was.
+  static Outcome ConflictOutcome(const MysqlConnection& connection) {
+    return connection.last_error_code() == 1205 ? Outcome::kLockWaitTimeout : Outcome::kDeadlock;
+  }
+
+  MysqlConnectionPool pool_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenMysqlStore(const MysqlStoreOptions& options) {
+  if (options.user.empty()) return absl::InvalidArgumentError("the MySQL user is missing");
+  if (options.database.empty()) return absl::InvalidArgumentError("the MySQL database is missing");
+  if (options.pool_size < 1) return absl::InvalidArgumentError("pool_size must be at least 1");
+  if (options.max_retries < 0) return absl::InvalidArgumentError("max_retries must be >= 0");
+  auto store = std::make_unique<MysqlStore>(options);
+  if (absl::Status status = store->CheckConnection(); !status.ok()) return status;
+  return store;
+}
+
+}  // namespace cp::storage

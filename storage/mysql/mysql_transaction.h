@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/mysql/mysql_connection.h"
+#include "storage/transaction.h"
+
+namespace cp::storage {
+
+// MysqlTransaction runs the repository operations on a connection inside a
+// transaction the store has begun (and will commit or roll back). Each write
+// is atomic on its own: a failed InsertProfile or UpdateProfile leaves
+// nothing behind, even when the transaction goes on. After a deadlock, lock
+// wait timeout or connection failure the transaction is over (MySQL rolled
+// it back): every later operation fails the same way, and the store retries
+// or fails the whole transaction.
+class MysqlTransaction final : public Transaction {
+ public:
+  // MysqlTransaction uses `connection`; with `read_only`, writes fail with
+  // FAILED_PRECONDITION.
+  MysqlTransaction(MysqlConnection* connection, bool read_only);
+
+  absl::StatusOr<std::optional<ProfileRecord>> GetProfile(absl::string_view id) override;
+  absl::Status InsertProfile(const ProfileRecord& record) override;
+  absl::Status UpdateProfile(const ProfileRecord& record, int64_t expected_revision) override;
+  absl::StatusOr<std::vector<ProfileRecord>> ListProfiles(const ProfileListQuery& query) override;
+  absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
+      absl::string_view system, absl::string_view external_id) override;
+
+  absl::StatusOr<std::optional<IdempotencyRecord>> GetRequest(
+      absl::string_view scope, absl::string_view request_id) override;
+  absl::Status PutRequest(const IdempotencyRecord& record) override;
+
+  // failure is the deadlock, lock wait timeout or connection failure that
+  // ended the transaction, or OK.
+  const absl::Status& failure() const { return failure_; }
+
+ private:
+  // The rows of the side tables that one profile implies.
+  struct SideRows {
+    std::vector<std::string> tags;
+    std::vector<std::pair<std::string, std::string>> external_ids;
+    bool live = true;
+    std::vector<std::pair<std::string, std::string>> contact_points;
+  };
+  static SideRows SideRowsOf(const customerprofile::v1::Profile& profile);
+
+  // KnownRow is a profile row as this transaction last read or wrote it.
+  struct KnownRow {
+    int64_t revision;
+    std::string data;
+  };
+
+  absl::Status CheckWritable() const;
+  // LockRow reads and locks profile `id` (SELECT ... FOR UPDATE) into
+  // `data`; ABORTED when it is missing or not at `expected_revision`.
+  absl::Status LockRow(const std::string& id, int64_t expected_revision, std::string* data);
+  // UpdateRow writes `record` over the row at `expected_revision` whose
+  // stored data is `old_data`, rewriting the side rows that change.
+  absl::Status UpdateRow(const ProfileRecord& record, int64_t expected_revision,
+                         const std::string& old_data);
+  // Do runs `body` on the connection (see MysqlConnection::Call), unless the
+  // transaction is already over, and remembers a failure that ends it.
+  absl::Status Do(absl::string_view what, absl::FunctionRef<void()> body);
+  // Atomically runs `write`: inside a savepoint rolled back when it fails.
+  absl::Status InSavepoint(absl::FunctionRef<absl::Status()> write);
+  absl::Status InsertTags(const std::string& id, const std::vector<std::string>& tags);
+  absl::Status InsertExternalIds(const std::string& id, const SideRows& rows);
+  absl::Status InsertContactPoints(const std::string& id,
+                                   const std::vector<std::pair<std::string, std::string>>& rows);
+  absl::Status DeleteSideRows(absl::string_view table, const std::string& id);
+  // ExternalIdConflict explains a duplicate key on profile_external_ids.
+  absl::Status ExternalIdConflict(const std::string& id, const SideRows& rows);
+
+  MysqlConnection* connection_;
+  bool read_only_;
+  absl::Status failure_;
+  absl::flat_hash_map<std::string, KnownRow> known_rows_;
+};
+
+}  // namespace cp::storage

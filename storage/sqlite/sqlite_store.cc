@@ -1,0 +1,157 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/migration.h"
+#include "storage/sqlite/sqlite_connection_pool.h"
+#include "storage/sqlite/sqlite_migrator.h"
+#include "storage/sqlite/sqlite_transaction.h"
+
+namespace cp::storage {
+namespace {
+
+// A transaction that met a lock held elsewhere (SQLITE_BUSY) runs again at
+// most this many times in all, while its lock wait budget lasts.
+constexpr int kMaxAttempts = 4;
+
+constexpr absl::string_view kBeginDeferred = "BEGIN";
+constexpr absl::string_view kBeginImmediate = "BEGIN IMMEDIATE";
+constexpr absl::string_view kCommit = "COMMIT";
+constexpr absl::string_view kRollback = "ROLLBACK";
+
+absl::Status Execute(SqliteConnection& connection, absl::string_view sql) {
+  absl::StatusOr<SqliteStatement> statement = connection.Prepare(sql);
+  if (!statement.ok()) return statement.status();
+  return statement->Execute();
+}
+
+// WriterGate lets one writer of this process at a time start a write
+// transaction. SQLite allows only one writer anyway; queueing here wakes the
+// next writer at once instead of leaving it to SQLite's sleeping busy
+// handler. Other processes are still kept out by SQLite's own lock.
+class WriterGate {
+ public:
+  // Enter waits until no other writer is inside or `deadline` passes;
+  // returns whether it entered.
+  bool Enter(absl::Time deadline) {
+    mu_.LockWhenWithDeadline(absl::Condition(this, &WriterGate::IsFree), deadline);
+    bool entered = !busy_;
+    if (entered) busy_ = true;
+    mu_.Unlock();
+    return entered;
+  }
+  void Leave() {
+    absl::MutexLock lock(&mu_);
+    busy_ = false;
+  }
+
+ private:
+  bool IsFree() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !busy_; }
+
+  absl::Mutex mu_;
+  bool busy_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(SqliteStoreOptions options, std::unique_ptr<SqliteConnectionPool> pool)
+      : options_(std::move(options)), pool_(std::move(pool)) {}
+
+  absl::Status Migrate() override {
+    absl::Time deadline = absl::Now() + options_.busy_timeout;
+    if (!gate_.Enter(deadline)) return absl::UnavailableError("timed out waiting to migrate");
+    absl::Status status = [&]() -> absl::Status {
+      absl::StatusOr<SqliteConnectionPool::Lease> lease = pool_->Borrow(deadline);
+      if (!lease.ok()) return lease.status();
+      (*lease)->SetBusyTimeout(options_.busy_timeout);
+      return ApplySqliteMigrations(**lease, SqliteMigrations(), absl::Now());
+    }();
+    gate_.Leave();
+    return status;
+  }
+
+  absl::Status Run(TransactionMode mode, absl::Time deadline,
+                   absl::FunctionRef<absl::Status(Transaction&)> body) override {
+    bool write = mode == TransactionMode::kReadWrite;
+    // Waiting for the write lock (here and in SQLite) is bounded by the busy
+    // timeout as well as by the deadline.
+    absl::Time lock_deadline =
+        write ? std::min(deadline, absl::Now() + options_.busy_timeout) : deadline;
+    if (write && !gate_.Enter(lock_deadline)) {
+      return absl::UnavailableError("timed out waiting for the database write lock");
+    }
+    absl::Status status = RunWithConnection(write, deadline, lock_deadline, body);
+    if (write) gate_.Leave();
+    return status;
+  }
+
+  std::string Describe() const override { return absl::StrCat("sqlite:", options_.path); }
+
+ private:
+  absl::Status RunWithConnection(bool write, absl::Time deadline, absl::Time lock_deadline,
+                                 absl::FunctionRef<absl::Status(Transaction&)> body) {
+    absl::StatusOr<SqliteConnectionPool::Lease> lease = pool_->Borrow(deadline);
+    if (!lease.ok()) return lease.status();
+    SqliteConnection& connection = **lease;
+    for (int attempt = 1;; ++attempt) {
+      absl::Duration remaining = lock_deadline - absl::Now();
+      if (remaining <= absl::ZeroDuration()) {
+        return absl::UnavailableError("the database stayed locked until the deadline");
+      }
+      connection.SetBusyTimeout(std::min(remaining, options_.busy_timeout));
+      connection.ClearBusy();
+      absl::Status status = RunOnce(connection, write, body);
+      if (status.ok() || !connection.BusySeen()) return status;
+      if (attempt == kMaxAttempts) {
+        return absl::UnavailableError(absl::StrCat("the database is busy: ", status.message()));
+      }
+    }
+  }
+
+  static absl::Status RunOnce(SqliteConnection& connection, bool write,
+                              absl::FunctionRef<absl::Status(Transaction&)> body) {
+    if (absl::Status s = Execute(connection, write ? kBeginImmediate : kBeginDeferred); !s.ok()) {
+      return s;
+    }
+    SqliteTransaction transaction(&connection, /*read_only=*/!write);
+    absl::Status status = body(transaction);
+    if (status.ok()) status = Execute(connection, kCommit);
+    // A failed COMMIT or some errors (e.g. disk full) may have ended the
+    // transaction already.
+    if (!status.ok() && connection.InTransaction()) {
+      Execute(connection, kRollback).IgnoreError();
+    }
+    return status;
+  }
+
+  const SqliteStoreOptions options_;
+  std::unique_ptr<SqliteConnectionPool> pool_;
+  WriterGate gate_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("the SQLite path is empty");
+  std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
+  if (!parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot create the folder ", parent.string(), ": ", error.message()));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<SqliteConnectionPool>> pool =
+      SqliteConnectionPool::Open(options.path, options.pool_size, options.busy_timeout);
+  if (!pool.ok()) return pool.status();
+  return std::make_unique<SqliteStore>(options, *std::move(pool));
+}
+
+}  // namespace cp::storage

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/sqlite/sqlite_connection.h"
+#include "storage/transaction.h"
+
+namespace cp::storage {
+
+// SqliteTransaction runs the repository operations on a connection inside a
+// transaction the store has begun (and will commit or roll back). Each write
+// is atomic on its own: a failed InsertProfile or UpdateProfile leaves
+// nothing behind, even when the transaction goes on.
+class SqliteTransaction final : public Transaction {
+ public:
+  // SqliteTransaction uses `connection`; with `read_only`, writes fail with
+  // FAILED_PRECONDITION.
+  SqliteTransaction(SqliteConnection* connection, bool read_only);
+
+  absl::StatusOr<std::optional<ProfileRecord>> GetProfile(absl::string_view id) override;
+  absl::Status InsertProfile(const ProfileRecord& record) override;
+  absl::Status UpdateProfile(const ProfileRecord& record, int64_t expected_revision) override;
+  absl::StatusOr<std::vector<ProfileRecord>> ListProfiles(const ProfileListQuery& query) override;
+  absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
+      absl::string_view system, absl::string_view external_id) override;
+
+  absl::StatusOr<std::optional<IdempotencyRecord>> GetRequest(
+      absl::string_view scope, absl::string_view request_id) override;
+  absl::Status PutRequest(const IdempotencyRecord& record) override;
+
+
+ private:
+  absl::Status CheckWritable() const;
+  // Atomically runs `write` inside a savepoint, rolled back when it fails.
+  absl::Status InSavepoint(absl::FunctionRef<absl::Status()> write);
+  absl::Status InsertProfileRow(const ProfileRecord& record);
+  absl::Status UpdateProfileRow(const ProfileRecord& record, int64_t expected_revision);
+  absl::Status DeleteSideRows(absl::string_view id);
+  absl::Status InsertSideRows(const ProfileRecord& record);
+
+  SqliteConnection* connection_;
+  bool read_only_;
+};
+
+}  // namespace cp::storage

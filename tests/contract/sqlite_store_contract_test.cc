@@ -1,0 +1,53 @@
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "gtest/gtest.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "tests/contract/store_contract_suite.h"
+#include "tests/support/temp_dir.h"
+
+namespace cp::storage {
+namespace {
+
+using contract::StoreContractTest;
+using contract::StoreFactory;
+
+// TempSqliteStore is a SQLite store in its own temporary folder, removed
+// with the store.
+class TempSqliteStore final : public Store {
+ public:
+  TempSqliteStore() {
+    SqliteStoreOptions options;
+    options.path = dir_.File("db/profiles.db");
+    options.pool_size = 4;
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(options);
+    if (store.ok()) store_ = *std::move(store);
+  }
+
+  bool ok() const { return store_ != nullptr; }
+
+  absl::Status Migrate() override { return store_->Migrate(); }
+  absl::Status Run(TransactionMode mode, absl::Time deadline,
+                   absl::FunctionRef<absl::Status(Transaction&)> body) override {
+    return store_->Run(mode, deadline, body);
+  }
+  std::string Describe() const override { return store_->Describe(); }
+
+ private:
+  // Declared first, so the folder outlives the store.
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+std::unique_ptr<Store> MakeSqliteStore() {
+  auto store = std::make_unique<TempSqliteStore>();
+  if (!store->ok() || !store->Migrate().ok()) return nullptr;
+  return store;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(StoreFactory(&MakeSqliteStore)));
+
+}  // namespace
+}  // namespace cp::storage

@@ -1,0 +1,905 @@
+#pragma once
+
+// The storage contract: behaviour every Store backend must show. A backend's
+// test file instantiates the suite with a factory returning a freshly
+// migrated store over an empty database (gtest needs the suite's unqualified
+// name, hence the using-declaration):
+//
+//   using cp::storage::contract::StoreContractTest;
+//   using cp::storage::contract::StoreFactory;
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(StoreFactory(&Make)));
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "customerprofile/v1/profile.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "storage/profile_query.h"
+#include "storage/store.h"
+#include "storage/transaction.h"
+
+namespace cp::storage {
+
+// PrintTo names a store factory in gtest output instead of dumping its
+// bytes. (Found by argument-dependent lookup: the factory's type mentions
+// Store.)
+inline void PrintTo(const std::function<std::unique_ptr<Store>()>& /*factory*/, std::ostream* os) {
+  *os << "store factory";
+}
+
+}  // namespace cp::storage
+
+namespace cp::storage::contract {
+
+// StoreFactory returns a freshly migrated store over an empty database.
+using StoreFactory = std::function<std::unique_ptr<Store>()>;
+
+// SetMicros sets a protobuf timestamp to microseconds since the epoch.
+inline void SetMicros(google::protobuf::Timestamp* time, int64_t micros) {
+  time->set_seconds(micros / 1000000);
+  time->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+// MicrosOf returns a protobuf timestamp as microseconds since the epoch.
+inline int64_t MicrosOf(const google::protobuf::Timestamp& time) {
+  return time.seconds() * 1000000 + time.nanos() / 1000;
+}
+
+// NewRecord returns a live profile at revision 1 created and updated at
+// `micros`.
+inline ProfileRecord NewRecord(const std::string& id, int64_t micros = 1000) {
+  ProfileRecord record;
+  record.id = id;
+  record.revision = 1;
+  record.profile.set_name("profiles/" + id);
+  record.profile.set_display_name("Name " + id);
+  SetMicros(record.profile.mutable_create_time(), micros);
+  SetMicros(record.profile.mutable_update_time(), micros);
+  return record;
+}
+
+// AddExternalId adds (system, id) to a profile.
+inline void AddExternalId(ProfileRecord& record, const std::string& system, const std::string& id) {
+  customerprofile::v1::ExternalId* external_id = record.profile.add_external_ids();
+  external_id->set_system(system);
+  external_id->set_id(id);
+}
+
+// FullRecord returns a profile with every field set.
+inline ProfileRecord FullRecord(const std::string& id) {
+  namespace v1 = customerprofile::v1;
+  ProfileRecord record = NewRecord(id, 1700000000123456);
+  record.revision = 7;
+  v1::Profile& p = record.profile;
+  p.set_etag("\"7\"");
+  SetMicros(p.mutable_update_time(), 1700000100654321);
+  p.set_given_name("Åse");
+  p.set_family_name("Ødegård");
+  p.set_display_name("Åse Ødegård");
+  v1::Email* email = p.add_emails();
+  email->set_address("ase@example.com");
+  email->set_label(v1::EMAIL_LABEL_HOME);
+  email->set_verified(true);
+  email->set_primary(true);
+  p.add_emails()->set_address("ase@work.example");
+  v1::Phone* phone = p.add_phones();
+  phone->set_number("+4791234567");
+  phone->set_label(v1::PHONE_LABEL_MOBILE);
+  phone->set_primary(true);
+  v1::Address* address = p.add_addresses();
+  address->set_label(v1::ADDRESS_LABEL_HOME);
+  address->add_address_lines("Storgata 1");
+  address->add_address_lines("Leilighet 2");
+  address->set_postal_code("0155");
+  address->set_locality("Oslo");
+  address->set_region("Oslo");
+  address->set_region_code("NO");
+  p.mutable_birth_date()->set_year(1980);
+  p.mutable_birth_date()->set_month(2);
+  p.mutable_birth_date()->set_day(29);
+  p.set_language_code("nb-NO");
+  p.set_region_code("NO");
+  AddExternalId(record, "billing", "ACC-1042");
+  AddExternalId(record, "webshop", "u_991");
+  p.add_tags("vip");
+  p.add_tags("newsletter-2026");
+  (*p.mutable_attributes())["tier"].set_string_value("gold");
+  (*p.mutable_attributes())["visits"].set_int64_value(-42);
+  (*p.mutable_attributes())["score"].set_double_value(0.25);
+  (*p.mutable_attributes())["opted_in"].set_bool_value(true);
+  SetMicros((*p.mutable_attributes())["last_seen"].mutable_timestamp_value(), 1690000000000001);
+  return record;
+}
+
+// Compare, And, Or and Not build filter expressions.
+inline FilterNode Compare(FilterField field, FilterOp op, FilterValue value, bool prefix = false) {
+  FilterNode node;
+  node.kind = FilterNode::Kind::kCompare;
+  node.field = field;
+  node.op = op;
+  node.value = std::move(value);
+  node.prefix = prefix;
+  return node;
+}
+
+inline FilterNode And(std::vector<FilterNode> children) {
+  FilterNode node;
+  node.kind = FilterNode::Kind::kAnd;
+  node.children = std::move(children);
+  return node;
+}
+
+inline FilterNode Or(std::vector<FilterNode> children) {
+  FilterNode node;
+  node.kind = FilterNode::Kind::kOr;
+  node.children = std::move(children);
+  return node;
+}
+
+inline FilterNode Not(FilterNode child) {
+  FilterNode node;
+  node.kind = FilterNode::Kind::kNot;
+  node.children.push_back(std::move(child));
+  return node;
+}
+
+// OrderKey is the value a record sorts by in `field`, as a cursor holds it.
+inline std::variant<int64_t, std::string> OrderKey(const ProfileRecord& record,
+                                                   ProfileOrderField field) {
+  switch (field) {
+    case ProfileOrderField::kCreateTime:
+      return MicrosOf(record.profile.create_time());
+    case ProfileOrderField::kUpdateTime:
+      return MicrosOf(record.profile.update_time());
+    case ProfileOrderField::kDisplayName:
+      return record.profile.display_name();
+  }
+  return int64_t{0};
+}
+
+// ExpectedOrder sorts records by (key, id) as the store must, returning ids.
+inline std::vector<std::string> ExpectedOrder(std::vector<ProfileRecord> records,
+                                              ProfileOrderField field, bool descending) {
+  std::sort(records.begin(), records.end(), [&](const ProfileRecord& a, const ProfileRecord& b) {
+    auto ka = OrderKey(a, field);
+    auto kb = OrderKey(b, field);
+    if (ka != kb) return descending ? kb < ka : ka < kb;
+    return descending ? b.id < a.id : a.id < b.id;
+  });
+  std::vector<std::string> ids;
+  for (const ProfileRecord& record : records) ids.push_back(record.id);
+  return ids;
+}
+
+inline constexpr ProfileOrderField kOrderFields[] = {ProfileOrderField::kCreateTime,
+                                                     ProfileOrderField::kUpdateTime,
+                                                     ProfileOrderField::kDisplayName};
+
+// StoreContractTest runs every contract test on the store its parameter
+// makes, one fresh store per test.
+class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam()();
+    ASSERT_NE(store_, nullptr) << "the store factory returned no store";
+  }
+
+  static absl::Time Deadline() { return absl::Now() + absl::Seconds(30); }
+
+  absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> body) {
+    return store_->Run(TransactionMode::kReadWrite, Deadline(), body);
+  }
+
+  absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> body) {
+    return store_->Run(TransactionMode::kReadOnly, Deadline(), body);
+  }
+
+  absl::Status Insert(const ProfileRecord& record) {
+    return Write([&](Transaction& tx) { return tx.InsertProfile(record); });
+  }
+
+  absl::Status Update(const ProfileRecord& record, int64_t expected_revision) {
+    return Write([&](Transaction& tx) { return tx.UpdateProfile(record, expected_revision); });
+  }
+
+  std::optional<ProfileRecord> Get(const std::string& id) {
+    std::optional<ProfileRecord> result;
+    absl::Status status = Read([&](Transaction& tx) {
+      absl::StatusOr<std::optional<ProfileRecord>> record = tx.GetProfile(id);
+      if (!record.ok()) return record.status();
+      result = *std::move(record);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return result;
+  }
+
+  std::optional<std::string> FindLive(const std::string& system, const std::string& id) {
+    std::optional<std::string> result;
+    absl::Status status = Read([&](Transaction& tx) {
+      absl::StatusOr<std::optional<std::string>> owner = tx.FindLiveProfileByExternalId(system, id);
+      if (!owner.ok()) return owner.status();
+      result = *std::move(owner);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return result;
+  }
+
+  std::vector<ProfileRecord> List(const ProfileListQuery& query) {
+    std::vector<ProfileRecord> result;
+    absl::Status status = Read([&](Transaction& tx) {
+      absl::StatusOr<std::vector<ProfileRecord>> records = tx.ListProfiles(query);
+      if (!records.ok()) return records.status();
+      result = *std::move(records);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return result;
+  }
+
+  std::vector<std::string> ListIds(const ProfileListQuery& query) {
+    std::vector<std::string> ids;
+    for (const ProfileRecord& record : List(query)) ids.push_back(record.id);
+    return ids;
+  }
+
+  std::vector<std::string> FilterIds(FilterNode filter, bool show_deleted = false) {
+    ProfileListQuery query;
+    query.filter = std::move(filter);
+    query.show_deleted = show_deleted;
+    query.limit = 100;
+    return ListIds(query);
+  }
+
+  // InsertListData stores profiles p1..p7 (p7 soft-deleted) for the list
+  // tests and returns them.
+  std::vector<ProfileRecord> InsertListData() {
+    struct Row {
+      const char* id;
+      int64_t create;
+      int64_t update;
+      const char* display_name;
+      const char* region;
+      std::vector<std::string> tags;
+      std::vector<std::pair<std::string, std::string>> external_ids;
+    };
+    const std::vector<Row> rows = {
+        {"p1", 1000, 5000, "Alice", "NO", {"vip", "newsletter"}, {{"billing", "ACC-1"}}},
+        {"p2", 2000, 4000, "alina", "SE", {"vip"}, {{"webshop", "u_1"}}},
+        {"p3", 3000, 3000, "Bob", "NO", {}, {{"billing", "ACC-2"}, {"webshop", "u_2"}}},
+        {"p4", 3000, 2000, "Bob", "DK", {"newsletter"}, {}},
+        {"p5", 4000, 1000, "100% Carl", "NO", {}, {}},
+        {"p6", 5000, 5000, "1000 Dora", "", {}, {}},
+        {"p7", 6000, 7000, "Alfred", "NO", {"vip"}, {{"billing", "ACC-3"}}},
+    };
+    std::vector<ProfileRecord> records;
+    for (const Row& row : rows) {
+      ProfileRecord record = NewRecord(row.id, row.create);
+      SetMicros(record.profile.mutable_update_time(), row.update);
+      record.profile.set_display_name(row.display_name);
+      record.profile.set_region_code(row.region);
+      for (const std::string& tag : row.tags) record.profile.add_tags(tag);
+      for (const auto& [system, id] : row.external_ids) AddExternalId(record, system, id);
+      if (record.id == "p7") SetMicros(record.profile.mutable_delete_time(), 7000);
+      EXPECT_TRUE(Insert(record).ok()) << record.id;
+      records.push_back(record);
+    }
+    return records;
+  }
+
+  std::unique_ptr<Store> store_;
+};
+
+// Verifies that a profile with every field set comes back exactly as stored.
+TEST_P(StoreContractTest, InsertThenGetRoundTripsFullProfile) {
+  ProfileRecord record = FullRecord("full-1");
+  ASSERT_TRUE(Insert(record).ok());
+
+  std::optional<ProfileRecord> stored = Get("full-1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->id, "full-1");
+  EXPECT_EQ(stored->revision, 7);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(stored->profile, record.profile))
+      << stored->profile.DebugString();
+}
+
+// Verifies that reading an unknown id yields no record and no error.
+TEST_P(StoreContractTest, GetMissingProfileReturnsNothing) {
+  EXPECT_FALSE(Get("missing").has_value());
+}
+
+// Verifies that a second insert with the same id is ALREADY_EXISTS and leaves
+// the first profile untouched.
+TEST_P(StoreContractTest, InsertDuplicateIdIsAlreadyExists) {
+  ASSERT_TRUE(Insert(NewRecord("dup")).ok());
+  ProfileRecord second = NewRecord("dup");
+  second.profile.set_display_name("Other");
+
+  absl::Status status = Insert(second);
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  std::optional<ProfileRecord> stored = Get("dup");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->profile.display_name(), "Name dup");
+}
+
+// Verifies that an update with the current revision replaces the profile and
+// its indexed columns.
+TEST_P(StoreContractTest, UpdateWithCurrentRevisionReplacesProfile) {
+  ProfileRecord record = NewRecord("u1");
+  record.profile.set_region_code("NO");
+  record.profile.add_tags("old");
+  ASSERT_TRUE(Insert(record).ok());
+
+  record.revision = 2;
+  record.profile.set_region_code("SE");
+  record.profile.clear_tags();
+  record.profile.add_tags("new");
+  ASSERT_TRUE(Update(record, 1).ok());
+
+  std::optional<ProfileRecord> stored = Get("u1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 2);
+  EXPECT_EQ(stored->profile.region_code(), "SE");
+  EXPECT_THAT(FilterIds(Compare(FilterField::kRegionCode, FilterOp::kEq, "SE")),
+              ::testing::ElementsAre("u1"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "new")),
+              ::testing::ElementsAre("u1"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "old")), ::testing::IsEmpty());
+}
+
+// Verifies that an update with a stale revision is ABORTED and changes
+// nothing.
+TEST_P(StoreContractTest, UpdateWithStaleRevisionIsAbortedAndChangesNothing) {
+  ProfileRecord record = NewRecord("u2");
+  ASSERT_TRUE(Insert(record).ok());
+  record.revision = 2;
+  ASSERT_TRUE(Update(record, 1).ok());
+
+  ProfileRecord stale = record;
+  stale.revision = 2;
+  stale.profile.set_display_name("Lost");
+  stale.profile.add_tags("lost");
+  absl::Status status = Update(stale, 1);
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
+  std::optional<ProfileRecord> stored = Get("u2");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 2);
+  EXPECT_EQ(stored->profile.display_name(), "Name u2");
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "lost")), ::testing::IsEmpty());
+}
+
+// Verifies that updating a profile that does not exist is ABORTED and
+// creates nothing.
+TEST_P(StoreContractTest, UpdateOfMissingProfileIsAborted) {
+  absl::Status status = Update(NewRecord("ghost"), 1);
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
+  EXPECT_FALSE(Get("ghost").has_value());
+}
+
+// Verifies that inserting a profile with an external id another live profile
+// holds is ALREADY_EXISTS and stores nothing of the new profile.
+TEST_P(StoreContractTest, InsertWithTakenExternalIdIsAlreadyExists) {
+  ProfileRecord holder = NewRecord("holder");
+  AddExternalId(holder, "billing", "ACC-1");
+  ASSERT_TRUE(Insert(holder).ok());
+  ProfileRecord other = NewRecord("other");
+  other.profile.add_tags("other-tag");
+  AddExternalId(other, "webshop", "w-1");
+  AddExternalId(other, "billing", "ACC-1");
+
+  absl::Status status = Insert(other);
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  EXPECT_FALSE(Get("other").has_value());
+  EXPECT_FALSE(FindLive("webshop", "w-1").has_value());
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "other-tag")),
+              ::testing::IsEmpty());
+  EXPECT_EQ(FindLive("billing", "ACC-1"), "holder");
+}
+
+// Verifies that an update adding an external id another live profile holds
+// is ALREADY_EXISTS and leaves the profile and its side rows as they were.
+TEST_P(StoreContractTest, UpdateWithTakenExternalIdIsAlreadyExistsAndChangesNothing) {
+  ProfileRecord holder = NewRecord("holder");
+  AddExternalId(holder, "billing", "ACC-1");
+  ASSERT_TRUE(Insert(holder).ok());
+  ProfileRecord other = NewRecord("other");
+  other.profile.add_tags("before");
+  AddExternalId(other, "webshop", "w-1");
+  ASSERT_TRUE(Insert(other).ok());
+
+  ProfileRecord changed = other;
+  changed.revision = 2;
+  changed.profile.clear_tags();
+  changed.profile.add_tags("after");
+  changed.profile.clear_external_ids();
+  AddExternalId(changed, "billing", "ACC-1");
+  absl::Status status = Update(changed, 1);
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  std::optional<ProfileRecord> stored = Get("other");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 1);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(stored->profile, other.profile));
+  EXPECT_EQ(FindLive("webshop", "w-1"), "other");
+  EXPECT_EQ(FindLive("billing", "ACC-1"), "holder");
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "before")),
+              ::testing::ElementsAre("other"));
+}
+
+// Verifies that the same id in another system, or another id in the same
+// system, does not conflict.
+TEST_P(StoreContractTest, ExternalIdsConflictOnlyOnSameSystemAndId) {
+  ProfileRecord a = NewRecord("a");
+  AddExternalId(a, "billing", "X");
+  ProfileRecord b = NewRecord("b");
+  AddExternalId(b, "webshop", "X");
+  ProfileRecord c = NewRecord("c");
+  AddExternalId(c, "billing", "Y");
+
+  EXPECT_TRUE(Insert(a).ok());
+  EXPECT_TRUE(Insert(b).ok());
+  EXPECT_TRUE(Insert(c).ok());
+  EXPECT_EQ(FindLive("billing", "X"), "a");
+  EXPECT_EQ(FindLive("webshop", "X"), "b");
+  EXPECT_EQ(FindLive("billing", "Y"), "c");
+}
+
+// Verifies that soft-deleting the holder frees its external id for another
+// profile, and that undeleting the holder then conflicts.
+TEST_P(StoreContractTest, SoftDeleteFreesExternalId) {
+  ProfileRecord holder = NewRecord("holder");
+  AddExternalId(holder, "billing", "ACC-1");
+  ASSERT_TRUE(Insert(holder).ok());
+  ProfileRecord deleted = holder;
+  deleted.revision = 2;
+  SetMicros(deleted.profile.mutable_delete_time(), 2000);
+  ASSERT_TRUE(Update(deleted, 1).ok());
+  EXPECT_FALSE(FindLive("billing", "ACC-1").has_value());
+
+  ProfileRecord successor = NewRecord("successor");
+  AddExternalId(successor, "billing", "ACC-1");
+  ASSERT_TRUE(Insert(successor).ok());
+  EXPECT_EQ(FindLive("billing", "ACC-1"), "successor");
+
+  ProfileRecord undeleted = deleted;
+  undeleted.revision = 3;
+  undeleted.profile.clear_delete_time();
+  absl::Status status = Update(undeleted, 2);
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  std::optional<ProfileRecord> stored = Get("holder");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 2);
+  EXPECT_TRUE(stored->profile.has_delete_time());
+}
+
+// Verifies that FindLiveProfileByExternalId finds live holders only.
+TEST_P(StoreContractTest, FindLiveProfileByExternalIdIgnoresDeletedAndUnknown) {
+  ProfileRecord live = NewRecord("live");
+  AddExternalId(live, "billing", "L");
+  ProfileRecord gone = NewRecord("gone");
+  AddExternalId(gone, "billing", "G");
+  SetMicros(gone.profile.mutable_delete_time(), 5000);
+  ASSERT_TRUE(Insert(live).ok());
+  ASSERT_TRUE(Insert(gone).ok());
+
+  EXPECT_EQ(FindLive("billing", "L"), "live");
+  EXPECT_FALSE(FindLive("billing", "G").has_value());
+  EXPECT_FALSE(FindLive("billing", "unknown").has_value());
+  EXPECT_FALSE(FindLive("BILLING", "L").has_value());
+}
+
+// Verifies that an idempotency record reads back byte for byte, that a
+// second put of the same key is ALREADY_EXISTS and keeps the first, and
+// that keys are scoped.
+TEST_P(StoreContractTest, IdempotencyRecordsPutGetAndRejectDuplicates) {
+  IdempotencyRecord record;
+  record.scope = "CreateProfile";
+  record.request_id = "req-1";
+  record.request_hash = std::string("h\0a\xffsh", 6);
+  record.response = std::string("resp\0onse", 9);
+  record.create_time = absl::FromUnixMicros(1700000000123456);
+  ASSERT_TRUE(Write([&](Transaction& tx) { return tx.PutRequest(record); }).ok());
+
+  IdempotencyRecord second = record;
+  second.request_hash = "other";
+  second.response = "other";
+  absl::Status duplicate = Write([&](Transaction& tx) { return tx.PutRequest(second); });
+  EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists) << duplicate;
+
+  IdempotencyRecord other_scope = second;
+  other_scope.scope = "UpdateProfile";
+  EXPECT_TRUE(Write([&](Transaction& tx) { return tx.PutRequest(other_scope); }).ok());
+
+  std::optional<IdempotencyRecord> stored;
+  std::optional<IdempotencyRecord> missing;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                absl::StatusOr<std::optional<IdempotencyRecord>> got =
+                    tx.GetRequest("CreateProfile", "req-1");
+                if (!got.ok()) return got.status();
+                stored = *got;
+                got = tx.GetRequest("CreateProfile", "req-2");
+                if (!got.ok()) return got.status();
+                missing = *got;
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->scope, "CreateProfile");
+  EXPECT_EQ(stored->request_id, "req-1");
+  EXPECT_EQ(stored->request_hash, record.request_hash);
+  EXPECT_EQ(stored->response, record.response);
+  EXPECT_EQ(stored->create_time, record.create_time);
+  EXPECT_FALSE(missing.has_value());
+}
+
+// Verifies that when the body fails, Run returns its status and nothing the
+// body wrote remains.
+TEST_P(StoreContractTest, FailingBodyRollsBackEverything) {
+  ProfileRecord existing = NewRecord("existing");
+  ASSERT_TRUE(Insert(existing).ok());
+
+  absl::Status status = Write([&](Transaction& tx) -> absl::Status {
+    ProfileRecord fresh = NewRecord("fresh");
+    AddExternalId(fresh, "billing", "F");
+    if (absl::Status s = tx.InsertProfile(fresh); !s.ok()) return s;
+    ProfileRecord changed = existing;
+    changed.revision = 2;
+    changed.profile.set_display_name("Changed");
+    if (absl::Status s = tx.UpdateProfile(changed, 1); !s.ok()) return s;
+    IdempotencyRecord request{"CreateProfile", "r", "h", "resp", absl::Now()};
+    if (absl::Status s = tx.PutRequest(request); !s.ok()) return s;
+    return absl::InternalError("body failed on purpose");
+  });
+
+  EXPECT_EQ(status, absl::InternalError("body failed on purpose"));
+  EXPECT_FALSE(Get("fresh").has_value());
+  EXPECT_FALSE(FindLive("billing", "F").has_value());
+  std::optional<ProfileRecord> stored = Get("existing");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 1);
+  EXPECT_EQ(stored->profile.display_name(), "Name existing");
+  std::optional<IdempotencyRecord> request;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto got = tx.GetRequest("CreateProfile", "r");
+                if (!got.ok()) return got.status();
+                request = *got;
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_FALSE(request.has_value());
+}
+
+// Verifies that writes in one transaction are visible to later reads in the
+// same transaction.
+TEST_P(StoreContractTest, TransactionReadsItsOwnWrites) {
+  std::optional<ProfileRecord> seen;
+  ASSERT_TRUE(Write([&](Transaction& tx) -> absl::Status {
+                if (absl::Status s = tx.InsertProfile(NewRecord("own")); !s.ok()) return s;
+                absl::StatusOr<std::optional<ProfileRecord>> got = tx.GetProfile("own");
+                if (!got.ok()) return got.status();
+                seen = *got;
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->id, "own");
+}
+
+// Verifies every order field ascending and descending, ties broken by id,
+// and that listed records carry their revision and full profile.
+TEST_P(StoreContractTest, ListOrdersByEveryFieldBothWays) {
+  std::vector<ProfileRecord> records = InsertListData();
+  for (ProfileOrderField field : kOrderFields) {
+    for (bool descending : {false, true}) {
+      ProfileListQuery query;
+      query.order_field = field;
+      query.descending = descending;
+      query.show_deleted = true;
+      query.limit = 100;
+      EXPECT_EQ(ListIds(query), ExpectedOrder(records, field, descending))
+          << "field " << static_cast<int>(field) << " descending " << descending;
+    }
+  }
+  ProfileListQuery query;
+  query.limit = 100;
+  std::vector<ProfileRecord> listed = List(query);
+  ASSERT_FALSE(listed.empty());
+  EXPECT_EQ(listed.front().id, "p1");
+  EXPECT_EQ(listed.front().revision, 1);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(listed.front().profile,
+                                                                 records[0].profile));
+}
+
+// Verifies that the limit caps a page.
+TEST_P(StoreContractTest, ListHonoursLimit) {
+  InsertListData();
+  ProfileListQuery query;
+  query.limit = 2;
+  EXPECT_THAT(ListIds(query), ::testing::ElementsAre("p1", "p2"));
+}
+
+// Verifies that paging with cursors returns every row exactly once in every
+// order, also when rows are inserted between pages (rows inserted before the
+// cursor are not returned, rows after it are).
+TEST_P(StoreContractTest, CursorPaginationReturnsEachRowOnceWhileRowsAreInserted) {
+  int combination = 0;
+  for (ProfileOrderField field : kOrderFields) {
+    for (bool descending : {false, true}) {
+      ++combination;
+      const std::string tag = absl::StrCat("page-", combination);
+      auto make = [&](const std::string& id, int key) {
+        ProfileRecord record = NewRecord(absl::StrCat(tag, "-", id), 100 * key);
+        SetMicros(record.profile.mutable_update_time(), 100 * key);
+        record.profile.set_display_name(absl::StrCat("n", 1000 + key));
+        record.profile.add_tags(tag);
+        return record;
+      };
+      // Keys 1..6, with a tie at 3 that straddles the first page boundary.
+      std::vector<std::string> initial;
+      const std::vector<std::pair<std::string, int>> rows = {{"g", 1}, {"b", 2}, {"d", 3}, {"c", 3},
+                                                             {"a", 4}, {"f", 5}, {"e", 6}};
+      for (const auto& [id, key] : rows) {
+        ProfileRecord record = make(id, key);
+        ASSERT_TRUE(Insert(record).ok());
+        initial.push_back(record.id);
+      }
+
+      ProfileListQuery query;
+      query.filter = Compare(FilterField::kTags, FilterOp::kHas, tag);
+      query.order_field = field;
+      query.descending = descending;
+      query.limit = 3;
+      std::vector<std::string> seen;
+      bool inserted = false;
+      const ProfileRecord early = make("early", descending ? 9 : 0);
+      const ProfileRecord late = make("late", descending ? 0 : 9);
+      for (int page = 0; page < 10; ++page) {
+        std::vector<ProfileRecord> records = List(query);
+        for (const ProfileRecord& record : records) seen.push_back(record.id);
+        if (records.size() < 3) break;
+        query.after = ProfileCursor{OrderKey(records.back(), field), records.back().id};
+        if (!inserted) {
+          ASSERT_TRUE(Insert(early).ok());
+          ASSERT_TRUE(Insert(late).ok());
+          inserted = true;
+        }
+      }
+
+      std::vector<std::string> expected = initial;
+      expected.push_back(late.id);
+      std::vector<ProfileRecord> all;
+      for (const std::string& id : expected) all.push_back(*Get(id));
+      EXPECT_EQ(seen, ExpectedOrder(all, field, descending))
+          << "field " << static_cast<int>(field) << " descending " << descending;
+    }
+  }
+}
+
+// Verifies filters on single-valued fields: region_code, display_name
+// (exact, binary ordering, prefix with LIKE wildcards taken literally),
+// create_time and update_time ranges.
+TEST_P(StoreContractTest, ListFiltersOnScalarFields) {
+  using ::testing::UnorderedElementsAre;
+  InsertListData();
+  EXPECT_THAT(FilterIds(Compare(FilterField::kRegionCode, FilterOp::kEq, "NO")),
+              UnorderedElementsAre("p1", "p3", "p5"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kRegionCode, FilterOp::kNe, "NO")),
+              UnorderedElementsAre("p2", "p4", "p6"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kRegionCode, FilterOp::kHas, "SE")),
+              UnorderedElementsAre("p2"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kDisplayName, FilterOp::kEq, "Bob")),
+              UnorderedElementsAre("p3", "p4"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kDisplayName, FilterOp::kGt, "B")),
+              UnorderedElementsAre("p2", "p3", "p4"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kDisplayName, FilterOp::kEq, "Al", true)),
+              UnorderedElementsAre("p1"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kDisplayName, FilterOp::kNe, "Al", true)),
+              UnorderedElementsAre("p2", "p3", "p4", "p5", "p6"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kDisplayName, FilterOp::kEq, "100%", true)),
+              UnorderedElementsAre("p5"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kDisplayName, FilterOp::kEq, "1_0", true)),
+              ::testing::IsEmpty());
+  EXPECT_THAT(FilterIds(And({Compare(FilterField::kCreateTime, FilterOp::kGe, int64_t{2000}),
+                             Compare(FilterField::kCreateTime, FilterOp::kLt, int64_t{4000})})),
+              UnorderedElementsAre("p2", "p3", "p4"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kCreateTime, FilterOp::kGt, int64_t{4000})),
+              UnorderedElementsAre("p6"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kCreateTime, FilterOp::kEq, int64_t{3000})),
+              UnorderedElementsAre("p3", "p4"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kUpdateTime, FilterOp::kLe, int64_t{2000})),
+              UnorderedElementsAre("p4", "p5"));
+}
+
+// Verifies filters on repeated fields: tags has / has not, external id
+// system and id, exact and prefix.
+TEST_P(StoreContractTest, ListFiltersOnRepeatedFields) {
+  using ::testing::UnorderedElementsAre;
+  InsertListData();
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "vip")),
+              UnorderedElementsAre("p1", "p2"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kEq, "newsletter")),
+              UnorderedElementsAre("p1", "p4"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kNe, "vip")),
+              UnorderedElementsAre("p3", "p4", "p5", "p6"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "news", true)),
+              UnorderedElementsAre("p1", "p4"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kExternalIdSystem, FilterOp::kHas, "billing")),
+              UnorderedElementsAre("p1", "p3"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kExternalIdSystem, FilterOp::kEq, "webshop")),
+              UnorderedElementsAre("p2", "p3"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kExternalIdId, FilterOp::kEq, "u_1")),
+              UnorderedElementsAre("p2"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kExternalIdId, FilterOp::kHas, "ACC-", true)),
+              UnorderedElementsAre("p1", "p3"));
+}
+
+// Verifies AND, OR and NOT, nested.
+TEST_P(StoreContractTest, ListFiltersCombineWithAndOrNot) {
+  using ::testing::UnorderedElementsAre;
+  InsertListData();
+  EXPECT_THAT(FilterIds(Or({Compare(FilterField::kRegionCode, FilterOp::kEq, "SE"),
+                            Compare(FilterField::kTags, FilterOp::kHas, "newsletter")})),
+              UnorderedElementsAre("p1", "p2", "p4"));
+  EXPECT_THAT(FilterIds(Not(Compare(FilterField::kRegionCode, FilterOp::kEq, "NO"))),
+              UnorderedElementsAre("p2", "p4", "p6"));
+  EXPECT_THAT(FilterIds(And({Compare(FilterField::kRegionCode, FilterOp::kEq, "NO"),
+                             Compare(FilterField::kTags, FilterOp::kHas, "vip")})),
+              UnorderedElementsAre("p1"));
+  EXPECT_THAT(FilterIds(Or({And({Compare(FilterField::kRegionCode, FilterOp::kEq, "NO"),
+                                 Not(Compare(FilterField::kTags, FilterOp::kHas, "vip"))}),
+                            Compare(FilterField::kDisplayName, FilterOp::kEq, "alina")})),
+              UnorderedElementsAre("p2", "p3", "p5"));
+  EXPECT_THAT(FilterIds(Not(Or({Compare(FilterField::kRegionCode, FilterOp::kEq, "NO"),
+                                Compare(FilterField::kRegionCode, FilterOp::kEq, "SE")}))),
+              UnorderedElementsAre("p4", "p6"));
+}
+
+// Verifies that soft-deleted profiles are listed only with show_deleted, and
+// keep their tags and external ids for filtering.
+TEST_P(StoreContractTest, ListShowsDeletedOnlyWhenAsked) {
+  using ::testing::UnorderedElementsAre;
+  InsertListData();
+  EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "vip"), true),
+              UnorderedElementsAre("p1", "p2", "p7"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kRegionCode, FilterOp::kEq, "NO"), true),
+              UnorderedElementsAre("p1", "p3", "p5", "p7"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kExternalIdId, FilterOp::kEq, "ACC-3"), true),
+              UnorderedElementsAre("p7"));
+  EXPECT_THAT(FilterIds(Compare(FilterField::kExternalIdId, FilterOp::kEq, "ACC-3")),
+              ::testing::IsEmpty());
+  ProfileListQuery query;
+  query.limit = 100;
+  EXPECT_EQ(ListIds(query).size(), 6u);
+  query.show_deleted = true;
+  EXPECT_EQ(ListIds(query).size(), 7u);
+}
+
+// Verifies that racing read-modify-write cycles on one profile from several
+// threads lose no update: every success raised the revision by one, every
+// other attempt was ABORTED.
+TEST_P(StoreContractTest, ConcurrentConditionalUpdatesLoseNothing) {
+  constexpr int kThreads = 8;
+  constexpr int kAttempts = 50;
+  ProfileRecord record = NewRecord("contended");
+  (*record.profile.mutable_attributes())["counter"].set_int64_value(0);
+  ASSERT_TRUE(Insert(record).ok());
+
+  std::atomic<int> successes = 0;
+  std::atomic<int> conflicts = 0;
+  absl::Mutex mu;
+  std::vector<absl::Status> unexpected;
+  // One read-modify-write: even threads read in their own transaction, odd
+  // threads read and write in one.
+  auto attempt = [&](bool split) -> absl::Status {
+    std::optional<ProfileRecord> current;
+    auto read = [&](Transaction& tx) -> absl::Status {
+      absl::StatusOr<std::optional<ProfileRecord>> got = tx.GetProfile("contended");
+      if (!got.ok()) return got.status();
+      if (!got->has_value()) return absl::NotFoundError("contended profile vanished");
+      current = **got;
+      return absl::OkStatus();
+    };
+    auto write = [&](Transaction& tx) -> absl::Status {
+      ProfileRecord next = *current;
+      next.revision = current->revision + 1;
+      auto& counter = (*next.profile.mutable_attributes())["counter"];
+      counter.set_int64_value(counter.int64_value() + 1);
+      return tx.UpdateProfile(next, current->revision);
+    };
+    if (split) {
+      if (absl::Status s = Read(read); !s.ok()) return s;
+      return Write(write);
+    }
+    return Write([&](Transaction& tx) -> absl::Status {
+      if (absl::Status s = read(tx); !s.ok()) return s;
+      return write(tx);
+    });
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAttempts; ++i) {
+        absl::Status status = attempt(t % 2 == 0);
+        if (status.ok()) {
+          ++successes;
+        } else if (absl::IsAborted(status)) {
+          ++conflicts;
+        } else {
+          absl::MutexLock lock(&mu);
+          unexpected.push_back(status);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_THAT(unexpected, ::testing::IsEmpty());
+  EXPECT_EQ(successes.load() + conflicts.load(), kThreads * kAttempts);
+  EXPECT_GT(successes.load(), 0);
+  std::optional<ProfileRecord> stored = Get("contended");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 1 + successes.load());
+  EXPECT_EQ(stored->profile.attributes().at("counter").int64_value(), successes.load());
+}
+
+// Verifies that inserts from several threads at once all land.
+TEST_P(StoreContractTest, ConcurrentInsertsAllLand) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        ProfileRecord record = NewRecord(absl::StrCat("t", t, "-", i), 1000 + i);
+        AddExternalId(record, "billing", record.id);
+        if (!Insert(record).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_EQ(failures.load(), 0);
+  ProfileListQuery query;
+  query.limit = 1000;
+  EXPECT_EQ(ListIds(query).size(), static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(FindLive("billing", "t3-24"), "t3-24");
+}
+
+// Verifies that migrating an already migrated store again changes nothing.
+TEST_P(StoreContractTest, MigrateTwiceIsANoOp) {
+  ASSERT_TRUE(Insert(FullRecord("kept")).ok());
+
+  EXPECT_TRUE(store_->Migrate().ok());
+  EXPECT_TRUE(store_->Migrate().ok());
+
+  std::optional<ProfileRecord> stored = Get("kept");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 7);
+  EXPECT_TRUE(Insert(NewRecord("after-migrate")).ok());
+}
+
+// Verifies that the store names itself without being empty.
+TEST_P(StoreContractTest, DescribeNamesTheStore) { EXPECT_FALSE(store_->Describe().empty()); }
+
+}  // namespace cp::storage::contract

@@ -1,0 +1,51 @@
+#include "tests/support/private_mariadb.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace cp::testing {
+
+PrivateMariaDb::~PrivateMariaDb() {
+  if (started_) Script("stop").IgnoreError();
+}
+
+absl::Status PrivateMariaDb::Start() {
+  started_ = true;
+  return Script("start");
+}
+
+absl::Status PrivateMariaDb::Stop() { return Script("stop"); }
+
+absl::Status PrivateMariaDb::Script(const std::string& command) {
+  std::string line = absl::StrCat("bash '", CP_SOURCE_DIR, "/scripts/mariadb.sh' ", command, " '",
+                                  dir_.path(), "'");
+  int rc = std::system(line.c_str());
+  if (rc != 0) {
+    return absl::InternalError(
+        absl::StrCat("scripts/mariadb.sh ", command, " failed (", rc, "); see ", dir_.path()));
+  }
+  return absl::OkStatus();
+}
+
+std::optional<storage::MysqlStoreOptions> PrivateMariaDb::Options() const {
+  std::ifstream env(dir_.File("env"));
+  std::string line;
+  std::string uri;
+  std::string password;
+  while (std::getline(env, line)) {
+    absl::string_view text = line;
+    absl::ConsumePrefix(&text, "export ");
+    if (absl::ConsumePrefix(&text, "CP_TEST_MYSQL_URI=")) uri = std::string(text);
+    if (absl::ConsumePrefix(&text, "CP_MYSQL_PASSWORD=")) password = std::string(text);
+  }
+  absl::StatusOr<storage::MysqlStoreOptions> options = storage::ParseMysqlUri(uri);
+  if (!options.ok()) return std::nullopt;
+  options->password = std::move(password);
+  return *std::move(options);
+}
+
+}  // namespace cp::testing
