@@ -25,11 +25,15 @@ absl::Status FieldViolations::ToStatus(absl::string_view reason) const {
   std::string message =
       violations_.size() == 1
           ? absl::StrCat("invalid ", violations_[0].first, ": ", violations_[0].second)
-          : absl::StrCat(violations_.size(), " invalid fields, first ", violations_[0].first,
-                         ": ", violations_[0].second);
+          : absl::StrCat(violations_.size(), " invalid fields, first ", violations_[0].first, ": ",
+                         violations_[0].second);
   absl::Status status = MakeError(absl::StatusCode::kInvalidArgument, reason, message);
   google::rpc::BadRequest bad_request;
-  for (const auto& [field, description] : violations_) {
+  // Error details travel in a trailer that proxies and gRPC limit to a few
+  // KiB, so a request with hundreds of bad entries reports the first ones.
+  constexpr size_t kMaxReported = 50;
+  for (size_t i = 0; i < violations_.size() && i < kMaxReported; ++i) {
+    const auto& [field, description] = violations_[i];
     auto* violation = bad_request.add_field_violations();
     violation->set_field(field);
     violation->set_description(description);

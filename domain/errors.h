@@ -37,9 +37,7 @@ class FieldViolations {
   void Add(std::string field, std::string description);
 
   bool empty() const { return violations_.empty(); }
-  const std::vector<std::pair<std::string, std::string>>& violations() const {
-    return violations_;
-  }
+  const std::vector<std::pair<std::string, std::string>>& violations() const { return violations_; }
 
   // ToStatus returns OK when empty, else INVALID_ARGUMENT with a
   // google.rpc.BadRequest listing every violation and an ErrorInfo with

@@ -50,7 +50,7 @@ class ProfileValidator {
   void Normalize(absl::string_view prefix, customerprofile::v1::Profile* profile,
                  FieldViolations* violations) const;
 
-  // ValidateUpdateMask adds a violation on "update_mask" for every path that
+  // ValidateUpdateMask adds a violation on "update_mask.paths[i]" for every path that
   // is not a writable Profile field ("attributes.<key>" is allowed).
   // Output-only paths are accepted and ignored.
   void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
