@@ -1,0 +1,324 @@
+#include "server/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <limits>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve gRPC on; port 0 picks one.");
+ABSL_FLAG(std::string, store, "sqlite:./var/profiles.db",
+          "The database: sqlite:PATH (embedded, created when missing) or "
+          "mysql://USER@HOST[:PORT]/DATABASE (MySQL/MariaDB).");
+ABSL_FLAG(std::string, mysql_password_file, "",
+          "File holding the password of a mysql:// store (trailing newline ignored); without it "
+          "the password comes from PROFILE_SERVER_MYSQL_PASSWORD.");
+ABSL_FLAG(std::string, migrate, "auto",
+          "Schema migrations: auto (apply, then serve), off (serve without migrating) or only "
+          "(apply and exit).");
+ABSL_FLAG(std::string, default_phone_region, "NO",
+          "ISO 3166-1 alpha-2 region used to read phone numbers written without a country code.");
+ABSL_FLAG(int32_t, workers, 0,
+          "Threads that run database work; 0 means twice the CPU cores, at least 4.");
+ABSL_FLAG(int32_t, max_queue, 1024,
+          "Calls that may wait for a worker; beyond it calls fail with RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int64_t, max_request_bytes, 256 * 1024,
+          "Largest request the service accepts (bytes); larger ones are INVALID_ARGUMENT.");
+ABSL_FLAG(int64_t, max_message_bytes, 4 * 1024 * 1024,
+          "gRPC transport limit on a message (bytes), at least --max-request-bytes.");
+ABSL_FLAG(int32_t, default_page_size, 50, "ListProfiles page size when the request gives none.");
+ABSL_FLAG(int32_t, max_page_size, 1000, "Largest ListProfiles page; larger requests are clamped.");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
+          "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
+ABSL_FLAG(int32_t, sqlite_pool_size, 4, "Connections of a sqlite: store.");
+ABSL_FLAG(std::string, log_level, "info", "Least severe JSON log level: debug, info, warn, error.");
+
+namespace cp::server {
+namespace {
+
+// FlagDoc names one of the server's flags and the metavariable --help shows
+// for its value.
+struct FlagDoc {
+  const char* name;
+  const char* metavar;
+};
+
+constexpr FlagDoc kFlagDocs[] = {
+    {"listen", "HOST:PORT"},
+    {"store", "URI"},
+    {"mysql_password_file", "PATH"},
+    {"migrate", "auto|off|only"},
+    {"default_phone_region", "REGION"},
+    {"workers", "N"},
+    {"max_queue", "N"},
+    {"max_request_bytes", "BYTES"},
+    {"max_message_bytes", "BYTES"},
+    {"default_page_size", "N"},
+    {"max_page_size", "N"},
+    {"drain_timeout", "DURATION"},
+    {"sqlite_pool_size", "N"},
+    {"log_level", "LEVEL"},
+};
+
+std::string Dashed(absl::string_view flag) { return absl::StrReplaceAll(flag, {{"_", "-"}}); }
+
+absl::Status Invalid(absl::string_view flag, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("invalid --", Dashed(flag), ": ", why));
+}
+
+absl::Status CheckRange(absl::string_view flag, int64_t value, int64_t min, int64_t max) {
+  if (value < min || value > max) {
+    return Invalid(flag, absl::StrCat("must be between ", min, " and ", max, ", got ", value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckListen(absl::string_view listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0) {
+    return Invalid("listen", "want HOST:PORT, e.g. 127.0.0.1:50051");
+  }
+  uint32_t port = 0;
+  if (!absl::SimpleAtoi(listen.substr(colon + 1), &port) || port > 65535) {
+    return Invalid("listen", "the port must be a number from 0 to 65535");
+  }
+  return absl::OkStatus();
+}
+
+// CheckStore checks the scheme only: the URI may hold a password, so it is
+// never echoed.
+absl::Status CheckStore(absl::string_view store) {
+  if (absl::ConsumePrefix(&store, "sqlite:")) {
+    if (store.empty()) return Invalid("store", "sqlite: needs a file path, e.g. sqlite:./var/p.db");
+    return absl::OkStatus();
+  }
+  if (absl::StartsWith(store, "mysql://")) return absl::OkStatus();
+  return Invalid("store", "unknown scheme; use sqlite:PATH or mysql://USER@HOST/DATABASE");
+}
+
+absl::StatusOr<MigrateMode> ParseMigrate(absl::string_view value) {
+  if (value == "auto") return MigrateMode::kAuto;
+  if (value == "off") return MigrateMode::kOff;
+  if (value == "only") return MigrateMode::kOnly;
+  return Invalid("migrate", "must be auto, off or only");
+}
+
+absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view value) {
+  if (value == "debug") return LogLevel::kDebug;
+  if (value == "info") return LogLevel::kInfo;
+  if (value == "warn") return LogLevel::kWarn;
+  if (value == "error") return LogLevel::kError;
+  return Invalid("log_level", "must be debug, info, warn or error");
+}
+
+int DefaultWorkers() {
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(4, 2 * cores);
+}
+
+// ParseArgs sets the flags named in `args` (without the program name):
+// "--name=value" or "--name value".
+absl::Status ParseArgs(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (!absl::ConsumePrefix(&arg, "--")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument \"", arg, "\"; flags look like --name=value"));
+    }
+    std::string name(arg.substr(0, arg.find('=')));
+    bool known = false;
+    for (const FlagDoc& doc : kFlagDocs) known = known || name == doc.name;
+    absl::CommandLineFlag* flag = known ? absl::FindCommandLineFlag(name) : nullptr;
+    if (flag == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag --", Dashed(name), "; see --help"));
+    }
+    std::string value;
+    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return Invalid(name, "missing value");
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) return Invalid(name, error);
+  }
+  return absl::OkStatus();
+}
+
+bool IsHelp(absl::string_view arg) { return arg == "--help" || arg == "-h" || arg == "-help"; }
+
+}  // namespace
+
+std::optional<std::string> ProcessEnv(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+std::string EnvName(absl::string_view flag) {
+  return absl::StrCat(kEnvPrefix, absl::AsciiStrToUpper(absl::StrReplaceAll(flag, {{"-", "_"}})));
+}
+
+std::vector<std::string> FlagNames() {
+  std::vector<std::string> names;
+  for (const FlagDoc& doc : kFlagDocs) names.emplace_back(doc.name);
+  return names;
+}
+
+std::vector<std::string> NormalizeFlagArgs(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  bool flags_done = false;
+  for (const std::string& arg : args) {
+    if (arg == "--") flags_done = true;
+    if (flags_done || arg.size() < 3 || arg.rfind("--", 0) != 0) {
+      out.push_back(arg);
+      continue;
+    }
+    size_t eq = arg.find('=');
+    std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    absl::StrReplaceAll({{"-", "_"}}, &name);
+    out.push_back(absl::StrCat("--", name, eq == std::string::npos ? "" : arg.substr(eq)));
+  }
+  return out;
+}
+
+absl::Status ApplyEnvironment(const EnvLookup& env) {
+  for (const std::string& name : FlagNames()) {
+    std::optional<std::string> value = env(EnvName(name));
+    if (!value.has_value()) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    std::string error;
+    if (flag == nullptr || !flag->ParseFrom(*value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat("invalid ", EnvName(name), ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
+  ServerConfig config;
+  config.listen = absl::GetFlag(FLAGS_listen);
+  if (absl::Status s = CheckListen(config.listen); !s.ok()) return s;
+  config.store = absl::GetFlag(FLAGS_store);
+  if (absl::Status s = CheckStore(config.store); !s.ok()) return s;
+  config.mysql_password_file = absl::GetFlag(FLAGS_mysql_password_file);
+  config.mysql_password_env = env(std::string(kMysqlPasswordEnv)).value_or("");
+
+  absl::StatusOr<MigrateMode> migrate = ParseMigrate(absl::GetFlag(FLAGS_migrate));
+  if (!migrate.ok()) return migrate.status();
+  config.migrate = *migrate;
+
+  std::string region = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_default_phone_region));
+  if (region.size() != 2 || !absl::ascii_isalpha(region[0]) || !absl::ascii_isalpha(region[1])) {
+    return Invalid("default_phone_region", "must be an ISO 3166-1 alpha-2 code such as NO");
+  }
+  config.default_phone_region = region;
+
+  int workers = absl::GetFlag(FLAGS_workers);
+  if (absl::Status s = CheckRange("workers", workers, 0, 1024); !s.ok()) return s;
+  config.workers = workers == 0 ? DefaultWorkers() : workers;
+  config.max_queue = absl::GetFlag(FLAGS_max_queue);
+  if (absl::Status s = CheckRange("max_queue", config.max_queue, 1, 1'000'000); !s.ok()) return s;
+
+  config.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  constexpr int64_t kMaxInt = std::numeric_limits<int32_t>::max();
+  if (absl::Status s = CheckRange("max_request_bytes", config.max_request_bytes, 1024, kMaxInt);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRange("max_message_bytes", config.max_message_bytes,
+                                  config.max_request_bytes, kMaxInt);
+      !s.ok()) {
+    return Invalid("max_message_bytes",
+                   absl::StrCat("must be at least --max-request-bytes (", config.max_request_bytes,
+                                ") and at most ", kMaxInt));
+  }
+
+  config.max_page_size = absl::GetFlag(FLAGS_max_page_size);
+  if (absl::Status s = CheckRange("max_page_size", config.max_page_size, 1, 10'000); !s.ok()) {
+    return s;
+  }
+  config.default_page_size = absl::GetFlag(FLAGS_default_page_size);
+  if (absl::Status s =
+          CheckRange("default_page_size", config.default_page_size, 1, config.max_page_size);
+      !s.ok()) {
+    return s;
+  }
+
+  config.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  if (config.drain_timeout < absl::ZeroDuration() ||
+      config.drain_timeout == absl::InfiniteDuration()) {
+    return Invalid("drain_timeout", "must be a finite duration of 0s or more, e.g. 10s");
+  }
+  config.sqlite_pool_size = absl::GetFlag(FLAGS_sqlite_pool_size);
+  if (absl::Status s = CheckRange("sqlite_pool_size", config.sqlite_pool_size, 1, 64); !s.ok()) {
+    return s;
+  }
+
+  absl::StatusOr<LogLevel> level = ParseLogLevel(absl::GetFlag(FLAGS_log_level));
+  if (!level.ok()) return level.status();
+  config.log_level = *level;
+  return config;
+}
+
+std::string HelpText() {
+  std::string text =
+      "Usage: profile-server [--flag=value ...]\n"
+      "\n"
+      "Serves customerprofile.v1.ProfileService over gRPC, with server reflection and\n"
+      "grpc.health.v1.Health. SIGTERM or SIGINT drains in-flight calls and exits 0.\n"
+      "\n"
+      "Every flag can also be set through the environment variable named below it;\n"
+      "a flag on the command line wins over the environment. Flag names may be\n"
+      "written with dashes or underscores.\n"
+      "\n"
+      "Flags:\n";
+  for (const FlagDoc& doc : kFlagDocs) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(doc.name);
+    absl::StrAppend(
+        &text, "  --", Dashed(doc.name), "=", doc.metavar, "\n      ", flag->Help(),
+        "\n      default: ", flag->DefaultValue().empty() ? "(none)" : flag->DefaultValue(),
+        "; env: ", EnvName(doc.name), "\n");
+  }
+  absl::StrAppend(&text, "  ", kMysqlPasswordEnv,
+                  " (environment only)\n      The password of a mysql:// store when "
+                  "--mysql-password-file is not given.\n");
+  return text;
+}
+
+absl::StatusOr<ServerConfig> ParseConfig(const std::vector<std::string>& args,
+                                         const EnvLookup& env) {
+  if (absl::Status status = ApplyEnvironment(env); !status.ok()) return status;
+  if (absl::Status status = ParseArgs(NormalizeFlagArgs(args)); !status.ok()) return status;
+  return ConfigFromFlags(env);
+}
+
+ServerConfig ParseCommandLineOrExit(int argc, char** argv) {
+  std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  for (const std::string& arg : args) {
+    if (IsHelp(arg)) {
+      std::cout << HelpText();
+      std::exit(0);
+    }
+  }
+  absl::StatusOr<ServerConfig> config = ParseConfig(args, ProcessEnv);
+  if (!config.ok()) {
+    std::cerr << "profile-server: " << config.status().message() << "\n";
+    std::exit(2);
+  }
+  return *std::move(config);
+}
+
+}  // namespace cp::server

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "domain/clock.h"
+#include "domain/id_generator.h"
+#include "domain/profile_manager.h"
+#include "server/config.h"
+#include "server/json_log.h"
+#include "server/profile_service.h"
+#include "server/worker_pool.h"
+#include "storage/store.h"
+
+namespace cp::server {
+
+// ServerRunnerOptions configures the gRPC server and what runs behind it.
+struct ServerRunnerOptions {
+  // HOST:PORT; port 0 picks a free one (see ServerRunner::address()).
+  std::string listen_address = "127.0.0.1:0";
+  // gRPC's limit on a received or sent message.
+  int max_message_bytes = 4 * 1024 * 1024;
+  int workers = 4;
+  size_t max_queue = 1024;
+  // kAuto: MakeReady migrates the store first; kOff: it does not.
+  MigrateMode migrate = MigrateMode::kAuto;
+  domain::ProfileManagerOptions manager;
+  ProfileServiceOptions service;
+};
+
+// RunnerOptionsFromConfig maps the command-line configuration onto the
+// runner's options.
+ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config);
+
+// ServerRunner owns the gRPC server of profile-server: ProfileService on a
+// worker pool, the standard health service and server reflection. Its life:
+// Start (listening, health NOT_SERVING), MakeReady (migrations, then
+// SERVING), Shutdown (NOT_SERVING, drain, stop).
+class ServerRunner {
+ public:
+  // ServerRunner serves `store` (which must outlive it) through a
+  // domain::ProfileManager made with `clock` and `ids`, logging to `log`.
+  ServerRunner(ServerRunnerOptions options, storage::Store* store, const domain::Clock* clock,
+               domain::IdGenerator* ids, JsonLog* log);
+  // ~ServerRunner shuts down without a drain period if still running.
+  ~ServerRunner();
+
+  ServerRunner(const ServerRunner&) = delete;
+  ServerRunner& operator=(const ServerRunner&) = delete;
+
+  // Start starts listening with health NOT_SERVING and ProfileService
+  // answering UNAVAILABLE. UNAVAILABLE naming the address when it cannot be
+  // bound, e.g. because another server listens on it (SO_REUSEPORT is off).
+  absl::Status Start();
+
+  // MakeReady applies the store's migrations (unless options.migrate is
+  // kOff), then marks ProfileService and health SERVING. On failure the
+  // server stays NOT_SERVING.
+  absl::Status MakeReady();
+
+  // Shutdown sets health NOT_SERVING, stops accepting calls, lets in-flight
+  // calls finish for up to `drain_timeout` (then cancels them), and runs the
+  // worker pool dry. The store is not touched. Idempotent.
+  void Shutdown(absl::Duration drain_timeout);
+
+  // address returns the HOST:PORT the server listens on, with the port it
+  // picked when options.listen_address had port 0.
+  std::string address() const { return address_; }
+  int port() const { return port_; }
+
+ private:
+  void SetServing(bool serving);
+
+  const ServerRunnerOptions options_;
+  storage::Store* const store_;
+  JsonLog* const log_;
+  WorkerPool pool_;
+  domain::ProfileManager manager_;
+  ProfileService service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  int port_ = 0;
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+}  // namespace cp::server

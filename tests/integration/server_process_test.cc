@@ -1,0 +1,395 @@
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/support/temp_dir.h"
+
+extern char** environ;
+
+namespace cp::testing {
+namespace {
+
+namespace v1 = ::customerprofile::v1;
+using ::testing::HasSubstr;
+
+constexpr char kListeningPrefix[] = "profile-server listening on ";
+
+// ServerProcess is the built profile-server binary running as a child
+// process, with stdout on a pipe and stderr in a file. Killed with SIGKILL
+// when destroyed while still running.
+class ServerProcess {
+ public:
+  // Spawn starts the binary with `args` and this process's environment plus
+  // `extra_env` ("NAME=value"); stderr goes to `stderr_path`.
+  static std::unique_ptr<ServerProcess> Spawn(const std::vector<std::string>& args,
+                                              const std::string& stderr_path,
+                                              std::vector<std::string> extra_env = {}) {
+    auto process = std::make_unique<ServerProcess>();
+    process->stderr_path_ = stderr_path;
+    int out[2];
+    if (pipe(out) != 0) return nullptr;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> argv_strings = {CP_SERVER_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : argv_strings) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (char** var = environ; *var != nullptr; ++var) envp.push_back(*var);
+    for (std::string& var : extra_env) envp.push_back(var.data());
+    envp.push_back(nullptr);
+    int rc =
+        posix_spawn(&process->pid_, CP_SERVER_BINARY, &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    process->stdout_fd_ = out[0];
+    if (rc != 0) {
+      process->pid_ = -1;
+      return nullptr;
+    }
+    return process;
+  }
+
+  ~ServerProcess() {
+    if (pid_ > 0 && !exit_status_.has_value()) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_fd_ >= 0) close(stdout_fd_);
+  }
+
+  // ReadStdoutLine returns the next line of stdout, or nullopt on EOF or
+  // after `timeout`.
+  std::optional<std::string> ReadStdoutLine(absl::Duration timeout = absl::Seconds(30)) {
+    absl::Time deadline = absl::Now() + timeout;
+    while (true) {
+      if (size_t newline = stdout_buffer_.find('\n'); newline != std::string::npos) {
+        std::string line = stdout_buffer_.substr(0, newline);
+        stdout_buffer_.erase(0, newline + 1);
+        return line;
+      }
+      int remaining_ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
+      if (remaining_ms <= 0) return std::nullopt;
+      pollfd fd{stdout_fd_, POLLIN, 0};
+      if (poll(&fd, 1, remaining_ms) <= 0) continue;
+      char chunk[4096];
+      ssize_t n = read(stdout_fd_, chunk, sizeof(chunk));
+      if (n <= 0) return std::nullopt;
+      stdout_buffer_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
+  // WaitUntilListening reads stdout until the "listening on" line and
+  // returns the address; empty when the process never got there.
+  std::string WaitUntilListening() {
+    while (std::optional<std::string> line = ReadStdoutLine()) {
+      if (absl::StartsWith(*line, kListeningPrefix)) {
+        std::string rest = line->substr(sizeof(kListeningPrefix) - 1);
+        return rest.substr(0, rest.find(','));
+      }
+    }
+    return "";
+  }
+
+  void Signal(int signal) { kill(pid_, signal); }
+
+  // Wait waits up to `timeout` for the process to end and returns its exit
+  // code, 128+N for signal N, or nullopt if it is still running.
+  std::optional<int> Wait(absl::Duration timeout = absl::Seconds(30)) {
+    if (exit_status_.has_value()) return exit_status_;
+    absl::Time deadline = absl::Now() + timeout;
+    while (true) {
+      int status = 0;
+      pid_t done = waitpid(pid_, &status, WNOHANG);
+      if (done == pid_) {
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return exit_status_;
+      }
+      if (absl::Now() > deadline) return std::nullopt;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+
+  // Stderr returns what the process wrote to stderr so far.
+  std::string Stderr() const {
+    std::ifstream in(stderr_path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // RemainingStdout returns the rest of stdout once the process ended.
+  std::string RemainingStdout() {
+    std::string out;
+    while (std::optional<std::string> line = ReadStdoutLine(absl::Seconds(5))) {
+      absl::StrAppend(&out, *line, "\n");
+    }
+    return out + stdout_buffer_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string stdout_buffer_;
+  std::string stderr_path_;
+  std::optional<int> exit_status_;
+};
+
+class ServerProcessTest : public ::testing::Test {
+ protected:
+  // Start runs the server on a free port of 127.0.0.1 with the test's
+  // SQLite store and returns it once it listens; fails the test otherwise.
+  std::unique_ptr<ServerProcess> Start(std::vector<std::string> extra_args = {},
+                                       const std::string& listen = "127.0.0.1:0") {
+    std::vector<std::string> args = {"--listen=" + listen, "--store=sqlite:" + db_path_,
+                                     "--workers=4"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::unique_ptr<ServerProcess> process =
+        ServerProcess::Spawn(args, dir_.File(absl::StrCat("stderr-", ++starts_, ".log")));
+    EXPECT_NE(process, nullptr);
+    if (process == nullptr) return nullptr;
+    address_ = process->WaitUntilListening();
+    EXPECT_FALSE(address_.empty()) << "server did not start: " << process->Stderr();
+    if (address_.empty()) return nullptr;
+    return process;
+  }
+
+  std::unique_ptr<v1::ProfileService::Stub> Stub() {
+    return v1::ProfileService::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    return context;
+  }
+
+  static v1::CreateProfileRequest CreateRequest(const std::string& request_id) {
+    v1::CreateProfileRequest request;
+    request.mutable_profile()->set_display_name("Kari N");
+    request.mutable_profile()->add_tags("vip");
+    request.set_request_id(request_id);
+    return request;
+  }
+
+  TempDir dir_;
+  std::string db_path_ = dir_.File("data/profiles.db");
+  std::string address_;
+  int starts_ = 0;
+};
+
+// Verifies that --help documents every flag and its environment variable
+// and exits 0.
+TEST_F(ServerProcessTest, HelpListsFlags) {
+  auto process = ServerProcess::Spawn({"--help"}, dir_.File("help.err"));
+  ASSERT_NE(process, nullptr);
+  std::string out = process->RemainingStdout();
+  EXPECT_EQ(process->Wait(), 0);
+  for (const char* flag :
+       {"--listen=", "--store=", "--mysql-password-file=", "--migrate=", "--default-phone-region=",
+        "--workers=", "--max-queue=", "--max-request-bytes=", "--max-message-bytes=",
+        "--default-page-size=", "--max-page-size=", "--drain-timeout=", "--sqlite-pool-size=",
+        "--log-level=", "PROFILE_SERVER_LISTEN", "PROFILE_SERVER_STORE",
+        "PROFILE_SERVER_DEFAULT_PHONE_REGION", "PROFILE_SERVER_MYSQL_PASSWORD"}) {
+    EXPECT_THAT(out, HasSubstr(flag));
+  }
+}
+
+// Verifies that an invalid flag is one clear line on stderr and exit code 2.
+TEST_F(ServerProcessTest, InvalidFlagExitsTwo) {
+  auto process = ServerProcess::Spawn({"--migrate=sometimes"}, dir_.File("bad.err"));
+  ASSERT_NE(process, nullptr);
+  EXPECT_EQ(process->Wait(), 2);
+  std::string err = process->Stderr();
+  EXPECT_THAT(err, HasSubstr("invalid --migrate"));
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+// Verifies that health answers SERVING after start, that the server logs
+// JSON lines, and that SIGTERM stops it with exit code 0.
+TEST_F(ServerProcessTest, HealthServingAfterStartAndCleanStop) {
+  auto process = Start();
+  ASSERT_NE(process, nullptr);
+  {
+    // An idle client answers the server's shutdown ping only on its 5s
+    // backup poll, so its channel is closed before SIGTERM.
+    auto health = grpc::health::v1::Health::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    for (const std::string service : {"", "customerprofile.v1.ProfileService"}) {
+      grpc::health::v1::HealthCheckRequest request;
+      request.set_service(service);
+      grpc::health::v1::HealthCheckResponse response;
+      grpc::Status status = health->Check(Context().get(), request, &response);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+    }
+  }
+  process->Signal(SIGTERM);
+  EXPECT_EQ(process->Wait(), 0);
+  for (absl::string_view line : absl::StrSplit(process->Stderr(), '\n', absl::SkipEmpty())) {
+    EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+  }
+  EXPECT_THAT(process->Stderr(), HasSubstr("\"event\":\"stopped\""));
+}
+
+// Verifies that a write the server acknowledged survives kill -9.
+TEST_F(ServerProcessTest, AcknowledgedWriteSurvivesKill9) {
+  auto process = Start();
+  ASSERT_NE(process, nullptr);
+  v1::Profile created;
+  grpc::Status status = Stub()->CreateProfile(Context().get(), CreateRequest(""), &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  process->Signal(SIGKILL);
+  EXPECT_EQ(process->Wait(), 128 + SIGKILL);
+
+  process = Start();
+  ASSERT_NE(process, nullptr);
+  v1::GetProfileRequest get;
+  get.set_name(created.name());
+  v1::Profile got;
+  status = Stub()->GetProfile(Context().get(), get, &got);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
+}
+
+// Verifies that replaying a create's request_id after a restart returns the
+// first result and creates nothing.
+TEST_F(ServerProcessTest, RequestIdReplayAcrossRestart) {
+  auto process = Start();
+  ASSERT_NE(process, nullptr);
+  v1::Profile first;
+  grpc::Status status = Stub()->CreateProfile(Context().get(), CreateRequest("req-42"), &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  process->Signal(SIGKILL);
+  process->Wait();
+
+  process = Start();
+  ASSERT_NE(process, nullptr);
+  v1::Profile second;
+  status = Stub()->CreateProfile(Context().get(), CreateRequest("req-42"), &second);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(second.name(), first.name());
+  EXPECT_EQ(second.etag(), first.etag());
+  v1::ListProfilesRequest list;
+  list.set_show_deleted(true);
+  v1::ListProfilesResponse listed;
+  ASSERT_TRUE(Stub()->ListProfiles(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.profiles_size(), 1);
+}
+
+// Verifies that SIGTERM while a call is in flight (held up by a database
+// lock that this test holds) lets the call complete, then exits 0.
+TEST_F(ServerProcessTest, SigtermDrainsInFlightCall) {
+  auto process = Start({"--drain-timeout=20s"});
+  ASSERT_NE(process, nullptr);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+
+  auto stub = Stub();
+  auto context = Context();
+  v1::CreateProfileRequest request = CreateRequest("");
+  v1::Profile created;
+  absl::Notification done;
+  grpc::Status call_status;
+  stub->async()->CreateProfile(context.get(), &request, &created, [&](grpc::Status status) {
+    call_status = std::move(status);
+    done.Notify();
+  });
+  // The call is now waiting for the write lock inside the server.
+  EXPECT_FALSE(done.WaitForNotificationWithTimeout(absl::Milliseconds(500)));
+  process->Signal(SIGTERM);
+  EXPECT_FALSE(process->Wait(absl::Milliseconds(500)).has_value()) << "exited before draining";
+  EXPECT_FALSE(done.HasBeenNotified());
+
+  ASSERT_EQ(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  EXPECT_TRUE(call_status.ok()) << call_status.error_message();
+  EXPECT_FALSE(created.name().empty());
+  EXPECT_EQ(process->Wait(), 0);
+}
+
+// Verifies that --migrate=only creates the schema and exits 0, and that a
+// server with --migrate=off then serves that store.
+TEST_F(ServerProcessTest, MigrateOnlyThenServeWithoutMigrating) {
+  auto migrate = ServerProcess::Spawn({"--migrate=only", "--store=sqlite:" + db_path_},
+                                      dir_.File("migrate.err"));
+  ASSERT_NE(migrate, nullptr);
+  EXPECT_EQ(migrate->Wait(), 0) << migrate->Stderr();
+  EXPECT_THAT(migrate->RemainingStdout(), HasSubstr("migrated"));
+
+  auto process = Start({"--migrate=off"});
+  ASSERT_NE(process, nullptr);
+  v1::Profile created;
+  grpc::Status status = Stub()->CreateProfile(Context().get(), CreateRequest(""), &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+// Verifies that flags can come from PROFILE_SERVER_* variables.
+TEST_F(ServerProcessTest, EnvironmentConfiguresServer) {
+  std::string env_db = dir_.File("from-env.db");
+  auto process = ServerProcess::Spawn(
+      {}, dir_.File("env.err"),
+      {"PROFILE_SERVER_LISTEN=127.0.0.1:0", "PROFILE_SERVER_STORE=sqlite:" + env_db});
+  ASSERT_NE(process, nullptr);
+  std::optional<std::string> line = process->ReadStdoutLine();
+  ASSERT_TRUE(line.has_value()) << process->Stderr();
+  EXPECT_THAT(*line, HasSubstr("listening on 127.0.0.1:"));
+  EXPECT_THAT(*line, HasSubstr("store sqlite:" + env_db));
+}
+
+// Verifies that a second server cannot take a port another one listens on
+// (SO_REUSEPORT is off): it exits 1 with a clear message, and the first one
+// keeps serving.
+TEST_F(ServerProcessTest, SecondServerOnSamePortFails) {
+  auto first = Start();
+  ASSERT_NE(first, nullptr);
+  std::string port = address_.substr(address_.rfind(':') + 1);
+
+  TempDir other_dir;
+  auto second = ServerProcess::Spawn(
+      {"--listen=127.0.0.1:" + port, "--store=sqlite:" + other_dir.File("p.db")},
+      dir_.File("second.err"));
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->Wait(), 1);
+  EXPECT_THAT(second->Stderr(), HasSubstr("cannot listen on 127.0.0.1:" + port));
+
+  v1::GetProfileRequest get;
+  get.set_name("profiles/nobody");
+  v1::Profile ignored;
+  EXPECT_EQ(Stub()->GetProfile(Context().get(), get, &ignored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace cp::testing
