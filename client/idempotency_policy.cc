@@ -1,0 +1,38 @@
+#include "client/idempotency_policy.h"
+
+#include <string>
+
+namespace cp::client {
+namespace {
+
+Idempotency IdempotentIfSet(const std::string& value) {
+  return value.empty() ? Idempotency::kNonIdempotent : Idempotency::kIdempotent;
+}
+
+}  // namespace
+
+Idempotency IdempotencyOf(const customerprofile::v1::CreateProfileRequest& request) {
+  return IdempotentIfSet(request.request_id());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::GetProfileRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::UpdateProfileRequest& request) {
+  return IdempotentIfSet(request.profile().etag());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::DeleteProfileRequest& request) {
+  return IdempotentIfSet(request.etag());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::UndeleteProfileRequest& request) {
+  return IdempotentIfSet(request.etag());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ListProfilesRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+}  // namespace cp::client

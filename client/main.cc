@@ -1,0 +1,321 @@
+// profile-cli: a command-line client of the profile service, on ProfileClient.
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "client/error_details.h"
+#include "client/options.h"
+#include "client/profile_client.h"
+#include "client/profile_stub_connection.h"
+
+namespace {
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+}  // namespace
+
+ABSL_FLAG(std::string, endpoint, EnvOr("PROFILE_CLI_ENDPOINT", "127.0.0.1:50051"),
+          "Server address HOST:PORT (env PROFILE_CLI_ENDPOINT).");
+ABSL_FLAG(std::string, token, EnvOr("PROFILE_CLI_TOKEN", ""),
+          "Bearer token sent as 'authorization: Bearer TOKEN' (env PROFILE_CLI_TOKEN).");
+ABSL_FLAG(std::string, actor, EnvOr("PROFILE_CLI_ACTOR", ""),
+          "Who acts, sent as the x-actor header (env PROFILE_CLI_ACTOR).");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
+          "Deadline of the call, retries included, e.g. 5s.");
+ABSL_FLAG(int, max_attempts, 5, "Attempts per call; only UNAVAILABLE is retried.");
+ABSL_FLAG(std::string, json, "",
+          "The request as JSON (CreateProfileRequest, UpdateProfileRequest, ...): inline, "
+          "@FILE, or - for stdin. Flags given as well override its fields.");
+ABSL_FLAG(std::optional<std::string>, given_name, std::nullopt, "create/update: the given name.");
+ABSL_FLAG(std::optional<std::string>, family_name, std::nullopt, "create/update: the family name.");
+ABSL_FLAG(std::optional<std::string>, display_name, std::nullopt,
+          "create/update: the display name.");
+ABSL_FLAG(std::optional<std::vector<std::string>>, email, std::nullopt,
+          "create/update: email addresses, comma-separated.");
+ABSL_FLAG(std::optional<std::vector<std::string>>, phone, std::nullopt,
+          "create/update: phone numbers, comma-separated.");
+ABSL_FLAG(std::optional<std::string>, region_code, std::nullopt,
+          "create/update: home region, e.g. NO.");
+ABSL_FLAG(std::optional<std::string>, language_code, std::nullopt,
+          "create/update: preferred language, e.g. nb-NO.");
+ABSL_FLAG(std::optional<std::vector<std::string>>, tags, std::nullopt,
+          "create/update: tags, comma-separated.");
+ABSL_FLAG(std::optional<std::string>, profile_id, std::nullopt,
+          "create: the id of the new profile.");
+ABSL_FLAG(std::optional<std::string>, request_id, std::nullopt,
+          "create: idempotency key; a replay returns the first result (generated if empty).");
+ABSL_FLAG(std::optional<std::string>, etag, std::nullopt,
+          "update/delete/undelete: only if the profile still has it.");
+ABSL_FLAG(std::optional<std::vector<std::string>>, update_mask, std::nullopt,
+          "update: fields to change, comma-separated; default: the profile flags given.");
+ABSL_FLAG(std::optional<std::string>, filter, std::nullopt,
+          "list: AIP-160 filter, e.g. 'region_code = \"NO\"'.");
+ABSL_FLAG(std::optional<std::string>, order_by, std::nullopt,
+          "list: create_time, update_time or display_name [desc].");
+ABSL_FLAG(std::optional<int>, page_size, std::nullopt,
+          "list: profiles per page (0 = server default).");
+ABSL_FLAG(std::optional<std::string>, page_token, std::nullopt,
+          "list: next_page_token of the previous page.");
+ABSL_FLAG(std::optional<bool>, show_deleted, std::nullopt, "list: include soft-deleted profiles.");
+
+namespace {
+
+namespace v1 = ::customerprofile::v1;
+using cp::client::ProfileClient;
+
+constexpr int kUsageError = 64;  // EX_USAGE
+
+constexpr char kUsage[] = R"(a command-line client of the customer profile service.
+
+Usage: profile-cli [flags] COMMAND [NAME]
+
+Commands:
+  create           create a profile from --json and/or the profile flags
+  get NAME         print a profile
+  update NAME      change a profile (--update_mask, default: the flags given)
+  delete NAME      soft-delete a profile (--etag makes it conditional)
+  undelete NAME    bring back a soft-deleted profile
+  list             list profiles (--filter, --order_by, --page_size, ...)
+
+NAME is "profiles/ID" or just ID. Results are printed as JSON on stdout. On
+an error the status and its details (google.rpc.Status as JSON) go to stderr
+and the exit code is the gRPC status code (64 for usage errors).
+
+Examples:
+  profile-cli create --given_name=Ada --email=ada@example.com --region_code=NO
+  profile-cli update ada --display_name="Ada L." --etag=ETAG
+  profile-cli create --json='{"profile": {"givenName": "Ada"}, "profileId": "ada"}'
+  profile-cli list --filter='tags:"vip"' --page_size=10)";
+
+std::string ProfileName(absl::string_view name) {
+  return absl::StrContains(name, '/') ? std::string(name) : absl::StrCat("profiles/", name);
+}
+
+// ReadJson returns the --json text: inline, @FILE or - (stdin).
+absl::StatusOr<std::string> ReadJson() {
+  const std::string json = absl::GetFlag(FLAGS_json);
+  if (json == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  if (absl::StartsWith(json, "@")) {
+    std::ifstream file(json.substr(1));
+    if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot read ", json.substr(1)));
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+  return json;
+}
+
+// ParseRequest fills `request` from --json, when given.
+absl::Status ParseRequest(google::protobuf::Message* request) {
+  if (absl::GetFlag(FLAGS_json).empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> json = ReadJson();
+  if (!json.ok()) return json.status();
+  auto status = google::protobuf::util::JsonStringToMessage(*json, request);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--json is not a ", request->GetDescriptor()->name(), ": ", std::string(status.message())));
+  }
+  return absl::OkStatus();
+}
+
+// ApplyProfileFlags copies the profile flags given into `profile` and
+// returns their field names, for a default update mask.
+std::vector<std::string> ApplyProfileFlags(v1::Profile* profile) {
+  std::vector<std::string> paths;
+  auto set_string = [&](const char* field, const std::optional<std::string>& value,
+                        void (v1::Profile::*setter)(const std::string&)) {
+    if (!value) return;
+    (profile->*setter)(*value);
+    paths.emplace_back(field);
+  };
+  set_string("given_name", absl::GetFlag(FLAGS_given_name), &v1::Profile::set_given_name);
+  set_string("family_name", absl::GetFlag(FLAGS_family_name), &v1::Profile::set_family_name);
+  set_string("display_name", absl::GetFlag(FLAGS_display_name), &v1::Profile::set_display_name);
+  set_string("region_code", absl::GetFlag(FLAGS_region_code), &v1::Profile::set_region_code);
+  set_string("language_code", absl::GetFlag(FLAGS_language_code), &v1::Profile::set_language_code);
+  if (auto emails = absl::GetFlag(FLAGS_email)) {
+    profile->clear_emails();
+    for (const std::string& address : *emails) profile->add_emails()->set_address(address);
+    paths.emplace_back("emails");
+  }
+  if (auto phones = absl::GetFlag(FLAGS_phone)) {
+    profile->clear_phones();
+    for (const std::string& number : *phones) profile->add_phones()->set_number(number);
+    paths.emplace_back("phones");
+  }
+  if (auto tags = absl::GetFlag(FLAGS_tags)) {
+    profile->clear_tags();
+    for (const std::string& tag : *tags) profile->add_tags(tag);
+    paths.emplace_back("tags");
+  }
+  return paths;
+}
+
+// RequireName returns the NAME argument of a command.
+absl::StatusOr<std::string> RequireName(const std::vector<std::string>& args,
+                                        const std::string& from_json) {
+  if (args.size() > 1) return absl::InvalidArgumentError("too many arguments");
+  if (args.size() == 1) return ProfileName(args[0]);
+  if (!from_json.empty()) return from_json;
+  return absl::InvalidArgumentError("NAME is required");
+}
+
+// Outcome is what a command produced: a usage error, or the call's result
+// as JSON (or the call's error).
+struct Outcome {
+  std::string usage_error;
+  absl::StatusOr<std::string> json = std::string();
+};
+
+template <class T>
+Outcome Printed(const absl::StatusOr<T>& result) {
+  if (!result.ok()) return {"", result.status()};
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  auto status = google::protobuf::util::MessageToJsonString(*result, &json, options);
+  if (!status.ok()) return {"", absl::InternalError(std::string(status.message()))};
+  return {"", json};
+}
+
+Outcome Usage(const absl::Status& status) { return {std::string(status.message())}; }
+
+Outcome Run(ProfileClient& client, const std::string& command,
+            const std::vector<std::string>& args) {
+  if (command == "create") {
+    v1::CreateProfileRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    if (!args.empty()) return Usage(absl::InvalidArgumentError("create takes no NAME"));
+    ApplyProfileFlags(request.mutable_profile());
+    if (auto id = absl::GetFlag(FLAGS_profile_id)) request.set_profile_id(*id);
+    if (auto id = absl::GetFlag(FLAGS_request_id)) request.set_request_id(*id);
+    return Printed(client.CreateProfile(request));
+  }
+  if (command == "get") {
+    v1::GetProfileRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    absl::StatusOr<std::string> name = RequireName(args, request.name());
+    if (!name.ok()) return Usage(name.status());
+    request.set_name(*name);
+    return Printed(client.GetProfile(request));
+  }
+  if (command == "update") {
+    v1::UpdateProfileRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    absl::StatusOr<std::string> name = RequireName(args, request.profile().name());
+    if (!name.ok()) return Usage(name.status());
+    request.mutable_profile()->set_name(*name);
+    std::vector<std::string> paths = ApplyProfileFlags(request.mutable_profile());
+    if (auto mask = absl::GetFlag(FLAGS_update_mask)) {
+      request.mutable_update_mask()->clear_paths();
+      paths = *mask;
+    }
+    for (std::string& path : paths) request.mutable_update_mask()->add_paths(std::move(path));
+    if (auto etag = absl::GetFlag(FLAGS_etag)) request.mutable_profile()->set_etag(*etag);
+    return Printed(client.UpdateProfile(request));
+  }
+  if (command == "delete" || command == "undelete") {
+    v1::DeleteProfileRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    absl::StatusOr<std::string> name = RequireName(args, request.name());
+    if (!name.ok()) return Usage(name.status());
+    request.set_name(*name);
+    if (auto etag = absl::GetFlag(FLAGS_etag)) request.set_etag(*etag);
+    if (command == "delete") return Printed(client.DeleteProfile(request));
+    return Printed(client.UndeleteProfile(request.name(), request.etag()));
+  }
+  if (command == "list") {
+    v1::ListProfilesRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    if (!args.empty()) return Usage(absl::InvalidArgumentError("list takes no NAME"));
+    if (auto filter = absl::GetFlag(FLAGS_filter)) request.set_filter(*filter);
+    if (auto order_by = absl::GetFlag(FLAGS_order_by)) request.set_order_by(*order_by);
+    if (auto size = absl::GetFlag(FLAGS_page_size)) request.set_page_size(*size);
+    if (auto token = absl::GetFlag(FLAGS_page_token)) request.set_page_token(*token);
+    if (auto deleted = absl::GetFlag(FLAGS_show_deleted)) request.set_show_deleted(*deleted);
+    return Printed(client.ListProfiles(request));
+  }
+  return Usage(absl::InvalidArgumentError(absl::StrCat("unknown command \"", command, "\"")));
+}
+
+// PrintError writes the status line and its details as JSON to stderr.
+void PrintError(const absl::Status& status) {
+  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
+            << "\n";
+  google::rpc::Status details = cp::client::ToRpcStatus(status);
+  if (details.details().empty()) return;
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  if (google::protobuf::util::MessageToJsonString(details, &json, options).ok()) {
+    std::cerr << json;
+    return;
+  }
+  for (const google::protobuf::Any& detail : details.details()) {
+    std::cerr << "detail: " << detail.type_url() << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view path) {
+    return absl::EndsWith(path, "client/main.cc");
+  };
+  absl::SetFlagsUsageConfig(usage_config);
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() < 2) {
+    std::cerr << "profile-cli: a COMMAND is required; see --help\n";
+    return kUsageError;
+  }
+  const std::string command = positional[1];
+  const std::vector<std::string> args(positional.begin() + 2, positional.end());
+
+  cp::client::Options options;
+  options.endpoint = absl::GetFlag(FLAGS_endpoint);
+  options.timeout = absl::GetFlag(FLAGS_timeout);
+  options.retry.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  if (!absl::GetFlag(FLAGS_token).empty()) {
+    options.metadata.emplace_back("authorization", "Bearer " + absl::GetFlag(FLAGS_token));
+  }
+  if (!absl::GetFlag(FLAGS_actor).empty()) {
+    options.metadata.emplace_back("x-actor", absl::GetFlag(FLAGS_actor));
+  }
+  ProfileClient client(cp::client::MakeProfileConnection(std::move(options)));
+
+  Outcome outcome = Run(client, command, args);
+  if (!outcome.usage_error.empty()) {
+    std::cerr << "profile-cli: " << outcome.usage_error << "; see --help\n";
+    return kUsageError;
+  }
+  if (!outcome.json.ok()) {
+    PrintError(outcome.json.status());
+    return static_cast<int>(outcome.json.status().code());
+  }
+  std::cout << *outcome.json;
+  return 0;
+}

@@ -1,0 +1,96 @@
+#include "client/profile_stub_connection.h"
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_format.h"
+#include "client/error_details.h"
+#include "client/idempotency_policy.h"
+
+namespace cp::client {
+namespace {
+
+namespace v1 = ::customerprofile::v1;
+
+// NewRequestId returns a random (version 4) UUID.
+std::string NewRequestId() {
+  absl::BitGen random;
+  const uint64_t high = (absl::Uniform<uint64_t>(random) & ~uint64_t{0xF000}) | 0x4000;
+  const uint64_t low =
+      (absl::Uniform<uint64_t>(random) & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF,
+                         high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFF);
+}
+
+}  // namespace
+
+ProfileStubConnection::ProfileStubConnection(
+    std::shared_ptr<v1::ProfileService::StubInterface> stub, Options options, Sleeper sleep)
+    : stub_(std::move(stub)), options_(std::move(options)), sleep_(std::move(sleep)) {}
+
+template <class Request, class Response>
+absl::StatusOr<Response> ProfileStubConnection::Call(StubMethod<Request, Response> method,
+                                                     const Request& request) {
+  const absl::Time deadline = absl::Now() + options_.timeout;
+  Response response;
+  absl::Status status =
+      RetryLoop(options_.retry, IdempotencyOf(request), deadline, sleep_, [&]() -> absl::Status {
+        grpc::ClientContext context;
+        context.set_deadline(absl::ToChronoTime(deadline));
+        for (const auto& [key, value] : options_.metadata) context.AddMetadata(key, value);
+        response.Clear();
+        return FromGrpcStatus(((*stub_).*method)(&context, request, &response));
+      });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::Profile> ProfileStubConnection::CreateProfile(
+    const v1::CreateProfileRequest& request) {
+  if (!request.request_id().empty()) {
+    return Call(&v1::ProfileService::StubInterface::CreateProfile, request);
+  }
+  v1::CreateProfileRequest with_id = request;
+  with_id.set_request_id(NewRequestId());
+  return Call(&v1::ProfileService::StubInterface::CreateProfile, with_id);
+}
+
+absl::StatusOr<v1::Profile> ProfileStubConnection::GetProfile(
+    const v1::GetProfileRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::GetProfile, request);
+}
+
+absl::StatusOr<v1::Profile> ProfileStubConnection::UpdateProfile(
+    const v1::UpdateProfileRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::UpdateProfile, request);
+}
+
+absl::StatusOr<v1::Profile> ProfileStubConnection::DeleteProfile(
+    const v1::DeleteProfileRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::DeleteProfile, request);
+}
+
+absl::StatusOr<v1::Profile> ProfileStubConnection::UndeleteProfile(
+    const v1::UndeleteProfileRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::UndeleteProfile, request);
+}
+
+absl::StatusOr<v1::ListProfilesResponse> ProfileStubConnection::ListProfiles(
+    const v1::ListProfilesRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::ListProfiles, request);
+}
+
+std::shared_ptr<ProfileConnection> MakeProfileConnection(Options options) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      options.credentials ? options.credentials : grpc::InsecureChannelCredentials();
+  std::shared_ptr<v1::ProfileService::StubInterface> stub =
+      v1::ProfileService::NewStub(grpc::CreateChannel(options.endpoint, credentials));
+  return std::make_shared<ProfileStubConnection>(std::move(stub), std::move(options));
+}
+
+}  // namespace cp::client
