@@ -1,0 +1,144 @@
+// profile-bench: the load driver of the customer profile service.
+//
+//   profile-bench run --target=HOST:PORT --rpc=health,get,update,create ...
+//   profile-bench load --store=sqlite:PATH|mysql://... --count=100000 ...
+//
+// See docs/benchmarks.md.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "bench/bench_ids.h"
+#include "bench/load_command.h"
+#include "bench/run_command.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "run: host:port of profile-server");
+ABSL_FLAG(std::string, rpc, "health",
+          "run: the RPCs to measure one after the other, comma-separated: health (grpc.health.v1 "
+          "Health/Check), get, update, create");
+ABSL_FLAG(std::string, update_mode, "blind",
+          "run: how `update` writes: blind (UpdateProfile of one attribute without an etag) or "
+          "etag (GetProfile, then UpdateProfile with its etag; ABORTED is counted apart)");
+ABSL_FLAG(int, concurrency, 16, "run: calls kept in flight");
+ABSL_FLAG(int, channels, 1, "run: channels (one connection each) the calls are spread over");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "run: how long each RPC is measured");
+ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "run: calls before measuring, per RPC");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "run: deadline of every RPC");
+ABSL_FLAG(int, server_pid, 0,
+          "run: process id of the server when it runs on this machine, to report its CPU time "
+          "per call");
+ABSL_FLAG(int, db_pid, 0,
+          "run: process id of the database server (MariaDB) when it runs on this machine, to "
+          "report its CPU time per call");
+ABSL_FLAG(double, max_error_rate, 0.01, "run: exit 1 when a larger share of calls failed");
+ABSL_FLAG(std::string, store, "", "load: sqlite:PATH or mysql://USER@HOST:PORT/DATABASE");
+ABSL_FLAG(int, batch, 1000, "load: profiles per transaction");
+ABSL_FLAG(int, threads, 0, "load: batches in progress at once (0: 2 for SQLite, 4 for MySQL)");
+ABSL_FLAG(int64_t, count, 100000,
+          "load: profiles to write; run: the known profiles are <id-prefix>0000001..count");
+ABSL_FLAG(std::string, id_prefix, std::string(cp::bench::kDefaultIdPrefix),
+          "the prefix of the bench profile ids");
+ABSL_FLAG(std::string, ids_file, "",
+          "load: write the ids here (default stdout); run: read the known ids from here instead "
+          "of --id-prefix/--count");
+
+namespace {
+
+constexpr char kUsage[] =
+    "the load driver of profile-server.\n\n"
+    "  profile-bench run --target=HOST:PORT --rpc=health|get|update|create[,...]\n"
+    "      [--concurrency=16] [--duration=10s] [--warmup=2s] [--update-mode=blind|etag]\n"
+    "      [--ids-file=PATH | --id-prefix=bench- --count=N]\n"
+    "    keeps N calls in flight on the generated callback stub and prints QPS, latency\n"
+    "    quantiles and the count of every status code, plus one RESULT line per RPC.\n"
+    "  profile-bench load --store=sqlite:PATH|mysql://... [--count=100000] [--ids-file=PATH]\n"
+    "    fills a fresh store with realistic profiles through the storage API.\n\n"
+    "Flags may be spelled with - or _.";
+
+// NormalizeDashes turns "--update-mode=x" into "--update_mode=x", so both
+// spellings of a flag work; everything after "--" is left alone.
+std::vector<std::string> NormalizeDashes(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string& arg = args[i];
+    if (arg == "--") break;
+    if (!absl::StartsWith(arg, "--")) continue;
+    size_t end = std::min(arg.find('='), arg.size());
+    for (size_t j = 2; j < end; ++j) {
+      if (arg[j] == '-') arg[j] = '_';
+    }
+  }
+  return args;
+}
+
+int Run() {
+  cp::bench::RunOptions options;
+  options.target = absl::GetFlag(FLAGS_target);
+  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_rpc), ',', absl::SkipEmpty())) {
+    auto rpc = cp::bench::ParseRpc(name);
+    if (!rpc.ok()) {
+      std::fprintf(stderr, "profile-bench run: %s\n", std::string(rpc.status().message()).c_str());
+      return 2;
+    }
+    options.rpcs.push_back(*rpc);
+  }
+  auto mode = cp::bench::ParseUpdateMode(absl::GetFlag(FLAGS_update_mode));
+  if (!mode.ok()) {
+    std::fprintf(stderr, "profile-bench run: %s\n", std::string(mode.status().message()).c_str());
+    return 2;
+  }
+  options.update_mode = *mode;
+  options.concurrency = absl::GetFlag(FLAGS_concurrency);
+  options.channels = absl::GetFlag(FLAGS_channels);
+  options.warmup = absl::GetFlag(FLAGS_warmup);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.timeout = absl::GetFlag(FLAGS_timeout);
+  options.max_error_rate = absl::GetFlag(FLAGS_max_error_rate);
+  options.ids_file = absl::GetFlag(FLAGS_ids_file);
+  options.id_prefix = absl::GetFlag(FLAGS_id_prefix);
+  options.count = absl::GetFlag(FLAGS_count);
+  options.server_pid = absl::GetFlag(FLAGS_server_pid);
+  options.database_pid = absl::GetFlag(FLAGS_db_pid);
+  return cp::bench::RunCommand(options);
+}
+
+int Load() {
+  cp::bench::LoadOptions options;
+  options.store = absl::GetFlag(FLAGS_store);
+  options.count = absl::GetFlag(FLAGS_count);
+  options.id_prefix = absl::GetFlag(FLAGS_id_prefix);
+  options.batch = absl::GetFlag(FLAGS_batch);
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.ids_file = absl::GetFlag(FLAGS_ids_file);
+  return cp::bench::LoadCommand(options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "bench/");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
+
+  std::vector<std::string> args = NormalizeDashes(argc, argv);
+  std::vector<char*> arg_ptrs;
+  for (std::string& arg : args) arg_ptrs.push_back(arg.data());
+  std::vector<char*> positional =
+      absl::ParseCommandLine(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+  std::string command = positional.size() == 2 ? positional[1] : "";
+  if (command == "run") return Run();
+  if (command == "load") return Load();
+  std::fprintf(stderr, "usage: profile-bench run|load [flags]; see --help\n");
+  return 2;
+}

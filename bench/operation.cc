@@ -1,0 +1,219 @@
+#include "bench/operation.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "bench/profile_factory.h"
+#include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
+
+namespace cp::bench {
+namespace {
+
+using customerprofile::v1::CreateProfileRequest;
+using customerprofile::v1::GetProfileRequest;
+using customerprofile::v1::Profile;
+using customerprofile::v1::ProfileService;
+using customerprofile::v1::UpdateProfileRequest;
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+// kUpdatedAttribute is the one field the update operations change.
+constexpr absl::string_view kUpdatedAttribute = "loyalty_points";
+
+// UnaryCall holds what one unary RPC needs until its callback has run.
+template <typename Request, typename Response>
+struct UnaryCall {
+  explicit UnaryCall(absl::Duration timeout) {
+    context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout));
+  }
+  grpc::ClientContext context;
+  Request request;
+  Response response;
+};
+
+class HealthOperation : public Operation {
+ public:
+  explicit HealthOperation(const std::shared_ptr<grpc::Channel>& channel)
+      : stub_(Health::NewStub(channel)) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto call = std::make_shared<UnaryCall<HealthCheckRequest, HealthCheckResponse>>(timeout);
+    stub_->async()->Check(
+        &call->context, &call->request, &call->response,
+        [call, done = std::move(done)](grpc::Status status) {
+          if (status.ok() && call->response.status() != HealthCheckResponse::SERVING) {
+            status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "not serving");
+          }
+          done(status);
+        });
+  }
+
+ private:
+  std::unique_ptr<Health::Stub> stub_;
+};
+
+// ProfileOperation is the base of the operations on known profiles.
+class ProfileOperation : public Operation {
+ public:
+  ProfileOperation(const std::shared_ptr<grpc::Channel>& channel,
+                   const std::vector<std::string>* ids)
+      : stub_(ProfileService::NewStub(channel)), ids_(ids) {}
+
+ protected:
+  std::string RandomName() {
+    return absl::StrCat("profiles/", (*ids_)[absl::Uniform<size_t>(gen_, 0, ids_->size())]);
+  }
+
+  // SetUpdate makes `request` set the updated attribute of `name` to a
+  // random value, guarded by `etag` when it is not empty.
+  void SetUpdate(const std::string& name, const std::string& etag, UpdateProfileRequest* request) {
+    Profile* profile = request->mutable_profile();
+    profile->set_name(name);
+    profile->set_etag(etag);
+    (*profile->mutable_attributes())[std::string(kUpdatedAttribute)].set_int64_value(
+        absl::Uniform<int64_t>(gen_, 0, 1000000));
+    request->mutable_update_mask()->add_paths(absl::StrCat("attributes.", kUpdatedAttribute));
+  }
+
+  std::unique_ptr<ProfileService::Stub> stub_;
+  const std::vector<std::string>* ids_;
+  absl::BitGen gen_;
+};
+
+class GetOperation : public ProfileOperation {
+ public:
+  using ProfileOperation::ProfileOperation;
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto call = std::make_shared<UnaryCall<GetProfileRequest, Profile>>(timeout);
+    call->request.set_name(RandomName());
+    stub_->async()->GetProfile(&call->context, &call->request, &call->response,
+                               [call, done = std::move(done)](grpc::Status status) {
+                                 if (status.ok() && call->response.name() != call->request.name()) {
+                                   status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                                         "answered with another profile");
+                                 }
+                                 done(status);
+                               });
+  }
+};
+
+class BlindUpdateOperation : public ProfileOperation {
+ public:
+  using ProfileOperation::ProfileOperation;
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto call = std::make_shared<UnaryCall<UpdateProfileRequest, Profile>>(timeout);
+    SetUpdate(RandomName(), "", &call->request);
+    stub_->async()->UpdateProfile(
+        &call->context, &call->request, &call->response,
+        [call, done = std::move(done)](grpc::Status status) { done(status); });
+  }
+};
+
+class EtagUpdateOperation : public ProfileOperation {
+ public:
+  using ProfileOperation::ProfileOperation;
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto get = std::make_shared<UnaryCall<GetProfileRequest, Profile>>(timeout);
+    get->request.set_name(RandomName());
+    stub_->async()->GetProfile(
+        &get->context, &get->request, &get->response,
+        [this, get, timeout, done = std::move(done)](grpc::Status status) mutable {
+          if (!status.ok()) {
+            done(status);
+            return;
+          }
+          auto update = std::make_shared<UnaryCall<UpdateProfileRequest, Profile>>(timeout);
+          SetUpdate(get->response.name(), get->response.etag(), &update->request);
+          stub_->async()->UpdateProfile(
+              &update->context, &update->request, &update->response,
+              [update, done = std::move(done)](grpc::Status status) { done(status); });
+        });
+  }
+};
+
+class CreateOperation : public Operation {
+ public:
+  CreateOperation(const std::shared_ptr<grpc::Channel>& channel, std::string run_tag, int slot)
+      : stub_(ProfileService::NewStub(channel)), run_tag_(std::move(run_tag)), slot_(slot) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto call = std::make_shared<UnaryCall<CreateProfileRequest, Profile>>(timeout);
+    Profile* profile = call->request.mutable_profile();
+    *profile = MakeBenchProfile(absl::Uniform<int64_t>(gen_, 1, 10000000));
+    profile->clear_external_ids();
+    auto* external_id = profile->add_external_ids();
+    external_id->set_system("bench-create");
+    external_id->set_id(absl::StrCat(run_tag_, "-", slot_, "-", ++created_));
+    stub_->async()->CreateProfile(
+        &call->context, &call->request, &call->response,
+        [call, done = std::move(done)](grpc::Status status) { done(status); });
+  }
+
+ private:
+  std::unique_ptr<ProfileService::Stub> stub_;
+  std::string run_tag_;
+  int slot_;
+  int64_t created_ = 0;
+  absl::BitGen gen_;
+};
+
+}  // namespace
+
+absl::StatusOr<Rpc> ParseRpc(absl::string_view name) {
+  for (Rpc rpc : {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate}) {
+    if (name == RpcName(rpc)) return rpc;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown rpc \"", name, "\": use health, get, update or create"));
+}
+
+const char* RpcName(Rpc rpc) {
+  switch (rpc) {
+    case Rpc::kHealth:
+      return "health";
+    case Rpc::kGet:
+      return "get";
+    case Rpc::kUpdate:
+      return "update";
+    case Rpc::kCreate:
+      return "create";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<UpdateMode> ParseUpdateMode(absl::string_view name) {
+  if (name == "etag") return UpdateMode::kEtag;
+  if (name == "blind") return UpdateMode::kBlind;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown update mode \"", name, "\": use etag or blind"));
+}
+
+const char* UpdateModeName(UpdateMode mode) { return mode == UpdateMode::kEtag ? "etag" : "blind"; }
+
+std::unique_ptr<Operation> MakeOperation(const OperationOptions& options,
+                                         std::shared_ptr<grpc::Channel> channel, int slot) {
+  switch (options.rpc) {
+    case Rpc::kHealth:
+      return std::make_unique<HealthOperation>(channel);
+    case Rpc::kGet:
+      return std::make_unique<GetOperation>(channel, options.ids);
+    case Rpc::kUpdate:
+      if (options.update_mode == UpdateMode::kEtag) {
+        return std::make_unique<EtagUpdateOperation>(channel, options.ids);
+      }
+      return std::make_unique<BlindUpdateOperation>(channel, options.ids);
+    case Rpc::kCreate:
+      return std::make_unique<CreateOperation>(channel, options.run_tag, slot);
+  }
+  return nullptr;
+}
+
+}  // namespace cp::bench

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/support/status.h"
+
+namespace cp::bench {
+
+// Rpc names the call a run measures.
+enum class Rpc {
+  // grpc.health.v1.Health/Check of the whole server; an OK answer other than
+  // SERVING counts as UNAVAILABLE.
+  kHealth,
+  // ProfileService/GetProfile of a random known profile.
+  kGet,
+  // ProfileService/UpdateProfile of a random known profile (see UpdateMode).
+  kUpdate,
+  // ProfileService/CreateProfile of a new realistic profile.
+  kCreate,
+};
+
+// UpdateMode says how kUpdate changes a profile.
+enum class UpdateMode {
+  // GetProfile, then UpdateProfile with its etag (a read-modify-write);
+  // ABORTED means another call changed the profile in between.
+  kEtag,
+  // UpdateProfile of one attribute without an etag: unconditional.
+  kBlind,
+};
+
+// ParseRpc parses "health", "get", "update" or "create".
+absl::StatusOr<Rpc> ParseRpc(absl::string_view name);
+// RpcName returns the name ParseRpc accepts.
+const char* RpcName(Rpc rpc);
+// ParseUpdateMode parses "etag" or "blind".
+absl::StatusOr<UpdateMode> ParseUpdateMode(absl::string_view name);
+// UpdateModeName returns the name ParseUpdateMode accepts.
+const char* UpdateModeName(UpdateMode mode);
+
+// Operation issues one benchmarked operation at a time on the generated
+// callback stub; each in-flight slot of a run owns one, so Start is never
+// called again before the previous operation finished.
+class Operation {
+ public:
+  using Done = std::function<void(const grpc::Status&)>;
+  virtual ~Operation() = default;
+
+  // Start begins one operation whose every RPC has `timeout` as deadline,
+  // and calls `done` exactly once with the final status, on a gRPC thread.
+  virtual void Start(absl::Duration timeout, Done done) = 0;
+};
+
+// OperationOptions configures the operations of a run.
+struct OperationOptions {
+  Rpc rpc = Rpc::kHealth;
+  UpdateMode update_mode = UpdateMode::kBlind;
+  // The profile ids kGet and kUpdate pick from at random; unused otherwise.
+  const std::vector<std::string>* ids = nullptr;
+  // Makes the external ids kCreate writes unique to this run.
+  std::string run_tag;
+};
+
+// MakeOperation returns the operation for in-flight slot `slot` on `channel`.
+std::unique_ptr<Operation> MakeOperation(const OperationOptions& options,
+                                         std::shared_ptr<grpc::Channel> channel, int slot);
+
+}  // namespace cp::bench
