@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# bench.sh [sqlite|mysql]: the benchmark behind `make bench STORE=...`.
+#
+# Loads 100k realistic profiles into a fresh store (profile-bench load, through
+# the storage API), starts profile-server on it on a free port of 127.0.0.1 and
+# measures, in this one run and against this one server, Health.Check,
+# GetProfile and UpdateProfile at the same concurrency with profile-bench run
+# (the generated callback stub; every status code counted). With mysql it
+# starts a private MariaDB (scripts/mariadb.sh) and also runs sysbench
+# oltp_point_select and oltp_update_index on it. Prints every figure and the
+# ratios the issues set targets for. See docs/benchmarks.md.
+#
+# Expects built binaries in $CP_BIN_DIR (default build/bin). Knobs (env):
+# BENCH_CONCURRENCY (16), BENCH_DURATION (10s), BENCH_WARMUP (2s),
+# BENCH_COUNT (100000), BENCH_CHANNELS (1). Everything it starts is stopped on
+# exit; its files live in a temporary directory that is removed on exit.
+set -euo pipefail
+
+store=${1:-sqlite}
+case $store in
+  sqlite | mysql) ;;
+  *)
+    echo "usage: $0 [sqlite|mysql]" >&2
+    exit 2
+    ;;
+esac
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${CP_BIN_DIR:-$root/build/bin}
+concurrency=${BENCH_CONCURRENCY:-16}
+duration=${BENCH_DURATION:-10s}
+warmup=${BENCH_WARMUP:-2s}
+count=${BENCH_COUNT:-100000}
+channels=${BENCH_CHANNELS:-1}
+
+for d in "$duration" "$warmup"; do
+  [[ $d =~ ^[0-9]+s$ ]] || {
+    echo "bench.sh: BENCH_DURATION and BENCH_WARMUP are whole seconds such as 10s" >&2
+    exit 2
+  }
+done
+for b in profile-server profile-bench; do
+  [[ -x $bin/$b ]] || {
+    echo "bench.sh: $bin/$b is missing: run make build (or set CP_BIN_DIR)" >&2
+    exit 2
+  }
+done
+
+# A short path: the MariaDB socket lives below it (Unix sockets allow ~100).
+work=$(mktemp -d /tmp/cp-bench.XXXXXX)
+server_pid=
+mariadb_dir=
+db_pid=0
+
+cleanup() {
+  local rc=$?
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 100); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -n $mariadb_dir ]]; then
+    "$root/scripts/mariadb.sh" stop "$mariadb_dir" || true
+  fi
+  if ((rc != 0)) && [[ -s $work/server.log ]]; then
+    echo "bench.sh: last server log lines:" >&2
+    tail -n 5 "$work/server.log" >&2
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '\n== %s\n' "$*"; }
+
+# field NAME LINE: the value of NAME=... in a RESULT line.
+field() {
+  local name=$1 line=$2
+  sed -n "s/.* $name=\([^ ]*\).*/\1/p" <<<"$line"
+}
+
+# ratio A B: A/B with two decimals ("n/a" when B is zero or missing).
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'
+}
+
+# verdict RATIO TARGET: "meets" or "BELOW" the target.
+verdict() {
+  awk -v r="$1" -v t="$2" \
+    'BEGIN { if (r != "n/a" && r + 0 >= t + 0) print "meets"; else print "BELOW" }'
+}
+
+# start_server STORE_URI: starts profile-server on a free port and waits
+# until Health.Check answers SERVING; sets $target.
+start_server() {
+  "$bin/profile-server" --listen=127.0.0.1:0 --store="$1" \
+    >"$work/server.out" 2>"$work/server.log" &
+  server_pid=$!
+  target=
+  for _ in $(seq 300); do
+    kill -0 "$server_pid" 2>/dev/null || {
+      echo "bench.sh: profile-server exited" >&2
+      exit 1
+    }
+    target=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\).*/\1/p' "$work/server.out")
+    [[ -n $target ]] && break
+    sleep 0.1
+  done
+  [[ -n $target ]] || {
+    echo "bench.sh: profile-server did not report its address" >&2
+    exit 1
+  }
+  for _ in $(seq 120); do
+    if "$bin/profile-bench" run --target="$target" --rpc=health --concurrency=1 \
+      --warmup=0s --duration=0.2s --max-error-rate=0 >/dev/null 2>&1; then
+      echo "profile-server serving on $target (pid $server_pid)"
+      return
+    fi
+    sleep 0.5
+  done
+  echo "bench.sh: profile-server is not SERVING after 60 s" >&2
+  exit 1
+}
+
+# measure ARGS...: one profile-bench run; its output is shown and kept.
+measure() {
+  "$bin/profile-bench" run --target="$target" --concurrency="$concurrency" \
+    --channels="$channels" --duration="$duration" --warmup="$warmup" \
+    --ids-file="$work/ids" --server-pid="$server_pid" --db-pid="$db_pid" "$@" |
+    tee -a "$work/results"
+}
+
+# sysbench_tps TEST: runs sysbench TEST on the prepared table, first for the
+# warm-up (not counted; Debian's sysbench 1.0.20 has no --warmup-time), then
+# for the duration; shows its figures on stderr and prints its transactions
+# per second.
+sysbench_tps() {
+  local out tps
+  if ((${warmup%s} > 0)); then
+    sysbench "$1" "${sysbench_args[@]}" --time="${warmup%s}" run >/dev/null
+  fi
+  out=$(sysbench "$1" "${sysbench_args[@]}" --time="${duration%s}" run)
+  grep -E 'transactions:|queries:|ignored errors:|95th' <<<"$out" | sed 's/^ */  /' >&2
+  tps=$(sed -n 's/.*transactions: *[0-9]* *(\([0-9.]*\) per sec.*/\1/p' <<<"$out")
+  [[ -n $tps ]] || {
+    echo "bench.sh: no figures from sysbench $1" >&2
+    exit 1
+  }
+  echo "$tps"
+}
+
+started=$(date +%s)
+echo "bench: store=$store profiles=$count concurrency=$concurrency channels=$channels" \
+  "duration=$duration warmup=$warmup cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ $store == sqlite ]]; then
+  store_uri=sqlite:$work/profiles.db
+else
+  command -v sysbench >/dev/null || {
+    echo "bench.sh: sysbench is missing (apt-get install sysbench)" >&2
+    exit 2
+  }
+  mariadb_dir=$work/mariadb
+  say "starting a private MariaDB"
+  "$root/scripts/mariadb.sh" start "$mariadb_dir"
+  # shellcheck disable=SC1091
+  source "$mariadb_dir/env"
+  db_pid=$(<"$mariadb_dir/mysqld.pid")
+  export MYSQL_PWD=$CP_MYSQL_PASSWORD
+  mariadb --no-defaults --protocol=socket --socket="$CP_MYSQL_SOCKET" -u"$CP_MYSQL_USER" \
+    -e 'CREATE DATABASE cp_bench; CREATE DATABASE cp_sysbench'
+  unset MYSQL_PWD
+  export PROFILE_SERVER_MYSQL_PASSWORD=$CP_MYSQL_PASSWORD
+  store_uri=mysql://$CP_MYSQL_USER@127.0.0.1:$CP_MYSQL_PORT/cp_bench
+fi
+
+say "loading $count profiles into a fresh store"
+"$bin/profile-bench" load --store="$store_uri" --count="$count" --ids-file="$work/ids"
+
+say "starting profile-server"
+start_server "$store_uri"
+
+say "Health.Check and GetProfile against the same server"
+measure --rpc=health,get
+say "UpdateProfile (blind: one attribute, no etag)"
+measure --rpc=update --update-mode=blind
+
+health=$(grep '^RESULT rpc=health ' "$work/results")
+get=$(grep '^RESULT rpc=get ' "$work/results")
+update=$(grep '^RESULT rpc=update ' "$work/results")
+
+if [[ $store == mysql ]]; then
+  say "sysbench on the same MariaDB (threads=$concurrency, 1 table of $count rows)"
+  sysbench_args=(--db-driver=mysql --mysql-socket="$CP_MYSQL_SOCKET" --mysql-user="$CP_MYSQL_USER"
+    --mysql-password="$CP_MYSQL_PASSWORD" --mysql-db=cp_sysbench --tables=1
+    --table-size="$count" --threads="$concurrency")
+  sysbench oltp_point_select "${sysbench_args[@]}" prepare >/dev/null
+  echo "oltp_point_select:" >&2
+  point_select=$(sysbench_tps oltp_point_select) || exit 1
+  echo "oltp_update_index:" >&2
+  update_index=$(sysbench_tps oltp_update_index) || exit 1
+  sysbench oltp_point_select "${sysbench_args[@]}" cleanup >/dev/null
+fi
+
+say "summary ($store, $count profiles, $concurrency in flight, $duration after $warmup warm-up;" \
+  "client and server share $(nproc) CPUs)"
+echo "  CPU time per call in microseconds: server = profile-server, db = MariaDB (mysql only)," \
+  "client = profile-bench"
+printf '  %-22s %9s %8s %8s %8s %8s %8s\n' "" "OK/s" "p50 ms" "p99 ms" "server" "db" "client"
+row() {
+  printf '  %-22s %9s %8s %8s %8s %8s %8s\n' "$1" "$(field qps "$2")" "$(field p50_ms "$2")" \
+    "$(field p99_ms "$2")" "$(field server_cpu_us "$2")" "$(field db_cpu_us "$2")" \
+    "$(field client_cpu_us "$2")"
+}
+row "Health.Check" "$health"
+row "GetProfile" "$get"
+row "UpdateProfile (blind)" "$update"
+if [[ $store == mysql ]]; then
+  printf '  %-22s %9.1f\n' "sysbench point_select" "$point_select"
+  printf '  %-22s %9.1f\n' "sysbench update_index" "$update_index"
+fi
+
+echo "  other processes used $(field other_cpu_pct "$health")% / $(field other_cpu_pct "$get")% /" \
+  "$(field other_cpu_pct "$update")% of the CPUs during these three runs"
+
+get_health=$(ratio "$(field qps "$get")" "$(field qps "$health")")
+# What the ratio would be if client and server CPU time were all that limits
+# throughput (a quiet, CPU-bound machine): Health's CPU per call over Get's.
+cost() {
+  awk -v s="$(field server_cpu_us "$1")" -v d="$(field db_cpu_us "$1")" \
+    -v c="$(field client_cpu_us "$1")" 'BEGIN { printf "%.1f", s + d + c }'
+}
+cpu_ratio=$(ratio "$(cost "$health")" "$(cost "$get")")
+if [[ $store == sqlite ]]; then
+  echo "  GetProfile / Health.Check = $get_health (target >= 0.7: $(verdict "$get_health" 0.7))"
+  echo "  CPU per Health.Check / CPU per GetProfile = $cpu_ratio (client + server)"
+  echo "RATIOS store=sqlite get_over_health=$get_health cpu_health_over_get=$cpu_ratio"
+else
+  get_point=$(ratio "$(field qps "$get")" "$point_select")
+  update_index_ratio=$(ratio "$(field qps "$update")" "$update_index")
+  echo "  GetProfile / Health.Check = $get_health (target >= 0.4: $(verdict "$get_health" 0.4))"
+  echo "  CPU per Health.Check / CPU per GetProfile = $cpu_ratio (client + server + MariaDB)"
+  echo "  GetProfile / oltp_point_select = $get_point"
+  echo "  UpdateProfile / oltp_update_index = $update_index_ratio" \
+    "(target >= 0.6: $(verdict "$update_index_ratio" 0.6))"
+  echo "RATIOS store=mysql get_over_health=$get_health get_over_point_select=$get_point" \
+    "update_over_update_index=$update_index_ratio cpu_health_over_get=$cpu_ratio"
+fi
+echo "bench: done in $(($(date +%s) - started)) s"
