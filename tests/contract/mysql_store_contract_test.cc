@@ -31,8 +31,7 @@ class UnavailableStore final : public Store {
 // dropped with the store.
 class TempMysqlStore final : public Store {
  public:
-  TempMysqlStore(std::unique_ptr<testing::MysqlTestDatabase> database,
-                 std::unique_ptr<Store> store)
+  TempMysqlStore(std::unique_ptr<testing::MysqlTestDatabase> database, std::unique_ptr<Store> store)
       : database_(std::move(database)), store_(std::move(store)) {}
 
   absl::Status Migrate() override { return store_->Migrate(); }
@@ -48,10 +47,11 @@ class TempMysqlStore final : public Store {
   std::unique_ptr<Store> store_;
 };
 
+void SkipWithoutMysql() { GTEST_SKIP() << testing::kNoMysqlTestServer; }
+
 std::unique_ptr<Store> MakeMysqlStore() {
   if (!testing::MysqlTestServerOptions().has_value()) {
-    // GTEST_SKIP returns from its function: a lambda keeps this one going.
-    [] { GTEST_SKIP() << testing::kNoMysqlTestServer; }();
+    SkipWithoutMysql();
     return std::make_unique<UnavailableStore>();
   }
   absl::StatusOr<std::unique_ptr<testing::MysqlTestDatabase>> database =

@@ -1,16 +1,12 @@
-#include <fcntl.h>
-#include <grpcpp/grpcpp.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tests/support/server_process.h"
 
-#include <fstream>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,141 +22,11 @@
 #include "nlohmann/json.hpp"
 #include "tests/support/temp_dir.h"
 
-extern char** environ;
-
 namespace cp::testing {
 namespace {
 
 namespace v1 = ::customerprofile::v1;
 using ::testing::HasSubstr;
-
-constexpr char kListeningPrefix[] = "profile-server listening on ";
-
-// ServerProcess is the built profile-server binary running as a child
-// process, with stdout on a pipe and stderr in a file. Killed with SIGKILL
-// when destroyed while still running.
-class ServerProcess {
- public:
-  // Spawn starts the binary with `args` and this process's environment plus
-  // `extra_env` ("NAME=value"); stderr goes to `stderr_path`.
-  static std::unique_ptr<ServerProcess> Spawn(const std::vector<std::string>& args,
-                                              const std::string& stderr_path,
-                                              std::vector<std::string> extra_env = {}) {
-    auto process = std::make_unique<ServerProcess>();
-    process->stderr_path_ = stderr_path;
-    int out[2];
-    if (pipe(out) != 0) return nullptr;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::vector<std::string> argv_strings = {CP_SERVER_BINARY};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : argv_strings) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (char** var = environ; *var != nullptr; ++var) envp.push_back(*var);
-    for (std::string& var : extra_env) envp.push_back(var.data());
-    envp.push_back(nullptr);
-    int rc =
-        posix_spawn(&process->pid_, CP_SERVER_BINARY, &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    process->stdout_fd_ = out[0];
-    if (rc != 0) {
-      process->pid_ = -1;
-      return nullptr;
-    }
-    return process;
-  }
-
-  ~ServerProcess() {
-    if (pid_ > 0 && !exit_status_.has_value()) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_fd_ >= 0) close(stdout_fd_);
-  }
-
-  // ReadStdoutLine returns the next line of stdout, or nullopt on EOF or
-  // after `timeout`.
-  std::optional<std::string> ReadStdoutLine(absl::Duration timeout = absl::Seconds(30)) {
-    absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      if (size_t newline = stdout_buffer_.find('\n'); newline != std::string::npos) {
-        std::string line = stdout_buffer_.substr(0, newline);
-        stdout_buffer_.erase(0, newline + 1);
-        return line;
-      }
-      int remaining_ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
-      if (remaining_ms <= 0) return std::nullopt;
-      pollfd fd{stdout_fd_, POLLIN, 0};
-      if (poll(&fd, 1, remaining_ms) <= 0) continue;
-      char chunk[4096];
-      ssize_t n = read(stdout_fd_, chunk, sizeof(chunk));
-      if (n <= 0) return std::nullopt;
-      stdout_buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  // WaitUntilListening reads stdout until the "listening on" line and
-  // returns the address; empty when the process never got there.
-  std::string WaitUntilListening() {
-    while (std::optional<std::string> line = ReadStdoutLine()) {
-      if (absl::StartsWith(*line, kListeningPrefix)) {
-        std::string rest = line->substr(sizeof(kListeningPrefix) - 1);
-        return rest.substr(0, rest.find(','));
-      }
-    }
-    return "";
-  }
-
-  void Signal(int signal) { kill(pid_, signal); }
-
-  // Wait waits up to `timeout` for the process to end and returns its exit
-  // code, 128+N for signal N, or nullopt if it is still running.
-  std::optional<int> Wait(absl::Duration timeout = absl::Seconds(30)) {
-    if (exit_status_.has_value()) return exit_status_;
-    absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      int status = 0;
-      pid_t done = waitpid(pid_, &status, WNOHANG);
-      if (done == pid_) {
-        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        return exit_status_;
-      }
-      if (absl::Now() > deadline) return std::nullopt;
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-  }
-
-  // Stderr returns what the process wrote to stderr so far.
-  std::string Stderr() const {
-    std::ifstream in(stderr_path_);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
-  // RemainingStdout returns the rest of stdout once the process ended.
-  std::string RemainingStdout() {
-    std::string out;
-    while (std::optional<std::string> line = ReadStdoutLine(absl::Seconds(5))) {
-      absl::StrAppend(&out, *line, "\n");
-    }
-    return out + stdout_buffer_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  std::string stdout_buffer_;
-  std::string stderr_path_;
-  std::optional<int> exit_status_;
-};
 
 class ServerProcessTest : public ::testing::Test {
  protected:

@@ -1,7 +1,6 @@
 #include "tests/support/mysql_test_database.h"
 
-#include <cppconn/prepared_statement.h>
-
+#include <prepared_statement.h>
 #include <resultset.h>
 
 #include <cstdlib>

@@ -41,8 +41,7 @@ class TestServer {
   // StartWithMysql starts a server on a fresh, migrated database of the test
   // MariaDB (see MysqlTestDatabase), dropped afterwards. FAILED_PRECONDITION
   // with kNoMysqlTestServer when CP_TEST_MYSQL_URI is unset.
-  static absl::StatusOr<std::unique_ptr<TestServer>> StartWithMysql(
-      TestServerOptions options = {});
+  static absl::StatusOr<std::unique_ptr<TestServer>> StartWithMysql(TestServerOptions options = {});
 
   // Start starts a server on `store`, which must outlive the server.
   static absl::StatusOr<std::unique_ptr<TestServer>> Start(storage::Store* store,
