@@ -1,6 +1,5 @@
 #include "domain/profile_manager.h"
 
-
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,14 +43,40 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000000 + t.nanos() / 1000;
 }
 
-// ClearOutputOnly drops what clients may not set (AIP-203: ignored, never
-// applied).
-void ClearOutputOnly(Profile* profile) {
-  profile->clear_name();
-  profile->clear_etag();
-  profile->clear_create_time();
-  profile->clear_update_time();
-  profile->clear_delete_time();
+// AddOutputOnlyViolations refuses output-only fields set on a new profile,
+// so that a client never believes it set them.
+void AddOutputOnlyViolations(const Profile& profile, FieldViolations* violations) {
+  constexpr char kWhy[] = "is output only and cannot be set";
+  if (!profile.name().empty()) violations->Add("profile.name", kWhy);
+  if (!profile.etag().empty()) violations->Add("profile.etag", kWhy);
+  if (profile.has_create_time()) violations->Add("profile.create_time", kWhy);
+  if (profile.has_update_time()) violations->Add("profile.update_time", kWhy);
+  if (profile.has_delete_time()) violations->Add("profile.delete_time", kWhy);
+}
+
+// CheckTimesUnchanged refuses an update that tries to change the
+// output-only times; sending back the values read is fine, so that a
+// read-modify-write of a whole profile works.
+absl::Status CheckTimesUnchanged(const Profile& request, const Profile& stored) {
+  FieldViolations violations;
+  constexpr char kWhy[] = "is output only and cannot be changed";
+  auto differs = [](bool has, const google::protobuf::Timestamp& sent, bool stored_has,
+                    const google::protobuf::Timestamp& current) {
+    return has && (!stored_has || sent.SerializeAsString() != current.SerializeAsString());
+  };
+  if (differs(request.has_create_time(), request.create_time(), stored.has_create_time(),
+              stored.create_time())) {
+    violations.Add("profile.create_time", kWhy);
+  }
+  if (differs(request.has_update_time(), request.update_time(), stored.has_update_time(),
+              stored.update_time())) {
+    violations.Add("profile.update_time", kWhy);
+  }
+  if (differs(request.has_delete_time(), request.delete_time(), stored.has_delete_time(),
+              stored.delete_time())) {
+    violations.Add("profile.delete_time", kWhy);
+  }
+  return violations.ToStatus();
 }
 
 // ToResource is the API view of a stored record.
@@ -67,6 +92,24 @@ absl::Status CheckUtf8(const google::protobuf::Message& request) {
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
   return violations.ToStatus();
+}
+
+// FindReplay looks up the stored response to CreateProfile `request_id`:
+// true with *result set when there is one, false when there is none, and
+// REQUEST_ID_REUSED when the id answered a different request.
+absl::StatusOr<bool> FindReplay(Transaction& tx, absl::string_view request_id,
+                                absl::string_view request_hash, Profile* result) {
+  auto previous = tx.GetRequest(kCreateScope, request_id);
+  if (!previous.ok()) return previous.status();
+  if (!previous->has_value()) return false;
+  if ((*previous)->request_hash != request_hash) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "REQUEST_ID_REUSED",
+                     "request_id was already used for a different request");
+  }
+  if (!result->ParseFromString((*previous)->response)) {
+    return absl::InternalError("stored response does not parse");
+  }
+  return true;
 }
 
 absl::Status NotFound(absl::string_view id) {
@@ -148,8 +191,8 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
                    "with '-'");
   }
   CheckRequestId(request.request_id(), &violations);
+  AddOutputOnlyViolations(request.profile(), &violations);
   Profile profile = request.profile();
-  ClearOutputOnly(&profile);
   validator_.Normalize("profile", &profile, &violations);
   if (!violations.empty()) return violations.ToStatus();
 
@@ -163,18 +206,9 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
   absl::Status status = store_->Run(
       TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) -> absl::Status {
         if (!request.request_id().empty()) {
-          auto previous = tx.GetRequest(kCreateScope, request.request_id());
-          if (!previous.ok()) return previous.status();
-          if (previous->has_value()) {
-            if ((*previous)->request_hash != request_hash) {
-              return MakeError(absl::StatusCode::kFailedPrecondition, "REQUEST_ID_REUSED",
-                               "request_id was already used for a different request");
-            }
-            if (!result.ParseFromString((*previous)->response)) {
-              return absl::InternalError("stored response does not parse");
-            }
-            return absl::OkStatus();
-          }
+          absl::StatusOr<bool> replayed =
+              FindReplay(tx, request.request_id(), request_hash, &result);
+          if (!replayed.ok() || *replayed) return replayed.status();
         }
         auto existing = tx.GetProfile(new_id);
         if (!existing.ok()) return existing.status();
@@ -195,7 +229,27 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
         }
         return absl::OkStatus();
       });
+  if (status.code() == absl::StatusCode::kAlreadyExists && !request.request_id().empty()) {
+    // Two servers took the same request_id at once and the other one
+    // committed first: answer as a replay would.
+    absl::StatusOr<Profile> first = ReplayedResult(request.request_id(), request_hash, context);
+    if (first.ok() || first.status().code() != absl::StatusCode::kNotFound) return first;
+  }
   if (!status.ok()) return ExplainConflict(store_, status, profile, new_id, context.deadline);
+  return result;
+}
+
+absl::StatusOr<Profile> ProfileManager::ReplayedResult(absl::string_view request_id,
+                                                       absl::string_view request_hash,
+                                                       const CallContext& context) {
+  Profile result;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        absl::StatusOr<bool> replayed = FindReplay(tx, request_id, request_hash, &result);
+        if (!replayed.ok()) return replayed.status();
+        return *replayed ? absl::OkStatus() : absl::NotFoundError("no stored request");
+      });
+  if (!status.ok()) return status;
   return result;
 }
 
@@ -224,8 +278,13 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
   validator_.CheckRequestSize("profile", request.ByteSizeLong(), &violations);
   absl::StatusOr<std::string> id = ParseProfileName(request.profile().name(), "profile.name");
   if (!id.ok()) {
-    for (const auto& v : GetBadRequest(id.status())->field_violations()) {
-      violations.Add(v.field(), v.description());
+    // Kept in a variable: a range-for over a member of a temporary optional
+    // would read freed memory.
+    auto bad_request = GetBadRequest(id.status());
+    if (bad_request) {
+      for (const auto& v : bad_request->field_violations()) {
+        violations.Add(v.field(), v.description());
+      }
     }
   }
   const google::protobuf::FieldMask* mask =
@@ -252,6 +311,9 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
                            {{"name", ProfileName(*id)}});
         }
         if (absl::Status s = CheckEtag(record, request.profile().etag()); !s.ok()) return s;
+        if (absl::Status s = CheckTimesUnchanged(request.profile(), record.profile); !s.ok()) {
+          return s;
+        }
         ApplyPatch(patch, paths, &record.profile);
         // A patch of single attributes can only be checked against the
         // limits once merged with what is stored.

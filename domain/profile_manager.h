@@ -41,6 +41,13 @@ class ProfileManager {
   const ProfileValidator& validator() const { return validator_; }
 
  private:
+  // ReplayedResult returns the stored response to CreateProfile request
+  // `request_id`: NOT_FOUND when none is stored, FAILED_PRECONDITION when it
+  // answered a different request.
+  absl::StatusOr<customerprofile::v1::Profile> ReplayedResult(absl::string_view request_id,
+                                                              absl::string_view request_hash,
+                                                              const CallContext& context);
+
   storage::Store* store_;
   const Clock* clock_;
   IdGenerator* ids_;

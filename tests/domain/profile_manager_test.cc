@@ -182,37 +182,63 @@ TEST_F(ProfileManagerTest, UpdateWithMaskAndEtag) {
   unknown_path.mutable_update_mask()->add_paths("shoe_size");
   auto rejected = manager_->UpdateProfile(unknown_path, context_);
   EXPECT_EQ(rejected.status().code(), absl::StatusCode::kInvalidArgument);
+
+  UpdateProfileRequest bad_name;
+  bad_name.mutable_profile()->set_name("customers/1");
+  bad_name.mutable_update_mask()->add_paths("shoe_size");
+  auto refused = manager_->UpdateProfile(bad_name, context_);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  auto details = GetBadRequest(refused.status());
+  ASSERT_TRUE(details.has_value());
+  ASSERT_EQ(details->field_violations_size(), 2);
+  EXPECT_EQ(details->field_violations(0).field(), "profile.name");
+  EXPECT_EQ(details->field_violations(1).field(), "update_mask.paths[0]");
 }
 
-// Verifies that output-only fields set by a client are ignored (AIP-203),
-// never applied, on Create and Update.
-TEST_F(ProfileManagerTest, OutputOnlyFieldsAreIgnored) {
+// Verifies that output-only fields are never applied: set on Create they
+// are rejected, naming each; on Update, sending back the values read works
+// and changing them is rejected; nothing is written in either case.
+TEST_F(ProfileManagerTest, OutputOnlyFieldsAreNeverApplied) {
   CreateProfileRequest create;
   create.mutable_profile()->set_name("profiles/spoofed");
   create.mutable_profile()->set_etag("spoofed");
   create.mutable_profile()->mutable_delete_time()->set_seconds(5);
-  create.mutable_profile()->mutable_create_time()->set_seconds(5);
   create.mutable_profile()->set_given_name("Ola");
-  auto created = manager_->CreateProfile(create, context_);
-  ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_EQ(created->name(), "profiles/p1");
-  EXPECT_NE(created->etag(), "spoofed");
-  EXPECT_FALSE(created->has_delete_time());
-  EXPECT_EQ(created->create_time().seconds(), 1767225600);
+  auto rejected = manager_->CreateProfile(create, context_);
+  ASSERT_EQ(rejected.status().code(), absl::StatusCode::kInvalidArgument);
+  auto bad_request = GetBadRequest(rejected.status());
+  ASSERT_TRUE(bad_request.has_value());
+  std::set<std::string> fields;
+  for (const auto& v : bad_request->field_violations()) fields.insert(v.field());
+  EXPECT_EQ(fields, (std::set<std::string>{"profile.name", "profile.etag", "profile.delete_time"}));
+  EXPECT_EQ(manager_->ListProfiles(ListProfilesRequest(), context_)->profiles_size(), 0);
 
+  Profile input;
+  input.set_given_name("Ola");
+  Profile created = MustCreate(input);
   clock_.Advance(absl::Hours(1));
-  UpdateProfileRequest update;
-  *update.mutable_profile() = *created;
-  update.mutable_profile()->mutable_create_time()->set_seconds(1);
-  update.mutable_profile()->mutable_delete_time()->set_seconds(1);
-  update.mutable_profile()->set_family_name("Nordmann");
-  update.mutable_update_mask()->add_paths("*");
-  auto updated = manager_->UpdateProfile(update, context_);
+  UpdateProfileRequest round_trip;
+  *round_trip.mutable_profile() = created;
+  round_trip.mutable_profile()->set_family_name("Nordmann");
+  round_trip.mutable_update_mask()->add_paths("*");
+  auto updated = manager_->UpdateProfile(round_trip, context_);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->create_time().seconds(), 1767225600);
   EXPECT_EQ(updated->update_time().seconds(), 1767225600 + 3600);
-  EXPECT_FALSE(updated->has_delete_time());
   EXPECT_EQ(updated->family_name(), "Nordmann");
+
+  UpdateProfileRequest change_times;
+  change_times.mutable_profile()->set_name(created.name());
+  change_times.mutable_profile()->mutable_delete_time()->set_seconds(1);
+  change_times.mutable_profile()->set_given_name("Kari");
+  auto refused = manager_->UpdateProfile(change_times, context_);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  auto refused_details = GetBadRequest(refused.status());
+  ASSERT_TRUE(refused_details.has_value());
+  EXPECT_EQ(refused_details->field_violations(0).field(), "profile.delete_time");
+  GetProfileRequest get;
+  get.set_name(created.name());
+  EXPECT_EQ(manager_->GetProfile(get, context_)->etag(), updated->etag());
 }
 
 // Verifies that an update without a mask changes only the populated fields.
