@@ -117,10 +117,10 @@ class MysqlStore final : public Store {
     absl::StatusOr<MysqlConnectionPool::Lease> lease = pool_.Borrow(deadline);
     if (!lease.ok()) return {Outcome::kDone, lease.status()};
     MysqlConnection& connection = **lease;
+    if (mode == TransactionMode::kReadOnly) return RunReadOnly(connection, deadline, body);
     absl::Status status = connection.Call("begin a transaction", [&]() {
       connection.SetLockWaitTimeout(LockWaitSeconds(pool_.options(), deadline));
-      connection.Execute(mode == TransactionMode::kReadOnly ? "START TRANSACTION READ ONLY"
-                                                            : "START TRANSACTION");
+      connection.Execute("START TRANSACTION");
     });
     if (!status.ok()) {
       return {connection.broken() ? Outcome::kStaleConnection : Outcome::kDone, status};
@@ -144,6 +144,31 @@ class MysqlStore final : public Store {
     // wait timeout; the body's errors are returned as they are.
     bool conflicted = !transaction.failure().ok() && absl::IsAborted(transaction.failure());
     return {conflicted ? conflict : Outcome::kDone, status};
+  }
+
+  // RunReadOnly runs a read-only body without START TRANSACTION and COMMIT,
+  // each statement in autocommit: two round trips fewer per read. It reads
+  // the same as an explicit READ ONLY transaction would: the session is READ
+  // COMMITTED, where every statement of a transaction reads its own fresh
+  // snapshot anyway, and a read-only body takes no locks that would have to
+  // last until a commit (MysqlTransaction refuses its writes).
+  Attempt RunReadOnly(MysqlConnection& connection, absl::Time deadline,
+                      absl::FunctionRef<absl::Status(Transaction&)> body) {
+    absl::Status status = connection.Call("set the lock wait timeout", [&]() {
+      connection.SetLockWaitTimeout(LockWaitSeconds(pool_.options(), deadline));
+    });
+    if (!status.ok()) {
+      return {connection.broken() ? Outcome::kStaleConnection : Outcome::kDone, status};
+    }
+    MysqlTransaction transaction(&connection, /*read_only=*/true);
+    status = body(transaction);
+    if (transaction.failure().ok()) return {Outcome::kDone, status};
+    // A failure of the connection's own wins over what the body made of
+    // it. A read has no effect, so after a lost connection (e.g. a pooled
+    // one the server closed) it runs once more on a fresh one.
+    if (connection.broken()) return {Outcome::kStaleConnection, transaction.failure()};
+    bool conflicted = absl::IsAborted(transaction.failure());
+    return {conflicted ? ConflictOutcome(connection) : Outcome::kDone, transaction.failure()};
   }
 
   // ConflictOutcome names the conflict the connection's last error was.

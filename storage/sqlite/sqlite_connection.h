@@ -21,7 +21,8 @@ class SqliteConnection {
   // Open opens (creating when missing) the database at `path` and applies
   // the settings every connection needs: WAL journal, synchronous=FULL (a
   // committed transaction survives power loss), foreign_keys=ON,
-  // case-sensitive LIKE, memory-mapped reads and busy_timeout.
+  // case-sensitive LIKE, memory-mapped reads, statement journals in memory
+  // and busy_timeout.
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
                                                                 absl::Duration busy_timeout);
 
