@@ -41,6 +41,15 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
 ABSL_FLAG(int32_t, sqlite_pool_size, 4, "Connections of a sqlite: store.");
 ABSL_FLAG(std::string, log_level, "info", "Least severe JSON log level: debug, info, warn, error.");
+ABSL_FLAG(std::string, auth_config, "",
+          "YAML or JSON file of client apps (API key hashes, scopes, limits), client certificate "
+          "subjects and self-service JWT settings; re-read on SIGHUP. Without it the server runs "
+          "in development mode (no authentication), on a loopback address only.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain of the server; enables TLS.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates of client certificates (mutual TLS); a client certificate is "
+          "requested, and verified when sent.");
 
 namespace cp::server {
 namespace {
@@ -67,6 +76,10 @@ constexpr FlagDoc kFlagDocs[] = {
     {"drain_timeout", "DURATION"},
     {"sqlite_pool_size", "N"},
     {"log_level", "LEVEL"},
+    {"auth_config", "PATH"},
+    {"tls_cert", "PATH"},
+    {"tls_key", "PATH"},
+    {"tls_client_ca", "PATH"},
 };
 
 std::string Dashed(absl::string_view flag) { return absl::StrReplaceAll(flag, {{"_", "-"}}); }
@@ -270,6 +283,17 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
   absl::StatusOr<LogLevel> level = ParseLogLevel(absl::GetFlag(FLAGS_log_level));
   if (!level.ok()) return level.status();
   config.log_level = *level;
+
+  config.auth_config = absl::GetFlag(FLAGS_auth_config);
+  config.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  config.tls_key = absl::GetFlag(FLAGS_tls_key);
+  config.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return Invalid("tls_key", "--tls-cert and --tls-key go together");
+  }
+  if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
+    return Invalid("tls_client_ca", "mutual TLS needs --tls-cert and --tls-key too");
+  }
   return config;
 }
 
@@ -294,7 +318,9 @@ std::string HelpText() {
   }
   absl::StrAppend(&text, "  ", kMysqlPasswordEnv,
                   " (environment only)\n      The password of a mysql:// store when "
-                  "--mysql-password-file is not given.\n");
+                  "--mysql-password-file is not given.\n"
+                  "\nprofile-server --hash-key prints a new random API key and the sha256 hash "
+                  "to put in --auth-config.\n");
   return text;
 }
 

@@ -43,6 +43,14 @@ struct ServerConfig {
   absl::Duration drain_timeout = absl::Seconds(10);
   int sqlite_pool_size = 4;
   LogLevel log_level = LogLevel::kInfo;
+  // Apps, keys, scopes and self-service token settings (YAML or JSON);
+  // empty = development mode (loopback only).
+  std::string auth_config;
+  // PEM files: server certificate and key (TLS), and the CA that signs
+  // client certificates (mutual TLS).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
 };
 
 // EnvLookup returns the value of an environment variable, or nullopt when it

@@ -2,11 +2,17 @@
 
 #include <signal.h>
 
+#include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "domain/clock.h"
 #include "domain/id_generator.h"
+#include "server/auth/access_control.h"
+#include "server/auth/api_key.h"
+#include "server/auth/auth_config.h"
+#include "server/auth/config_reloader.h"
 #include "server/config.h"
 #include "server/json_log.h"
 #include "server/server_runner.h"
@@ -26,9 +32,24 @@ int Fail(cp::server::JsonLog& log, const char* event, const absl::Status& status
 }  // namespace
 
 int main(int argc, char** argv) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // Debian's is a debug build
+  if (argc == 2 && std::strcmp(argv[1], "--hash-key") == 0) {
+    std::string key = cp::server::auth::GenerateApiKey();
+    std::cout << "key:  " << key << "\nhash: " << cp::server::auth::HashApiKey(key) << std::endl;
+    return 0;
+  }
   cp::server::ServerConfig config = cp::server::ParseCommandLineOrExit(argc, argv);
   cp::server::BlockTerminationSignals();
+  cp::server::auth::BlockReloadSignal();
   cp::server::JsonLog log(config.log_level);
+
+  std::optional<cp::server::auth::AuthConfig> auth_config;
+  if (!config.auth_config.empty()) {
+    absl::StatusOr<cp::server::auth::AuthConfig> loaded =
+        cp::server::auth::LoadAuthConfig(config.auth_config);
+    if (!loaded.ok()) return Fail(log, "auth_config_invalid", loaded.status());
+    auth_config = *std::move(loaded);
+  }
 
   cp::server::StoreSettings store_settings;
   store_settings.uri = config.store;
@@ -49,8 +70,13 @@ int main(int argc, char** argv) {
 
   cp::domain::SystemClock clock;
   cp::domain::RandomIdGenerator ids;
-  cp::server::ServerRunner runner(cp::server::RunnerOptionsFromConfig(config), store->get(), &clock,
-                                  &ids, &log);
+  cp::server::ServerRunnerOptions options = cp::server::RunnerOptionsFromConfig(config);
+  options.reflection = !auth_config.has_value() || auth_config->reflection;
+  auto access = std::make_shared<cp::server::auth::AccessControl>(std::move(auth_config));
+  options.access = access;
+  std::optional<cp::server::auth::ConfigReloader> reloader;
+  if (!config.auth_config.empty()) reloader.emplace(config.auth_config, access.get(), &log);
+  cp::server::ServerRunner runner(std::move(options), store->get(), &clock, &ids, &log);
   if (absl::Status status = runner.Start(); !status.ok()) {
     return Fail(log, "listen_failed", status);
   }

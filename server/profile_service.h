@@ -2,40 +2,23 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <atomic>
-#include <string>
-
-#include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
-#include "domain/call_context.h"
 #include "domain/profile_manager.h"
-#include "server/json_log.h"
-#include "server/worker_pool.h"
+#include "server/call_dispatcher.h"
 
 namespace cp::server {
 
-// ProfileServiceOptions configures the transport side of ProfileService.
-struct ProfileServiceOptions {
-  // The longest a call may run, whatever deadline the client sets (or none).
-  absl::Duration max_call_time = absl::Seconds(30);
-  // The delay a RESOURCE_EXHAUSTED answer suggests before a retry.
-  absl::Duration busy_retry_delay = absl::Milliseconds(100);
-};
-
 // ProfileService is the gRPC face of domain::ProfileManager. Each handler
-// hands the call to the worker pool, whose thread calls the manager and
-// finishes the reactor, so no reactor thread ever waits on the database.
-// Until SetReady(true) (the store is migrated) every call is UNAVAILABLE.
+// goes through the shared CallDispatcher (readiness, authentication,
+// authorization, limits, worker pool, logging) and adds the profile rules
+// of access: a self-service caller reaches only its own profile and writes
+// only its own fields; without pii.read, responses omit personal data and
+// filters or order_by on it are refused; per-caller page caps apply.
 class ProfileService final : public customerprofile::v1::ProfileService::CallbackService {
  public:
-  ProfileService(domain::ProfileManager* manager, WorkerPool* pool, JsonLog* log,
-                 ProfileServiceOptions options = {});
-
-  // SetReady makes the service answer calls (true) or refuse them with
-  // UNAVAILABLE (false).
-  void SetReady(bool ready) { ready_.store(ready); }
+  // ProfileService serves `manager` through `dispatcher`; both must
+  // outlive it.
+  ProfileService(domain::ProfileManager* manager, CallDispatcher* dispatcher);
 
   grpc::ServerUnaryReactor* CreateProfile(grpc::CallbackServerContext* ctx,
                                           const customerprofile::v1::CreateProfileRequest* request,
@@ -57,32 +40,8 @@ class ProfileService final : public customerprofile::v1::ProfileService::Callbac
       customerprofile::v1::ListProfilesResponse* response) override;
 
  private:
-  // ManagerMethod is a domain::ProfileManager use case.
-  template <typename Request, typename Response>
-  using ManagerMethod = absl::StatusOr<Response> (domain::ProfileManager::*)(
-      const Request&, const domain::CallContext&);
-
-  // Dispatch runs `method` of the manager for one call on the worker pool.
-  template <typename Request, typename Response>
-  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* ctx, absl::string_view name,
-                                     const Request* request, Response* response,
-                                     absl::string_view request_id,
-                                     ManagerMethod<Request, Response> method);
-
-  // MakeCallContext derives the domain's view of a call: its deadline
-  // (capped by max_call_time), request id and actor.
-  domain::CallContext MakeCallContext(const grpc::CallbackServerContext& ctx,
-                                      absl::string_view request_id) const;
-
-  // Finish logs a call, then ends it with `status`.
-  void Finish(grpc::ServerUnaryReactor* reactor, CallLogEntry entry, absl::Time start,
-              const absl::Status& status);
-
   domain::ProfileManager* const manager_;
-  WorkerPool* const pool_;
-  JsonLog* const log_;
-  const ProfileServiceOptions options_;
-  std::atomic<bool> ready_{false};
+  CallDispatcher* const dispatcher_;
 };
 
 }  // namespace cp::server

@@ -1,0 +1,60 @@
+#include "server/auth/method_policy.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace cp::server::auth {
+namespace {
+
+constexpr absl::string_view kProfileService = "/customerprofile.v1.ProfileService/";
+constexpr absl::string_view kConsentService = "/customerprofile.v1.ConsentService/";
+
+std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
+  std::map<std::string, MethodPolicy, std::less<>> policies;
+  auto add = [&policies](absl::string_view service, absl::string_view method,
+                         absl::string_view scope, bool self_service) {
+    policies[absl::StrCat(service, method)] = MethodPolicy{std::string(scope), self_service};
+  };
+  add(kProfileService, "CreateProfile", kProfilesWrite, false);
+  add(kProfileService, "GetProfile", kProfilesRead, true);
+  add(kProfileService, "UpdateProfile", kProfilesWrite, true);
+  add(kProfileService, "DeleteProfile", kProfilesDelete, false);
+  add(kProfileService, "UndeleteProfile", kProfilesDelete, false);
+  add(kProfileService, "ListProfiles", kProfilesRead, false);
+
+  add(kConsentService, "CreatePurpose", kPurposesAdmin, false);
+  add(kConsentService, "GetPurpose", kConsentsRead, true);
+  add(kConsentService, "ListPurposes", kConsentsRead, true);
+  add(kConsentService, "UpdatePurpose", kPurposesAdmin, false);
+  add(kConsentService, "GetNoticeVersion", kConsentsRead, true);
+  add(kConsentService, "ListNoticeVersions", kConsentsRead, true);
+  add(kConsentService, "RecordConsent", kConsentsWrite, true);
+  add(kConsentService, "ConfirmConsent", kConsentsWrite, true);
+  add(kConsentService, "ListConsentEvents", kConsentsRead, true);
+  add(kConsentService, "ListConsents", kConsentsRead, true);
+  add(kConsentService, "CheckConsent", kConsentsRead, true);
+  add(kConsentService, "BatchCheckConsent", kConsentsRead, false);
+  return policies;
+}
+
+}  // namespace
+
+const std::vector<std::string>& KnownScopes() {
+  static const std::vector<std::string> kScopes = {
+      std::string(kProfilesRead),  std::string(kProfilesWrite),    std::string(kProfilesDelete),
+      std::string(kPiiRead),       std::string(kConsentsRead),     std::string(kConsentsWrite),
+      std::string(kPurposesAdmin), std::string(kSuppressionsAdmin)};
+  return kScopes;
+}
+
+const std::map<std::string, MethodPolicy, std::less<>>& MethodPolicies() {
+  static const std::map<std::string, MethodPolicy, std::less<>> kPolicies = BuildPolicies();
+  return kPolicies;
+}
+
+const MethodPolicy* FindMethodPolicy(absl::string_view full_method) {
+  const auto& policies = MethodPolicies();
+  auto it = policies.find(full_method);
+  return it == policies.end() ? nullptr : &it->second;
+}
+
+}  // namespace cp::server::auth

@@ -1,0 +1,92 @@
+#include "server/call_dispatcher.h"
+
+#include <chrono>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/cord.h"
+#include "absl/time/clock.h"
+#include "domain/errors.h"
+#include "google/protobuf/duration.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "server/auth/metadata.h"
+#include "server/status_conversion.h"
+
+namespace cp::server {
+namespace {
+
+absl::Status NotReadyError() {
+  return domain::MakeError(absl::StatusCode::kUnavailable, "NOT_READY",
+                           "the server is starting or stopping; retry shortly");
+}
+
+}  // namespace
+
+CallDispatcher::CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessControl* access,
+                               CallDispatcherOptions options)
+    : pool_(pool), log_(log), access_(access), options_(options) {}
+
+CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
+                                           absl::string_view full_method,
+                                           absl::string_view request_id) {
+  Call call;
+  call.start = absl::Now();
+  call.reactor = ctx->DefaultReactor();
+  domain::CallContext& context = call.context;
+  absl::Time cap = call.start + options_.max_call_time;
+  std::chrono::system_clock::time_point deadline = ctx->deadline();
+  context.deadline = deadline == std::chrono::system_clock::time_point::max()
+                         ? cap
+                         : std::min(cap, absl::FromChrono(deadline));
+  std::string header_id = auth::Metadata(*ctx, "x-request-id");
+  context.request_id = header_id.empty() ? std::string(request_id) : std::move(header_id);
+  context.actor = auth::Metadata(*ctx, "x-actor");
+  call.entry.method = std::string(full_method);
+  call.entry.request_id = context.request_id;
+  call.entry.peer = ctx->peer();
+  if (!ready_.load()) {
+    call.admission = NotReadyError();
+    return call;
+  }
+  call.admission = access_->Admit(*ctx, full_method, &context);
+  return call;
+}
+
+absl::Status CallDispatcher::Precheck(const grpc::CallbackServerContext& ctx,
+                                      const domain::CallContext& context) {
+  if (ctx.IsCancelled()) return absl::CancelledError("the call was cancelled before it ran");
+  if (absl::Now() >= context.deadline) {
+    return absl::DeadlineExceededError("the deadline passed before the call ran");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CallDispatcher::BusyError() const {
+  return auth::WithRetryInfo(
+      domain::MakeError(absl::StatusCode::kResourceExhausted, "SERVER_BUSY",
+                        "too many calls are waiting; retry after a short delay"),
+      options_.busy_retry_delay);
+}
+
+void CallDispatcher::Finish(const Call& call, const absl::Status& status) {
+  CallLogEntry entry = call.entry;
+  entry.code = status.code();
+  if (!status.ok()) {
+    std::optional<google::rpc::ErrorInfo> info = domain::GetErrorInfo(status);
+    entry.reason = info.has_value() ? info->reason() : domain::DefaultReason(status.code());
+    if (status.code() == absl::StatusCode::kUnauthenticated ||
+        status.code() == absl::StatusCode::kPermissionDenied ||
+        (status.code() == absl::StatusCode::kResourceExhausted && entry.reason == "RATE_LIMITED")) {
+      log_->Event(LogLevel::kWarn, "access_denied",
+                  {{"app_id", call.context.app_id.empty() ? "-" : call.context.app_id},
+                   {"method", entry.method},
+                   {"reason", entry.reason},
+                   {"request_id", entry.request_id}});
+    }
+  }
+  entry.latency = absl::Now() - call.start;
+  log_->Call(entry);
+  call.reactor->Finish(ToGrpcStatus(status));
+}
+
+}  // namespace cp::server

@@ -1,0 +1,112 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <string>
+#include <utility>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "domain/call_context.h"
+#include "server/auth/access_control.h"
+#include "server/json_log.h"
+#include "server/worker_pool.h"
+
+namespace cp::server {
+
+// CallDispatcherOptions configures how calls are admitted and run.
+struct CallDispatcherOptions {
+  // The longest a call may run, whatever deadline the client sets (or none).
+  absl::Duration max_call_time = absl::Seconds(30);
+  // The delay a RESOURCE_EXHAUSTED answer suggests before a retry.
+  absl::Duration busy_retry_delay = absl::Milliseconds(100);
+};
+
+// CallDispatcher is the machinery every gRPC service of the server shares.
+// For one unary call it checks readiness, authenticates the caller,
+// authorizes the full method name, applies the caller's rate limit, builds
+// the domain::CallContext (deadline, request id, app id, actor, caller
+// kind, scopes), runs the handler on the worker pool (so no reactor thread
+// waits on the database), logs the call (and every denial) and finishes the
+// reactor. Until SetReady(true) every call is UNAVAILABLE. Thread-safe.
+class CallDispatcher {
+ public:
+  // Handler computes a call's response from its context; it runs on a
+  // worker thread and may block.
+  template <typename Response>
+  using Handler = absl::AnyInvocable<absl::StatusOr<Response>(const domain::CallContext&) &&>;
+
+  // CallDispatcher runs work on `pool`, logs to `log` and asks `access`
+  // who may call what; all three must outlive it.
+  CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessControl* access,
+                 CallDispatcherOptions options = {});
+
+  // SetReady makes the services answer calls (true) or refuse them with
+  // UNAVAILABLE (false).
+  void SetReady(bool ready) { ready_.store(ready); }
+
+  // Dispatch admits the call `full_method` (e.g.
+  // "/customerprofile.v1.ProfileService/GetProfile") and, when admitted,
+  // runs `handler` on the worker pool, storing its result in `response`.
+  // `request_id` is the request's own request_id field ("" if none); the
+  // x-request-id metadata wins over it.
+  template <typename Response>
+  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* ctx,
+                                     absl::string_view full_method, absl::string_view request_id,
+                                     Response* response, Handler<Response> handler) {
+    Call call = Begin(ctx, full_method, request_id);
+    if (!call.admission.ok()) {
+      Finish(call, call.admission);
+      return call.reactor;
+    }
+    Call unqueued = call;
+    bool queued = pool_->Submit(
+        [this, ctx, response, handler = std::move(handler), call = std::move(call)]() mutable {
+          absl::Status status = Precheck(*ctx, call.context);
+          if (status.ok()) {
+            absl::StatusOr<Response> result = std::move(handler)(call.context);
+            if (result.ok()) {
+              *response = *std::move(result);
+            } else {
+              status = result.status();
+            }
+          }
+          Finish(call, status);
+        });
+    if (!queued) Finish(unqueued, BusyError());
+    return unqueued.reactor;
+  }
+
+ private:
+  // Call is one admitted (or refused) call on its way through.
+  struct Call {
+    grpc::ServerUnaryReactor* reactor = nullptr;
+    CallLogEntry entry;
+    absl::Time start;
+    domain::CallContext context;
+    absl::Status admission;
+  };
+
+  // Begin checks readiness and access, and builds the call's context.
+  Call Begin(grpc::CallbackServerContext* ctx, absl::string_view full_method,
+             absl::string_view request_id);
+  // Precheck refuses a call cancelled or past its deadline before it ran.
+  static absl::Status Precheck(const grpc::CallbackServerContext& ctx,
+                               const domain::CallContext& context);
+  // BusyError is the answer to a call the worker pool has no room for.
+  absl::Status BusyError() const;
+  // Finish logs a call (and a denial), then ends it with `status`.
+  void Finish(const Call& call, const absl::Status& status);
+
+  WorkerPool* const pool_;
+  JsonLog* const log_;
+  auth::AccessControl* const access_;
+  const CallDispatcherOptions options_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace cp::server

@@ -1,0 +1,408 @@
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <jwt.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "domain/errors.h"
+#include "google/rpc/error_details.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "server/auth/access_control.h"
+#include "server/auth/api_key.h"
+#include "server/auth/method_policy.h"
+#include "server/status_conversion.h"
+#include "tests/support/test_server.h"
+
+namespace cp::testing {
+namespace {
+
+namespace v1 = ::customerprofile::v1;
+using server::auth::AppConfig;
+using server::auth::AuthConfig;
+
+constexpr char kSecret[] = "0123456789abcdef0123456789abcdef-test-secret";
+constexpr char kAudience[] = "customerprofile";
+// Test data that must never show up in the server log.
+constexpr char kEmail[] = "kari.nordmann@example.com";
+constexpr char kPhone[] = "+4741234567";
+constexpr char kGivenName[] = "Kariannemor";
+
+AppConfig App(std::string id, std::string key, std::vector<std::string> scopes) {
+  AppConfig app;
+  app.id = std::move(id);
+  app.key_hashes.push_back(server::auth::HashApiKey(key));
+  app.scopes.insert(scopes.begin(), scopes.end());
+  return app;
+}
+
+// Token returns a JWT signed with `alg` and `secret` for `sub`.
+std::string Token(const std::string& sub, jwt_alg_t alg = JWT_ALG_HS256,
+                  const std::string& secret = kSecret, const std::string& aud = kAudience,
+                  absl::Duration valid_for = absl::Minutes(5)) {
+  jwt_t* jwt = nullptr;
+  jwt_new(&jwt);
+  jwt_add_grant(jwt, "sub", sub.c_str());
+  jwt_add_grant(jwt, "aud", aud.c_str());
+  jwt_add_grant_int(jwt, "exp", absl::ToUnixSeconds(absl::Now() + valid_for));
+  if (alg == JWT_ALG_NONE) {
+    jwt_set_alg(jwt, JWT_ALG_NONE, nullptr, 0);
+  } else {
+    jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(secret.data()),
+                static_cast<int>(secret.size()));
+  }
+  char* encoded = jwt_encode_str(jwt);
+  std::string token = encoded == nullptr ? "" : encoded;
+  std::free(encoded);
+  jwt_free(jwt);
+  return token;
+}
+
+std::string Reason(const grpc::Status& status) {
+  auto info = domain::GetErrorInfo(server::FromGrpcStatus(status));
+  return info.has_value() ? info->reason() : "";
+}
+
+class AuthAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AuthConfig config;
+    config.apps.push_back(App("admin", "admin-key", server::auth::KnownScopes()));
+    config.apps.push_back(App("marketing", "marketing-key", {"profiles.read"}));
+    AppConfig limited = App("limited", "limited-key", {"profiles.read", "pii.read"});
+    limited.limits.rate_limit = server::auth::RateLimit{5, 2};
+    limited.limits.max_page_size = 1;
+    config.apps.push_back(limited);
+    server::auth::SelfServiceConfig self;
+    self.algorithm = "HS256";
+    self.key = kSecret;
+    self.audience = kAudience;
+    config.self_service = self;
+    TestServerOptions options;
+    options.runner.access = std::make_shared<server::auth::AccessControl>(config);
+    auto started = TestServer::StartWithSqlite(std::move(options));
+    ASSERT_TRUE(started.ok()) << started.status();
+    server_ = *std::move(started);
+    stub_ = server_->NewStub();
+  }
+
+  // Call runs `fn` with a context carrying `authorization` (if not empty).
+  template <typename Fn>
+  grpc::Status Call(const std::string& authorization, Fn fn) {
+    grpc::ClientContext ctx;
+    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+    return fn(&ctx);
+  }
+
+  v1::Profile Create(const std::string& id) {
+    v1::CreateProfileRequest request;
+    request.set_profile_id(id);
+    request.mutable_profile()->set_given_name(kGivenName);
+    request.mutable_profile()->add_emails()->set_address(kEmail);
+    request.mutable_profile()->add_phones()->set_number(kPhone);
+    request.mutable_profile()->add_tags("vip");
+    v1::Profile created;
+    grpc::Status status = Call("Bearer admin-key", [&](grpc::ClientContext* ctx) {
+      return stub_->CreateProfile(ctx, request, &created);
+    });
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  grpc::Status Get(const std::string& authorization, const std::string& name,
+                   v1::Profile* out = nullptr) {
+    v1::GetProfileRequest request;
+    request.set_name(name);
+    v1::Profile response;
+    grpc::Status status = Call(authorization, [&](grpc::ClientContext* ctx) {
+      return stub_->GetProfile(ctx, request, &response);
+    });
+    if (out != nullptr) *out = response;
+    return status;
+  }
+
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<v1::ProfileService::Stub> stub_;
+};
+
+// Verifies that missing, malformed and unknown API keys are UNAUTHENTICATED
+// and a valid key is admitted.
+TEST_F(AuthAccessTest, ApiKeys) {
+  Create("kari");
+  grpc::Status missing = Get("", "profiles/kari");
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Reason(missing), "MISSING_CREDENTIAL");
+  grpc::Status malformed = Get("Basic YWRtaW46YWRtaW4=", "profiles/kari");
+  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Reason(malformed), "MALFORMED_CREDENTIAL");
+  grpc::Status unknown = Get("Bearer not-a-key", "profiles/kari");
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Reason(unknown), "INVALID_API_KEY");
+  EXPECT_TRUE(Get("Bearer admin-key", "profiles/kari").ok());
+}
+
+// Verifies, for every ProfileService method in turn, that an app holding
+// every scope except the method's own is refused with PERMISSION_DENIED
+// before the request is looked at.
+TEST_F(AuthAccessTest, EachScopeMissingInTurn) {
+  for (const auto& [method, policy] : server::auth::MethodPolicies()) {
+    if (!absl::StartsWith(method, "/customerprofile.v1.ProfileService/")) continue;
+    SCOPED_TRACE(method);
+    AuthConfig config;
+    std::vector<std::string> scopes;
+    for (const std::string& scope : server::auth::KnownScopes()) {
+      if (scope != policy.scope) scopes.push_back(scope);
+    }
+    config.apps.push_back(App("partial", "partial-key", scopes));
+    TestServerOptions options;
+    options.runner.access = std::make_shared<server::auth::AccessControl>(config);
+    auto server = TestServer::StartWithSqlite(std::move(options));
+    ASSERT_TRUE(server.ok());
+    grpc::GenericStub generic((*server)->NewChannel());
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer partial-key");
+    // An empty message; a default ByteBuffer is not a valid message.
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    absl::Notification done;
+    generic.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+      status = s;
+      done.Notify();
+    });
+    done.WaitForNotification();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(Reason(status), "MISSING_SCOPE");
+  }
+}
+
+// Verifies that without pii.read a profile comes back without emails and
+// phones, and that filters and order_by on PII fields are refused.
+TEST_F(AuthAccessTest, PiiHiddenWithoutPiiRead) {
+  Create("kari");
+  v1::Profile full;
+  ASSERT_TRUE(Get("Bearer admin-key", "profiles/kari", &full).ok());
+  EXPECT_EQ(full.emails_size(), 1);
+  v1::Profile redacted;
+  ASSERT_TRUE(Get("Bearer marketing-key", "profiles/kari", &redacted).ok());
+  EXPECT_EQ(redacted.emails_size(), 0);
+  EXPECT_EQ(redacted.phones_size(), 0);
+  EXPECT_EQ(redacted.given_name(), kGivenName);
+
+  v1::ListProfilesRequest list;
+  v1::ListProfilesResponse page;
+  grpc::Status listed = Call("Bearer marketing-key", [&](grpc::ClientContext* ctx) {
+    return stub_->ListProfiles(ctx, list, &page);
+  });
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
+  ASSERT_EQ(page.profiles_size(), 1);
+  EXPECT_EQ(page.profiles(0).emails_size(), 0);
+
+  list.set_filter("emails.address = \"x@example.com\"");
+  grpc::Status filtered = Call("Bearer marketing-key", [&](grpc::ClientContext* ctx) {
+    return stub_->ListProfiles(ctx, list, &page);
+  });
+  EXPECT_EQ(filtered.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  list.clear_filter();
+  list.set_order_by("birth_date desc");
+  grpc::Status ordered = Call("Bearer marketing-key", [&](grpc::ClientContext* ctx) {
+    return stub_->ListProfiles(ctx, list, &page);
+  });
+  EXPECT_EQ(ordered.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Verifies self-service tokens: own profile readable; another profile
+// (existing or not) PERMISSION_DENIED; expired, wrongly signed, alg none and
+// wrong-audience tokens UNAUTHENTICATED; List and Delete closed.
+TEST_F(AuthAccessTest, SelfServiceTokens) {
+  Create("kari");
+  Create("ola");
+  std::string bearer = absl::StrCat("Bearer ", Token("kari"));
+  v1::Profile own;
+  ASSERT_TRUE(Get(bearer, "profiles/kari", &own).ok());
+  EXPECT_EQ(own.emails_size(), 1);
+  EXPECT_EQ(Get(bearer, "profiles/ola").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Get(bearer, "profiles/nobody").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  auto reason_of = [&](const std::string& token) {
+    grpc::Status status = Get(absl::StrCat("Bearer ", token), "profiles/kari");
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    return Reason(status);
+  };
+  EXPECT_EQ(reason_of(Token("kari", JWT_ALG_HS256, kSecret, kAudience, absl::Minutes(-1))),
+            "TOKEN_EXPIRED");
+  EXPECT_EQ(reason_of(Token("kari", JWT_ALG_HS256, "another-secret-another-secret-xx")),
+            "TOKEN_SIGNATURE_INVALID");
+  EXPECT_EQ(reason_of(Token("kari", JWT_ALG_NONE)), "TOKEN_ALGORITHM_REJECTED");
+  EXPECT_EQ(reason_of(Token("kari", JWT_ALG_HS512, kSecret)), "TOKEN_ALGORITHM_REJECTED");
+  EXPECT_EQ(reason_of(Token("kari", JWT_ALG_HS256, kSecret, "other-service")),
+            "TOKEN_AUDIENCE_MISMATCH");
+
+  v1::ListProfilesResponse page;
+  grpc::Status listed = Call(bearer, [&](grpc::ClientContext* ctx) {
+    return stub_->ListProfiles(ctx, v1::ListProfilesRequest(), &page);
+  });
+  EXPECT_EQ(listed.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::DeleteProfileRequest del;
+  del.set_name("profiles/kari");
+  v1::Profile deleted;
+  grpc::Status removed = Call(
+      bearer, [&](grpc::ClientContext* ctx) { return stub_->DeleteProfile(ctx, del, &deleted); });
+  EXPECT_EQ(removed.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Verifies mass assignment: a customer cannot set tags, external ids or
+// another profile's fields; nobody can set output-only fields; the stored
+// profile is unchanged.
+TEST_F(AuthAccessTest, MassAssignmentIsRejected) {
+  v1::Profile created = Create("kari");
+  std::string bearer = absl::StrCat("Bearer ", Token("kari"));
+  auto update = [&](const std::string& authorization, v1::UpdateProfileRequest request) {
+    v1::Profile out;
+    return Call(authorization,
+                [&](grpc::ClientContext* ctx) { return stub_->UpdateProfile(ctx, request, &out); });
+  };
+  v1::UpdateProfileRequest tags;
+  tags.mutable_profile()->set_name("profiles/kari");
+  tags.mutable_profile()->add_tags("free-shipping");
+  EXPECT_EQ(update(bearer, tags).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::UpdateProfileRequest masked;
+  masked.mutable_profile()->set_name("profiles/kari");
+  masked.mutable_update_mask()->add_paths("external_ids");
+  EXPECT_EQ(update(bearer, masked).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::UpdateProfileRequest times;
+  times.mutable_profile()->set_name("profiles/kari");
+  times.mutable_profile()->mutable_create_time()->set_seconds(1);
+  EXPECT_EQ(update("Bearer admin-key", times).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::UpdateProfileRequest own;
+  own.mutable_profile()->set_name("profiles/kari");
+  own.mutable_profile()->set_family_name("Nordmann");
+  EXPECT_TRUE(update(bearer, own).ok());
+
+  v1::CreateProfileRequest spoof;
+  spoof.mutable_profile()->set_etag("forged");
+  v1::Profile out;
+  grpc::Status created_spoof = Call("Bearer admin-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, spoof, &out);
+  });
+  EXPECT_EQ(created_spoof.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::Profile after;
+  ASSERT_TRUE(Get("Bearer admin-key", "profiles/kari", &after).ok());
+  EXPECT_EQ(after.tags_size(), 1);
+  EXPECT_EQ(after.family_name(), "Nordmann");
+}
+
+// Verifies the per-app token bucket: the burst passes, the next call is
+// RESOURCE_EXHAUSTED with a RetryInfo, and after the delay calls pass again;
+// page sizes are clamped to the app's maximum.
+TEST_F(AuthAccessTest, RateLimitReachedAndRecovered) {
+  Create("kari");
+  Create("ola");
+  EXPECT_TRUE(Get("Bearer limited-key", "profiles/kari").ok());
+  EXPECT_TRUE(Get("Bearer limited-key", "profiles/kari").ok());
+  grpc::Status limited = Get("Bearer limited-key", "profiles/kari");
+  ASSERT_EQ(limited.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Reason(limited), "RATE_LIMITED");
+  absl::Status converted = server::FromGrpcStatus(limited);
+  auto retry = converted.GetPayload(domain::kRetryInfoTypeUrl);
+  ASSERT_TRUE(retry.has_value());
+  google::rpc::RetryInfo info;
+  ASSERT_TRUE(info.ParseFromString(std::string(*retry)));
+  EXPECT_GT(info.retry_delay().nanos() + info.retry_delay().seconds(), 0);
+  absl::SleepFor(absl::Milliseconds(450));
+  v1::ListProfilesRequest list;
+  list.set_page_size(50);
+  v1::ListProfilesResponse page;
+  grpc::Status listed = Call("Bearer limited-key", [&](grpc::ClientContext* ctx) {
+    return stub_->ListProfiles(ctx, list, &page);
+  });
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
+  EXPECT_EQ(page.profiles_size(), 1);
+  EXPECT_FALSE(page.next_page_token().empty());
+}
+
+// ReflectionStatus opens a server reflection stream on `channel` without a
+// credential, closes it at once and returns how the server ended it.
+grpc::Status ReflectionStatus(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  int tags[3];
+  void* got = nullptr;
+  bool ok = false;
+  call->StartCall(&tags[0]);
+  cq.Next(&got, &ok);
+  call->WritesDone(&tags[1]);
+  cq.Next(&got, &ok);
+  grpc::Status status;
+  call->Finish(&status, &tags[2]);
+  while (cq.Next(&got, &ok) && got != &tags[2]) {
+  }
+  cq.Shutdown();
+  while (cq.Next(&got, &ok)) {
+  }
+  return status;
+}
+
+// Verifies that health checking and (by default) reflection need no
+// credential, and that reflection can be switched off.
+TEST_F(AuthAccessTest, HealthAndReflectionWithoutCredential) {
+  auto health = grpc::health::v1::Health::NewStub(server_->NewChannel());
+  grpc::ClientContext ctx;
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status checked = health->Check(&ctx, request, &response);
+  ASSERT_TRUE(checked.ok()) << checked.error_message();
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_TRUE(ReflectionStatus(server_->NewChannel()).ok());
+
+  AuthConfig config;
+  config.apps.push_back(App("admin", "admin-key", server::auth::KnownScopes()));
+  TestServerOptions options;
+  options.runner.access = std::make_shared<server::auth::AccessControl>(config);
+  options.runner.reflection = false;
+  auto closed = TestServer::StartWithSqlite(std::move(options));
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(ReflectionStatus((*closed)->NewChannel()).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+}
+
+// Verifies that denials are logged with app id, method and reason, and that
+// no email, phone or name of the test data ever reaches the log.
+TEST_F(AuthAccessTest, LogsDenialsWithoutPersonalData) {
+  Create("kari");
+  Get("Bearer marketing-key", "profiles/kari");
+  Get("Bearer nope", "profiles/kari");
+  v1::DeleteProfileRequest del;
+  del.set_name("profiles/kari");
+  v1::Profile out;
+  Call("Bearer marketing-key",
+       [&](grpc::ClientContext* ctx) { return stub_->DeleteProfile(ctx, del, &out); });
+  bool denial_logged = false;
+  for (const std::string& line : server_->LogLines()) {
+    EXPECT_EQ(line.find(kEmail), std::string::npos) << line;
+    EXPECT_EQ(line.find(kPhone), std::string::npos) << line;
+    EXPECT_EQ(line.find("41234567"), std::string::npos) << line;
+    EXPECT_EQ(line.find(kGivenName), std::string::npos) << line;
+    if (absl::StrContains(line, "access_denied") && absl::StrContains(line, "marketing") &&
+        absl::StrContains(line, "MISSING_SCOPE") && absl::StrContains(line, "DeleteProfile")) {
+      denial_logged = true;
+    }
+  }
+  EXPECT_TRUE(denial_logged);
+}
+
+}  // namespace
+}  // namespace cp::testing
