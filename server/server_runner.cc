@@ -4,6 +4,8 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -16,7 +18,51 @@ namespace {
 // HostOf returns HOST of "HOST:PORT".
 std::string HostOf(const std::string& address) { return address.substr(0, address.rfind(':')); }
 
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read --", flag, " ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// ReflectionRemover drops server reflection from one builder's plugins.
+class ReflectionRemover : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+      return plugin->name() == "proto_server_reflection";
+    });
+  }
+};
+
 }  // namespace
+
+bool IsLoopbackHost(const std::string& listen_address) {
+  std::string host = HostOf(listen_address);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerRunner::Credentials() const {
+  if (options_.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> cert = ReadPem(options_.tls_cert_file, "tls-cert");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem(options_.tls_key_file, "tls-key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  if (!options_.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem(options_.tls_client_ca_file, "tls-client-ca");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *std::move(ca);
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
 
 ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   ServerRunnerOptions options;
@@ -30,6 +76,9 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
       static_cast<size_t>(config.max_request_bytes);
   options.manager.default_page_size = config.default_page_size;
   options.manager.max_page_size = config.max_page_size;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
+  options.tls_client_ca_file = config.tls_client_ca;
   return options;
 }
 
@@ -39,8 +88,15 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       store_(store),
       log_(log),
       pool_(options_.workers, options_.max_queue),
+      access_(options_.access != nullptr ? options_.access
+                                         : std::make_shared<auth::AccessControl>(std::nullopt)),
+      dispatcher_(&pool_, log, access_.get(), options_.dispatcher),
       manager_(store, clock, ids, options_.manager),
-      service_(&manager_, &pool_, log, options_.service) {}
+      service_(&manager_, &dispatcher_),
+      purposes_(store, clock),
+      ledger_(store, clock, ids),
+      checker_(store, clock, /*suppressions=*/nullptr),
+      consent_service_(&purposes_, &ledger_, &checker_, &dispatcher_) {}
 
 ServerRunner::~ServerRunner() { Shutdown(absl::ZeroDuration()); }
 
@@ -51,12 +107,27 @@ absl::Status ServerRunner::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::EnableDefaultHealthCheckService(true);
 
+  if (access_->development_mode()) {
+    if (!IsLoopbackHost(options_.listen_address)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to listen on ", options_.listen_address,
+          " without --auth-config: development mode (authentication off) is only allowed on a "
+          "loopback address such as 127.0.0.1"));
+    }
+    log_->Event(LogLevel::kWarn, "auth_disabled",
+                {{"detail", "no --auth-config: development mode, every caller has every scope"}});
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
+  if (!credentials.ok()) return credentials.status();
+
   grpc::ServerBuilder builder;
+  if (!options_.reflection) builder.SetOption(std::make_unique<ReflectionRemover>());
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
-  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options_.listen_address, *credentials, &port_);
   builder.RegisterService(&service_);
+  builder.RegisterService(&consent_service_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
@@ -78,7 +149,7 @@ absl::Status ServerRunner::MakeReady() {
                 {{"store", store_->Describe()},
                  {"latency_ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}});
   }
-  service_.SetReady(true);
+  dispatcher_.SetReady(true);
   SetServing(true);
   log_->Event(LogLevel::kInfo, "serving", {{"address", address_}});
   return absl::OkStatus();
@@ -89,6 +160,7 @@ void ServerRunner::SetServing(bool serving) {
   if (health == nullptr) return;
   health->SetServingStatus("", serving);
   health->SetServingStatus(customerprofile::v1::ProfileService::service_full_name(), serving);
+  health->SetServingStatus(customerprofile::v1::ConsentService::service_full_name(), serving);
 }
 
 void ServerRunner::Shutdown(absl::Duration drain_timeout) {

@@ -6,12 +6,19 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "domain/clock.h"
+#include "domain/consent_checker.h"
+#include "domain/consent_ledger.h"
 #include "domain/id_generator.h"
 #include "domain/profile_manager.h"
+#include "domain/purpose_manager.h"
+#include "server/auth/access_control.h"
+#include "server/call_dispatcher.h"
 #include "server/config.h"
+#include "server/consent_service.h"
 #include "server/json_log.h"
 #include "server/profile_service.h"
 #include "server/worker_pool.h"
@@ -30,15 +37,30 @@ struct ServerRunnerOptions {
   // kAuto: MakeReady migrates the store first; kOff: it does not.
   MigrateMode migrate = MigrateMode::kAuto;
   domain::ProfileManagerOptions manager;
-  ProfileServiceOptions service;
+  CallDispatcherOptions dispatcher;
+  // Who may call what; nullptr = development mode (no credentials, every
+  // scope), which Start allows only on a loopback address.
+  std::shared_ptr<auth::AccessControl> access;
+  // Whether server reflection is offered (without a credential).
+  bool reflection = true;
+  // PEM files for TLS; empty cert = plaintext. With client_ca_file, client
+  // certificates are requested and, when sent, verified against it.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
 };
+
+// IsLoopbackHost tells whether HOST of "HOST:PORT" is a loopback address
+// (127.0.0.0/8, ::1 or localhost).
+bool IsLoopbackHost(const std::string& listen_address);
 
 // RunnerOptionsFromConfig maps the command-line configuration onto the
 // runner's options.
 ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config);
 
-// ServerRunner owns the gRPC server of profile-server: ProfileService on a
-// worker pool, the standard health service and server reflection. Its life:
+// ServerRunner owns the gRPC server of profile-server: ProfileService and
+// ConsentService (without suppression registers yet) on a worker pool, the
+// standard health service and server reflection. Its life:
 // Start (listening, health NOT_SERVING), MakeReady (migrations, then
 // SERVING), Shutdown (NOT_SERVING, drain, stop).
 class ServerRunner {
@@ -56,6 +78,8 @@ class ServerRunner {
   // Start starts listening with health NOT_SERVING and ProfileService
   // answering UNAVAILABLE. UNAVAILABLE naming the address when it cannot be
   // bound, e.g. because another server listens on it (SO_REUSEPORT is off).
+  // FAILED_PRECONDITION in development mode on a non-loopback address;
+  // INVALID_ARGUMENT when a TLS file cannot be read.
   absl::Status Start();
 
   // MakeReady applies the store's migrations (unless options.migrate is
@@ -75,13 +99,22 @@ class ServerRunner {
 
  private:
   void SetServing(bool serving);
+  // Credentials returns TLS credentials from the options' PEM files, or
+  // insecure ones when no certificate is configured.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials() const;
 
   const ServerRunnerOptions options_;
   storage::Store* const store_;
   JsonLog* const log_;
   WorkerPool pool_;
+  std::shared_ptr<auth::AccessControl> access_;
+  CallDispatcher dispatcher_;
   domain::ProfileManager manager_;
   ProfileService service_;
+  domain::PurposeManager purposes_;
+  domain::ConsentLedger ledger_;
+  domain::ConsentChecker checker_;
+  ConsentService consent_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "storage/consent_repository.h"
 #include "storage/profile_query.h"
 #include "storage/profile_record.h"
 
@@ -71,6 +72,10 @@ class IdempotencyRepository {
 
 // Transaction is one unit of work against a store; everything done through
 // it commits or rolls back together.
-class Transaction : public ProfileRepository, public IdempotencyRepository {};
+class Transaction : public ProfileRepository, public IdempotencyRepository {
+ public:
+  // consents returns the consent repository working in this transaction.
+  virtual ConsentRepository& consents() = 0;
+};
 
 }  // namespace cp::storage

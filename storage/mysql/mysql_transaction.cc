@@ -96,7 +96,12 @@ void SortUnique(std::vector<T>& values) {
 }  // namespace
 
 MysqlTransaction::MysqlTransaction(MysqlConnection* connection, bool read_only)
-    : connection_(connection), read_only_(read_only) {}
+    : connection_(connection),
+      read_only_(read_only),
+      consents_(connection, read_only,
+                [this](absl::string_view what, absl::FunctionRef<void()> body) {
+                  return Do(what, body);
+                }) {}
 
 MysqlTransaction::SideRows MysqlTransaction::SideRowsOf(
     const customerprofile::v1::Profile& profile) {

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/mysql/mysql_connection.h"
+#include "storage/mysql/mysql_consent_repository.h"
 #include "storage/transaction.h"
 
 namespace cp::storage {
@@ -43,6 +44,12 @@ class MysqlTransaction final : public Transaction {
   // ended the transaction, or OK.
   const absl::Status& failure() const { return failure_; }
 
+  ConsentRepository& consents() override { return consents_; }
+
+  // Do runs `body` on the connection (see MysqlConnection::Call), unless the
+  // transaction is already over, and remembers a failure that ends it.
+  absl::Status Do(absl::string_view what, absl::FunctionRef<void()> body);
+
  private:
   // The rows of the side tables that one profile implies.
   struct SideRows {
@@ -67,9 +74,6 @@ class MysqlTransaction final : public Transaction {
   // stored data is `old_data`, rewriting the side rows that change.
   absl::Status UpdateRow(const ProfileRecord& record, int64_t expected_revision,
                          const std::string& old_data);
-  // Do runs `body` on the connection (see MysqlConnection::Call), unless the
-  // transaction is already over, and remembers a failure that ends it.
-  absl::Status Do(absl::string_view what, absl::FunctionRef<void()> body);
   // Atomically runs `write`: inside a savepoint rolled back when it fails.
   absl::Status InSavepoint(absl::FunctionRef<absl::Status()> write);
   absl::Status InsertTags(const std::string& id, const std::vector<std::string>& tags);
@@ -84,6 +88,7 @@ class MysqlTransaction final : public Transaction {
   bool read_only_;
   absl::Status failure_;
   absl::flat_hash_map<std::string, KnownRow> known_rows_;
+  MysqlConsentRepository consents_;
 };
 
 }  // namespace cp::storage

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_consent_repository.h"
 #include "storage/transaction.h"
 
 namespace cp::storage {
@@ -34,6 +35,7 @@ class SqliteTransaction final : public Transaction {
       absl::string_view scope, absl::string_view request_id) override;
   absl::Status PutRequest(const IdempotencyRecord& record) override;
 
+  ConsentRepository& consents() override { return consents_; }
 
  private:
   absl::Status CheckWritable() const;
@@ -46,6 +48,7 @@ class SqliteTransaction final : public Transaction {
 
   SqliteConnection* connection_;
   bool read_only_;
+  SqliteConsentRepository consents_;
 };
 
 }  // namespace cp::storage

@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -901,5 +902,394 @@ TEST_P(StoreContractTest, MigrateTwiceIsANoOp) {
 
 // Verifies that the store names itself without being empty.
 TEST_P(StoreContractTest, DescribeNamesTheStore) { EXPECT_FALSE(store_->Describe().empty()); }
+
+// PurposeRecordOf returns a purpose at `revision` with notice version 1.
+inline PurposeRecord PurposeRecordOf(const std::string& id, int64_t revision = 1) {
+  PurposeRecord record;
+  record.id = id;
+  record.revision = revision;
+  record.purpose.set_display_name("Purpose " + id);
+  record.purpose.set_legal_basis(customerprofile::v1::LEGAL_BASIS_CONSENT);
+  record.purpose.add_channels(customerprofile::v1::CHANNEL_EMAIL);
+  record.purpose.set_notice_text("Notice of " + id);
+  record.purpose.set_notice_version(1);
+  return record;
+}
+
+// ConsentEventOf returns an event of `profile_id` on the newsletter
+// purpose's whole EMAIL channel, occurring at `micros`.
+inline ConsentEventRecord ConsentEventOf(const std::string& profile_id, const std::string& event_id,
+                                         int64_t micros,
+                                         customerprofile::v1::ConsentDecision decision,
+                                         const std::string& contact_point = "") {
+  ConsentEventRecord record;
+  record.profile_id = profile_id;
+  record.event_id = event_id;
+  record.purpose_id = "newsletter";
+  record.channel = customerprofile::v1::CHANNEL_EMAIL;
+  record.contact_point = contact_point;
+  record.occur_time = absl::FromUnixMicros(micros);
+  record.event.set_name("profiles/" + profile_id + "/consentEvents/" + event_id);
+  record.event.set_purpose("purposes/newsletter");
+  record.event.set_channel(record.channel);
+  record.event.set_contact_point(contact_point);
+  record.event.set_decision(decision);
+  SetMicros(record.event.mutable_occur_time(), micros);
+  record.event.mutable_evidence()->set_method(customerprofile::v1::EVIDENCE_METHOD_WEB_FORM);
+  return record;
+}
+
+// Append stores `record` in its own transaction, returning the sequence
+// the store assigned.
+inline absl::StatusOr<int64_t> Append(Store& store, ConsentEventRecord record) {
+  absl::Status status =
+      store.Run(TransactionMode::kReadWrite, absl::Now() + absl::Seconds(30),
+                [&](Transaction& tx) { return tx.consents().AppendConsentEvent(&record); });
+  if (!status.ok()) return status;
+  return record.sequence;
+}
+
+// StatesOf returns every current consent state of a profile.
+inline std::vector<ConsentStateRecord> StatesOf(Store& store, const std::string& profile_id) {
+  std::vector<ConsentStateRecord> states;
+  absl::Status status =
+      store.Run(TransactionMode::kReadOnly, absl::Now() + absl::Seconds(30), [&](Transaction& tx) {
+        auto rows = tx.consents().ListConsentStates(profile_id);
+        if (!rows.ok()) return rows.status();
+        states = *std::move(rows);
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(status.ok()) << status;
+  return states;
+}
+
+// Verifies purposes: insert and get round-trip, a taken id is
+// ALREADY_EXISTS, an update needs the current revision (else ABORTED, nothing
+// changes) and listing pages by id.
+TEST_P(StoreContractTest, PurposesInsertGetUpdateAndList) {
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx.consents().InsertPurpose(PurposeRecordOf("newsletter"));
+              }).ok());
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx.consents().InsertPurpose(PurposeRecordOf("offers"));
+              }).ok());
+  EXPECT_EQ(Write([](Transaction& tx) {
+              return tx.consents().InsertPurpose(PurposeRecordOf("offers"));
+            }).code(),
+            absl::StatusCode::kAlreadyExists);
+
+  PurposeRecord changed = PurposeRecordOf("newsletter", 2);
+  changed.purpose.set_notice_text("Changed");
+  changed.purpose.set_notice_version(2);
+  ASSERT_TRUE(Write([&](Transaction& tx) { return tx.consents().UpdatePurpose(changed, 1); }).ok());
+  PurposeRecord stale = PurposeRecordOf("newsletter", 3);
+  stale.purpose.set_display_name("Lost");
+  EXPECT_EQ(Write([&](Transaction& tx) { return tx.consents().UpdatePurpose(stale, 1); }).code(),
+            absl::StatusCode::kAborted);
+
+  std::optional<PurposeRecord> stored;
+  std::optional<PurposeRecord> missing;
+  std::vector<PurposeRecord> first_page;
+  std::vector<PurposeRecord> second_page;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto got = tx.consents().GetPurpose("newsletter");
+                if (!got.ok()) return got.status();
+                stored = *std::move(got);
+                auto none = tx.consents().GetPurpose("nope");
+                if (!none.ok()) return none.status();
+                missing = *std::move(none);
+                auto page = tx.consents().ListPurposes("", 1);
+                if (!page.ok()) return page.status();
+                first_page = *std::move(page);
+                page = tx.consents().ListPurposes("newsletter", 10);
+                if (!page.ok()) return page.status();
+                second_page = *std::move(page);
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->revision, 2);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(stored->purpose, changed.purpose));
+  EXPECT_FALSE(missing.has_value());
+  ASSERT_EQ(first_page.size(), 1u);
+  EXPECT_EQ(first_page[0].id, "newsletter");
+  ASSERT_EQ(second_page.size(), 1u);
+  EXPECT_EQ(second_page[0].id, "offers");
+}
+
+// Verifies notice versions: every version stays readable, a version number
+// is stored once, and listing is newest first below a bound.
+TEST_P(StoreContractTest, NoticeVersionsAreKeptAndListedNewestFirst) {
+  ASSERT_TRUE(Write([](Transaction& tx) {
+                return tx.consents().InsertPurpose(PurposeRecordOf("newsletter"));
+              }).ok());
+  for (int64_t version = 1; version <= 3; ++version) {
+    NoticeVersionRecord record{"newsletter", version, absl::StrCat("Text ", version),
+                               absl::FromUnixMicros(1000 * version)};
+    ASSERT_TRUE(
+        Write([&](Transaction& tx) { return tx.consents().InsertNoticeVersion(record); }).ok());
+  }
+  NoticeVersionRecord again{"newsletter", 2, "Other", absl::FromUnixMicros(9)};
+  EXPECT_EQ(Write([&](Transaction& tx) { return tx.consents().InsertNoticeVersion(again); }).code(),
+            absl::StatusCode::kAlreadyExists);
+
+  std::optional<NoticeVersionRecord> second;
+  std::vector<NoticeVersionRecord> all;
+  std::vector<NoticeVersionRecord> below_three;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto got = tx.consents().GetNoticeVersion("newsletter", 2);
+                if (!got.ok()) return got.status();
+                second = *std::move(got);
+                auto list = tx.consents().ListNoticeVersions("newsletter", 0, 10);
+                if (!list.ok()) return list.status();
+                all = *std::move(list);
+                list = tx.consents().ListNoticeVersions("newsletter", 3, 1);
+                if (!list.ok()) return list.status();
+                below_three = *std::move(list);
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->notice_text, "Text 2");
+  EXPECT_EQ(second->create_time, absl::FromUnixMicros(2000));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].version, 3);
+  EXPECT_EQ(all[2].version, 1);
+  ASSERT_EQ(below_three.size(), 1u);
+  EXPECT_EQ(below_three[0].version, 2);
+}
+
+// Verifies the ledger's ordering rule in the store: the state follows the
+// greatest (occur_time, sequence), so a back-dated event appended later
+// does not take over, a newer one does, and a tie goes to the later record.
+TEST_P(StoreContractTest, ConsentStateFollowsLatestOccurrenceThenRecordOrder) {
+  ASSERT_TRUE(Insert(FullRecord("ase")).ok());
+  namespace v1 = customerprofile::v1;
+  absl::StatusOr<int64_t> grant =
+      Append(*store_, ConsentEventOf("ase", "e1", 5000, v1::CONSENT_DECISION_GRANTED));
+  ASSERT_TRUE(grant.ok()) << grant.status();
+  absl::StatusOr<int64_t> back_dated =
+      Append(*store_, ConsentEventOf("ase", "e2", 1000, v1::CONSENT_DECISION_WITHDRAWN));
+  ASSERT_TRUE(back_dated.ok()) << back_dated.status();
+  EXPECT_GT(*back_dated, *grant);
+  std::vector<ConsentStateRecord> states = StatesOf(*store_, "ase");
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].event_id, "e1");
+  EXPECT_EQ(states[0].decision, v1::CONSENT_DECISION_GRANTED);
+  EXPECT_EQ(states[0].occur_time, absl::FromUnixMicros(5000));
+  EXPECT_EQ(states[0].sequence, *grant);
+
+  ASSERT_TRUE(
+      Append(*store_, ConsentEventOf("ase", "e3", 6000, v1::CONSENT_DECISION_WITHDRAWN)).ok());
+  states = StatesOf(*store_, "ase");
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].event_id, "e3");
+  EXPECT_EQ(states[0].decision, v1::CONSENT_DECISION_WITHDRAWN);
+
+  ASSERT_TRUE(
+      Append(*store_, ConsentEventOf("ase", "e4", 6000, v1::CONSENT_DECISION_GRANTED)).ok());
+  states = StatesOf(*store_, "ase");
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].event_id, "e4");
+
+  ConsentEventRecord pending =
+      ConsentEventOf("ase", "e5", 7000, v1::CONSENT_DECISION_GRANTED, "ase@example.com");
+  pending.event.set_pending_confirmation(true);
+  ASSERT_TRUE(Append(*store_, pending).ok());
+  states = StatesOf(*store_, "ase");
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(states[0].contact_point, "");
+  EXPECT_EQ(states[1].contact_point, "ase@example.com");
+  EXPECT_TRUE(states[1].pending_confirmation);
+
+  EXPECT_EQ(Append(*store_, ConsentEventOf("ase", "e1", 8000, v1::CONSENT_DECISION_DENIED))
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  states = StatesOf(*store_, "ase");
+  EXPECT_EQ(states[0].event_id, "e4");
+}
+
+// Verifies event reads: one event round-trips, history is newest first by
+// (occur_time, sequence), filters by purpose and channel, and pages with a
+// cursor.
+TEST_P(StoreContractTest, ConsentEventsListNewestFirstWithFiltersAndCursor) {
+  ASSERT_TRUE(Insert(FullRecord("ase")).ok());
+  namespace v1 = customerprofile::v1;
+  ConsentEventRecord sms = ConsentEventOf("ase", "s1", 4000, v1::CONSENT_DECISION_GRANTED);
+  sms.channel = v1::CHANNEL_SMS;
+  sms.event.set_channel(v1::CHANNEL_SMS);
+  ASSERT_TRUE(Append(*store_, ConsentEventOf("ase", "a", 2000, v1::CONSENT_DECISION_GRANTED)).ok());
+  ASSERT_TRUE(Append(*store_, ConsentEventOf("ase", "b", 3000, v1::CONSENT_DECISION_DENIED)).ok());
+  ASSERT_TRUE(Append(*store_, ConsentEventOf("ase", "c", 2000, v1::CONSENT_DECISION_DENIED)).ok());
+  ASSERT_TRUE(Append(*store_, sms).ok());
+
+  auto list = [&](ConsentEventQuery query) {
+    std::vector<std::string> ids;
+    std::vector<ConsentEventRecord> records;
+    EXPECT_TRUE(Read([&](Transaction& tx) {
+                  auto rows = tx.consents().ListConsentEvents(query);
+                  if (!rows.ok()) return rows.status();
+                  records = *std::move(rows);
+                  return absl::OkStatus();
+                }).ok());
+    for (const ConsentEventRecord& record : records) ids.push_back(record.event_id);
+    return std::make_pair(ids, records);
+  };
+  ConsentEventQuery query;
+  query.profile_id = "ase";
+  auto [all, records] = list(query);
+  EXPECT_THAT(all, ::testing::ElementsAre("s1", "b", "c", "a"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(records[0].event, sms.event));
+
+  query.channel = v1::CHANNEL_EMAIL;
+  query.limit = 2;
+  auto [first, first_records] = list(query);
+  EXPECT_THAT(first, ::testing::ElementsAre("b", "c"));
+  query.after = std::make_pair(first_records[1].occur_time, first_records[1].sequence);
+  EXPECT_THAT(list(query).first, ::testing::ElementsAre("a"));
+
+  ConsentEventQuery other_purpose;
+  other_purpose.profile_id = "ase";
+  other_purpose.purpose_id = "offers";
+  EXPECT_THAT(list(other_purpose).first, ::testing::IsEmpty());
+
+  std::optional<ConsentEventRecord> one;
+  std::optional<ConsentEventRecord> none;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto got = tx.consents().GetConsentEvent("ase", "s1");
+                if (!got.ok()) return got.status();
+                one = *std::move(got);
+                got = tx.consents().GetConsentEvent("ase", "zz");
+                if (!got.ok()) return got.status();
+                none = *std::move(got);
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->channel, v1::CHANNEL_SMS);
+  EXPECT_EQ(one->occur_time, absl::FromUnixMicros(4000));
+  EXPECT_FALSE(none.has_value());
+}
+
+// Verifies that a batch load returns each known profile's delete state,
+// states for the purpose and channel only, and contact points, leaving
+// unknown ids out.
+TEST_P(StoreContractTest, LoadCheckSubjectsReadsStatesAndContactPoints) {
+  namespace v1 = customerprofile::v1;
+  ASSERT_TRUE(Insert(FullRecord("ase")).ok());
+  ProfileRecord gone = NewRecord("gone");
+  SetMicros(gone.profile.mutable_delete_time(), 5000);
+  ASSERT_TRUE(Insert(gone).ok());
+  ASSERT_TRUE(
+      Append(*store_, ConsentEventOf("ase", "e1", 1000, v1::CONSENT_DECISION_GRANTED)).ok());
+  ConsentEventRecord sms = ConsentEventOf("ase", "e2", 1000, v1::CONSENT_DECISION_DENIED);
+  sms.channel = v1::CHANNEL_SMS;
+  sms.event.set_channel(v1::CHANNEL_SMS);
+  ASSERT_TRUE(Append(*store_, sms).ok());
+
+  absl::flat_hash_map<std::string, CheckSubject> subjects;
+  std::vector<std::string> ids = {"ase", "gone", "unknown"};
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto loaded = tx.consents().LoadCheckSubjects("newsletter", v1::CHANNEL_EMAIL, ids);
+                if (!loaded.ok()) return loaded.status();
+                subjects = *std::move(loaded);
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_EQ(subjects.size(), 2u);
+  const CheckSubject& ase = subjects.at("ase");
+  EXPECT_FALSE(ase.deleted);
+  ASSERT_EQ(ase.states.size(), 1u);
+  EXPECT_EQ(ase.states[0].event_id, "e1");
+  EXPECT_THAT(ase.contact_points,
+              ::testing::UnorderedElementsAre(::testing::Pair("email", "ase@example.com"),
+                                              ::testing::Pair("email", "ase@work.example"),
+                                              ::testing::Pair("phone", "+4791234567")));
+  EXPECT_TRUE(subjects.at("gone").deleted);
+  EXPECT_TRUE(subjects.at("gone").states.empty());
+}
+
+// Verifies confirmation tokens: stored once, read back, used once (a second
+// use ABORTED, an unknown one NOT_FOUND).
+TEST_P(StoreContractTest, ConfirmationTokensAreUsedOnce) {
+  ASSERT_TRUE(Insert(FullRecord("ase")).ok());
+  ConfirmationTokenRecord token;
+  token.token_hash = std::string(32, '\x07');
+  token.profile_id = "ase";
+  token.event_id = "e1";
+  token.create_time = absl::FromUnixMicros(1000);
+  token.expire_time = absl::FromUnixMicros(9000);
+  ASSERT_TRUE(
+      Write([&](Transaction& tx) { return tx.consents().InsertConfirmationToken(token); }).ok());
+  EXPECT_EQ(
+      Write([&](Transaction& tx) { return tx.consents().InsertConfirmationToken(token); }).code(),
+      absl::StatusCode::kAlreadyExists);
+
+  ASSERT_TRUE(Write([&](Transaction& tx) {
+                return tx.consents().MarkConfirmationTokenUsed(token.token_hash,
+                                                               absl::FromUnixMicros(2000));
+              }).ok());
+  EXPECT_EQ(Write([&](Transaction& tx) {
+              return tx.consents().MarkConfirmationTokenUsed(token.token_hash,
+                                                             absl::FromUnixMicros(3000));
+            }).code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(Write([&](Transaction& tx) {
+              return tx.consents().MarkConfirmationTokenUsed(std::string(32, '\x08'),
+                                                             absl::FromUnixMicros(3000));
+            }).code(),
+            absl::StatusCode::kNotFound);
+
+  std::optional<ConfirmationTokenRecord> stored;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto got = tx.consents().GetConfirmationToken(token.token_hash);
+                if (!got.ok()) return got.status();
+                stored = *std::move(got);
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->event_id, "e1");
+  EXPECT_EQ(stored->expire_time, absl::FromUnixMicros(9000));
+  ASSERT_TRUE(stored->use_time.has_value());
+  EXPECT_EQ(*stored->use_time, absl::FromUnixMicros(2000));
+}
+
+// Verifies that appends from several threads at once on one profile's one
+// consent all land, and the state ends at the greatest occurrence.
+TEST_P(StoreContractTest, ConcurrentConsentAppendsKeepEveryEvent) {
+  namespace v1 = customerprofile::v1;
+  ASSERT_TRUE(Insert(FullRecord("ase")).ok());
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 10;
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        int order = i * kThreads + t;
+        auto appended =
+            Append(*store_, ConsentEventOf("ase", absl::StrCat("e", order), 1000 + order,
+                                           order % 2 == 0 ? v1::CONSENT_DECISION_GRANTED
+                                                          : v1::CONSENT_DECISION_WITHDRAWN));
+        if (!appended.ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_EQ(failures.load(), 0);
+  std::vector<ConsentEventRecord> events;
+  ConsentEventQuery query;
+  query.profile_id = "ase";
+  query.limit = 1000;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto rows = tx.consents().ListConsentEvents(query);
+                if (!rows.ok()) return rows.status();
+                events = *std::move(rows);
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(events.size(), static_cast<size_t>(kThreads * kPerThread));
+  std::vector<ConsentStateRecord> states = StatesOf(*store_, "ase");
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].event_id, absl::StrCat("e", kThreads * kPerThread - 1));
+  EXPECT_EQ(states[0].decision, v1::CONSENT_DECISION_WITHDRAWN);
+}
 
 }  // namespace cp::storage::contract

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "customerprofile/v1/consent.pb.h"
+#include "domain/consent_evaluator.h"
+
+namespace cp::domain {
+
+// SuppressionSource tells whether do-not-contact registers block contacts.
+// The consent checker asks it once per check or batch; implementations
+// must be thread-safe.
+class SuppressionSource {
+ public:
+  virtual ~SuppressionSource() = default;
+
+  // FindSuppressions returns, for each entry of `identifiers` (the
+  // normalised contact points of one subject: E.164 phones, lowercased
+  // emails), the first list entry blocking `channel` that matches one of
+  // them, or nullopt. The result has one element per subject, in order.
+  virtual absl::StatusOr<std::vector<std::optional<SuppressionHit>>> FindSuppressions(
+      customerprofile::v1::Channel channel,
+      absl::Span<const std::vector<std::string>> identifiers) = 0;
+};
+
+}  // namespace cp::domain

@@ -1,0 +1,174 @@
+#include "server/consent_service.h"
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "server/auth/profile_access.h"
+
+namespace cp::server {
+namespace {
+
+namespace v1 = ::customerprofile::v1;
+
+constexpr absl::string_view kServicePath = "/customerprofile.v1.ConsentService/";
+
+std::string FullMethod(absl::string_view name) { return absl::StrCat(kServicePath, name); }
+
+// Capped returns `request` with its page_size lowered to the caller's page
+// cap when it asks for more (or for the default).
+template <typename Request>
+Request Capped(const domain::CallContext& context, const Request& request) {
+  Request capped = request;
+  if (context.max_page_size > 0 &&
+      (request.page_size() == 0 || request.page_size() > context.max_page_size)) {
+    capped.set_page_size(context.max_page_size);
+  }
+  return capped;
+}
+
+}  // namespace
+
+ConsentService::ConsentService(domain::PurposeManager* purposes, domain::ConsentLedger* ledger,
+                               domain::ConsentChecker* checker, CallDispatcher* dispatcher)
+    : purposes_(purposes), ledger_(ledger), checker_(checker), dispatcher_(dispatcher) {}
+
+grpc::ServerUnaryReactor* ConsentService::CreatePurpose(grpc::CallbackServerContext* ctx,
+                                                        const v1::CreatePurposeRequest* request,
+                                                        v1::Purpose* response) {
+  return dispatcher_->Dispatch<v1::Purpose>(
+      ctx, FullMethod("CreatePurpose"), "", response,
+      [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Purpose> {
+        return purposes_->CreatePurpose(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::GetPurpose(grpc::CallbackServerContext* ctx,
+                                                     const v1::GetPurposeRequest* request,
+                                                     v1::Purpose* response) {
+  return dispatcher_->Dispatch<v1::Purpose>(
+      ctx, FullMethod("GetPurpose"), "", response,
+      [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Purpose> {
+        return purposes_->GetPurpose(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::ListPurposes(grpc::CallbackServerContext* ctx,
+                                                       const v1::ListPurposesRequest* request,
+                                                       v1::ListPurposesResponse* response) {
+  return dispatcher_->Dispatch<v1::ListPurposesResponse>(
+      ctx, FullMethod("ListPurposes"), "", response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::ListPurposesResponse> {
+        return purposes_->ListPurposes(Capped(context, *request), context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::UpdatePurpose(grpc::CallbackServerContext* ctx,
+                                                        const v1::UpdatePurposeRequest* request,
+                                                        v1::Purpose* response) {
+  return dispatcher_->Dispatch<v1::Purpose>(
+      ctx, FullMethod("UpdatePurpose"), "", response,
+      [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Purpose> {
+        return purposes_->UpdatePurpose(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::GetNoticeVersion(
+    grpc::CallbackServerContext* ctx, const v1::GetNoticeVersionRequest* request,
+    v1::NoticeVersion* response) {
+  return dispatcher_->Dispatch<v1::NoticeVersion>(
+      ctx, FullMethod("GetNoticeVersion"), "", response,
+      [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::NoticeVersion> {
+        return purposes_->GetNoticeVersion(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::ListNoticeVersions(
+    grpc::CallbackServerContext* ctx, const v1::ListNoticeVersionsRequest* request,
+    v1::ListNoticeVersionsResponse* response) {
+  return dispatcher_->Dispatch<v1::ListNoticeVersionsResponse>(
+      ctx, FullMethod("ListNoticeVersions"), "", response,
+      [this, request](
+          const domain::CallContext& context) -> absl::StatusOr<v1::ListNoticeVersionsResponse> {
+        return purposes_->ListNoticeVersions(Capped(context, *request), context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::RecordConsent(grpc::CallbackServerContext* ctx,
+                                                        const v1::RecordConsentRequest* request,
+                                                        v1::RecordConsentResponse* response) {
+  return dispatcher_->Dispatch<v1::RecordConsentResponse>(
+      ctx, FullMethod("RecordConsent"), request->request_id(), response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::RecordConsentResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
+        return ledger_->RecordConsent(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::ConfirmConsent(grpc::CallbackServerContext* ctx,
+                                                         const v1::ConfirmConsentRequest* request,
+                                                         v1::ConsentEvent* response) {
+  // The single-use token is the customer's proof; it names no profile the
+  // caller could be checked against beforehand.
+  return dispatcher_->Dispatch<v1::ConsentEvent>(
+      ctx, FullMethod("ConfirmConsent"), "", response,
+      [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::ConsentEvent> {
+        return ledger_->ConfirmConsent(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::ListConsentEvents(
+    grpc::CallbackServerContext* ctx, const v1::ListConsentEventsRequest* request,
+    v1::ListConsentEventsResponse* response) {
+  return dispatcher_->Dispatch<v1::ListConsentEventsResponse>(
+      ctx, FullMethod("ListConsentEvents"), "", response,
+      [this, request](
+          const domain::CallContext& context) -> absl::StatusOr<v1::ListConsentEventsResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
+        return ledger_->ListConsentEvents(Capped(context, *request), context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::ListConsents(grpc::CallbackServerContext* ctx,
+                                                       const v1::ListConsentsRequest* request,
+                                                       v1::ListConsentsResponse* response) {
+  return dispatcher_->Dispatch<v1::ListConsentsResponse>(
+      ctx, FullMethod("ListConsents"), "", response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::ListConsentsResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
+        return ledger_->ListConsents(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::CheckConsent(grpc::CallbackServerContext* ctx,
+                                                       const v1::CheckConsentRequest* request,
+                                                       v1::CheckConsentResponse* response) {
+  return dispatcher_->Dispatch<v1::CheckConsentResponse>(
+      ctx, FullMethod("CheckConsent"), "", response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::CheckConsentResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, request->profile()); !s.ok()) return s;
+        return checker_->CheckConsent(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ConsentService::BatchCheckConsent(
+    grpc::CallbackServerContext* ctx, const v1::BatchCheckConsentRequest* request,
+    v1::BatchCheckConsentResponse* response) {
+  return dispatcher_->Dispatch<v1::BatchCheckConsentResponse>(
+      ctx, FullMethod("BatchCheckConsent"), "", response,
+      [this, request](
+          const domain::CallContext& context) -> absl::StatusOr<v1::BatchCheckConsentResponse> {
+        // Self-service callers never reach a batch (see the method policy);
+        // this keeps a future policy change from opening other profiles.
+        if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
+        if (absl::Status s = auth::CheckBatchSize(context, "profiles", request->profiles_size());
+            !s.ok()) {
+          return s;
+        }
+        return checker_->BatchCheckConsent(*request, context);
+      });
+}
+
+}  // namespace cp::server
