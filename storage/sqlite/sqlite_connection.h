@@ -74,4 +74,13 @@ class SqliteConnection {
   bool busy_seen_ = false;
 };
 
+// RunStatement prepares `sql`, lets `bind` bind its parameters and runs it.
+template <typename Bind>
+absl::Status RunStatement(SqliteConnection& connection, absl::string_view sql, Bind bind) {
+  absl::StatusOr<SqliteStatement> statement = connection.Prepare(sql);
+  if (!statement.ok()) return statement.status();
+  bind(*statement);
+  return statement->Execute();
+}
+
 }  // namespace cp::storage

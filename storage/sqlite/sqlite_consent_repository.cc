@@ -60,15 +60,6 @@ constexpr absl::string_view kUseToken =
 int64_t Micros(absl::Time time) { return absl::ToUnixMicros(time); }
 absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
 
-// RunStatement prepares `sql`, lets `bind` bind its parameters and runs it.
-template <typename Bind>
-absl::Status RunStatement(SqliteConnection& connection, absl::string_view sql, Bind bind) {
-  absl::StatusOr<SqliteStatement> statement = connection.Prepare(sql);
-  if (!statement.ok()) return statement.status();
-  bind(*statement);
-  return statement->Execute();
-}
-
 absl::StatusOr<PurposeRecord> ParsePurpose(absl::string_view id, int64_t revision,
                                            absl::string_view data) {
   PurposeRecord record;

@@ -47,15 +47,6 @@ int64_t ToMicros(const google::protobuf::Timestamp& time) {
   return time.seconds() * 1000000 + time.nanos() / 1000;
 }
 
-// RunStatement prepares `sql`, lets `bind` bind its parameters and runs it.
-template <typename Bind>
-absl::Status RunStatement(SqliteConnection& connection, absl::string_view sql, Bind bind) {
-  absl::StatusOr<SqliteStatement> statement = connection.Prepare(sql);
-  if (!statement.ok()) return statement.status();
-  bind(*statement);
-  return statement->Execute();
-}
-
 // ParseProfile reads a stored row's (id, revision, data) into a record.
 absl::StatusOr<ProfileRecord> ParseProfile(absl::string_view id, int64_t revision,
                                            absl::string_view data) {
