@@ -126,7 +126,7 @@ absl::StatusOr<v1::CheckConsentResponse> ConsentChecker::CheckConsent(
       });
   if (!status.ok()) return status;
   if (suppressions_ != nullptr && !facts.profile_deleted && !identifiers.empty()) {
-    auto hits = suppressions_->FindSuppressions(request.channel(), {identifiers});
+    auto hits = suppressions_->FindSuppressions(request.channel(), {identifiers}, context.deadline);
     if (!hits.ok()) return hits.status();
     if (!hits->empty()) facts.suppression = (*hits)[0];
   }
@@ -190,7 +190,7 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentChecker::BatchCheckConsent(
         identifiers[i] = ContactPointsOf(kind, it->second.contact_points);
       }
     }
-    auto found = suppressions_->FindSuppressions(request.channel(), identifiers);
+    auto found = suppressions_->FindSuppressions(request.channel(), identifiers, context.deadline);
     if (!found.ok()) return found.status();
     for (size_t i = 0; i < found->size() && i < hits.size(); ++i) hits[i] = (*found)[i];
   }

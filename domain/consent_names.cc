@@ -22,6 +22,22 @@ absl::StatusOr<std::string> ParsePurposeName(absl::string_view name, absl::strin
   return std::string(name.substr(kPrefix.size()));
 }
 
+std::string SuppressionListName(absl::string_view id) {
+  return absl::StrCat("suppressionLists/", id);
+}
+
+absl::StatusOr<std::string> ParseSuppressionListName(absl::string_view name,
+                                                     absl::string_view field) {
+  if (name.empty()) {
+    return InvalidField(field, "required: a name of the form suppressionLists/{list}");
+  }
+  constexpr absl::string_view kPrefix = "suppressionLists/";
+  if (!absl::StartsWith(name, kPrefix) || !IsValidResourceId(name.substr(kPrefix.size()))) {
+    return InvalidField(field, "must be of the form suppressionLists/{list} with a valid id");
+  }
+  return std::string(name.substr(kPrefix.size()));
+}
+
 std::string NoticeVersionName(absl::string_view purpose_id, int64_t version) {
   return absl::StrCat("purposes/", purpose_id, "/noticeVersions/", version);
 }

@@ -25,6 +25,15 @@ std::string NoticeVersionName(absl::string_view purpose_id, int64_t version);
 absl::StatusOr<std::pair<std::string, int64_t>> ParseNoticeVersionName(absl::string_view name,
                                                                        absl::string_view field);
 
+// SuppressionListName returns "suppressionLists/{id}".
+std::string SuppressionListName(absl::string_view id);
+
+// ParseSuppressionListName returns the {list} id of
+// "suppressionLists/{list}", or INVALID_ARGUMENT with a violation on
+// `field`.
+absl::StatusOr<std::string> ParseSuppressionListName(absl::string_view name,
+                                                     absl::string_view field);
+
 // ConsentEventName returns "profiles/{profile}/consentEvents/{event}".
 std::string ConsentEventName(absl::string_view profile_id, absl::string_view event_id);
 

@@ -106,6 +106,33 @@ bool NormalizeEmailAddress(absl::string_view field, std::string* address,
   return ok;
 }
 
+bool NormalizeEmailDomain(absl::string_view field, std::string* domain,
+                          FieldViolations* violations) {
+  if (!IsValidUtf8(*domain)) {
+    violations->Add(std::string(field), "must be valid UTF-8");
+    return false;
+  }
+  *domain = absl::AsciiStrToLower(TrimWhitespace(*domain));
+  if (domain->empty()) {
+    violations->Add(std::string(field), "is required");
+    return false;
+  }
+  std::vector<absl::string_view> labels = absl::StrSplit(*domain, '.');
+  bool labels_ok = labels.size() >= 2 && domain->size() <= kMaxEmailAddressOctets;
+  for (absl::string_view label : labels) labels_ok = labels_ok && IsDomainLabel(label);
+  if (!labels_ok) {
+    violations->Add(std::string(field),
+                    "must be at least two dot-separated labels of letters, digits and inner "
+                    "hyphens");
+    return false;
+  }
+  if (IsAllDigits(labels.back())) {
+    violations->Add(std::string(field), "top-level domain must not be all digits");
+    return false;
+  }
+  return true;
+}
+
 std::string EmailAddressKey(absl::string_view normalized_address) {
   return absl::AsciiStrToLower(normalized_address);
 }

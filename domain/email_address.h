@@ -23,6 +23,12 @@ inline constexpr size_t kMaxEmailAddressOctets = 254;
 bool NormalizeEmailAddress(absl::string_view field, std::string* address,
                            FieldViolations* violations);
 
+// NormalizeEmailDomain trims `*domain` and lowercases it; it must be a
+// domain as NormalizeEmailAddress accepts after the '@'. Problems are added
+// to `violations` on `field`; returns whether there was none.
+bool NormalizeEmailDomain(absl::string_view field, std::string* domain,
+                          FieldViolations* violations);
+
 // EmailAddressKey returns the form of a normalised address under which two
 // addresses count as duplicates (ASCII case-insensitive).
 std::string EmailAddressKey(absl::string_view normalized_address);

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "domain/errors.h"
 
 // A token is the URL-safe base64 (unpadded) of:
@@ -160,6 +161,19 @@ absl::StatusOr<storage::ProfileCursor> DecodePageToken(absl::string_view token,
   }
   cursor.id = std::string(*id);
   return cursor;
+}
+
+std::string EncodePositionToken(absl::string_view kind, absl::string_view position) {
+  return absl::WebSafeBase64Escape(absl::StrCat(kind, ":", position));
+}
+
+absl::StatusOr<std::string> DecodePositionToken(absl::string_view kind, absl::string_view token) {
+  std::string raw;
+  std::string prefix = absl::StrCat(kind, ":");
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.compare(0, prefix.size(), prefix) != 0) {
+    return InvalidField("page_token", "is not a token this list returned");
+  }
+  return raw.substr(prefix.size());
 }
 
 }  // namespace cp::domain

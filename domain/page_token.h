@@ -23,4 +23,12 @@ std::string EncodePageToken(const storage::ProfileCursor& cursor, absl::string_v
 absl::StatusOr<storage::ProfileCursor> DecodePageToken(absl::string_view token,
                                                        absl::string_view fingerprint);
 
+// EncodePositionToken returns an opaque, URL-safe token for a position in a
+// list ordered by one key (e.g. the last id of a page), tagged with `kind`.
+std::string EncodePositionToken(absl::string_view kind, absl::string_view position);
+
+// DecodePositionToken returns the position of a token EncodePositionToken
+// made for `kind`; INVALID_ARGUMENT on "page_token" otherwise.
+absl::StatusOr<std::string> DecodePositionToken(absl::string_view kind, absl::string_view token);
+
 }  // namespace cp::domain

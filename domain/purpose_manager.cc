@@ -13,6 +13,7 @@
 #include "domain/consent_names.h"
 #include "domain/errors.h"
 #include "domain/idempotency.h"
+#include "domain/page_token.h"
 #include "domain/proto_time.h"
 #include "domain/resource_names.h"
 
@@ -110,20 +111,6 @@ int PageSize(int requested, const PurposeManagerOptions& options) {
   return std::min(size, options.max_page_size);
 }
 
-// EncodeToken and DecodeToken make opaque page tokens of a position.
-std::string EncodeToken(absl::string_view kind, absl::string_view position) {
-  return absl::WebSafeBase64Escape(absl::StrCat(kind, ":", position));
-}
-
-absl::StatusOr<std::string> DecodeToken(absl::string_view kind, absl::string_view token) {
-  std::string raw;
-  std::string prefix = absl::StrCat(kind, ":");
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.compare(0, prefix.size(), prefix) != 0) {
-    return InvalidField("page_token", "is not a token this list returned");
-  }
-  return raw.substr(prefix.size());
-}
-
 }  // namespace
 
 PurposeManager::PurposeManager(storage::Store* store, const Clock* clock,
@@ -197,7 +184,7 @@ absl::StatusOr<v1::ListPurposesResponse> PurposeManager::ListPurposes(
   if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
   std::string after;
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> position = DecodeToken("purposes", request.page_token());
+    absl::StatusOr<std::string> position = DecodePositionToken("purposes", request.page_token());
     if (position.ok()) {
       after = *position;
     } else {
@@ -215,7 +202,7 @@ absl::StatusOr<v1::ListPurposesResponse> PurposeManager::ListPurposes(
         int n = std::min<int>(records->size(), page_size);
         for (int i = 0; i < n; ++i) *response.add_purposes() = ToResource((*records)[i]);
         if (static_cast<int>(records->size()) > page_size) {
-          response.set_next_page_token(EncodeToken("purposes", (*records)[n - 1].id));
+          response.set_next_page_token(EncodePositionToken("purposes", (*records)[n - 1].id));
         }
         return absl::OkStatus();
       });
@@ -342,7 +329,7 @@ absl::StatusOr<v1::ListNoticeVersionsResponse> PurposeManager::ListNoticeVersion
   if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
   int64_t before = 0;
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> position = DecodeToken("notices", request.page_token());
+    absl::StatusOr<std::string> position = DecodePositionToken("notices", request.page_token());
     if (!position.ok() || !absl::SimpleAtoi(*position, &before) || before < 1) {
       violations.Add("page_token", "is not a token this list returned");
     }
@@ -363,7 +350,7 @@ absl::StatusOr<v1::ListNoticeVersionsResponse> PurposeManager::ListNoticeVersion
           *response.add_notice_versions() = ToNoticeVersion((*records)[i]);
         if (static_cast<int>(records->size()) > page_size) {
           response.set_next_page_token(
-              EncodeToken("notices", absl::StrCat((*records)[n - 1].version)));
+              EncodePositionToken("notices", absl::StrCat((*records)[n - 1].version)));
         }
         return absl::OkStatus();
       });

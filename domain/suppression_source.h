@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "customerprofile/v1/consent.pb.h"
 #include "domain/consent_evaluator.h"
@@ -22,9 +23,10 @@ class SuppressionSource {
   // normalised contact points of one subject: E.164 phones, lowercased
   // emails), the first list entry blocking `channel` that matches one of
   // them, or nullopt. The result has one element per subject, in order.
+  // Gives up at `deadline`.
   virtual absl::StatusOr<std::vector<std::optional<SuppressionHit>>> FindSuppressions(
-      customerprofile::v1::Channel channel,
-      absl::Span<const std::vector<std::string>> identifiers) = 0;
+      customerprofile::v1::Channel channel, absl::Span<const std::vector<std::string>> identifiers,
+      absl::Time deadline) = 0;
 };
 
 }  // namespace cp::domain

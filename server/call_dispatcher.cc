@@ -28,10 +28,10 @@ CallDispatcher::CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessContr
 
 CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
                                            absl::string_view full_method,
-                                           absl::string_view request_id) {
+                                           absl::string_view request_id, bool unary) {
   Call call;
   call.start = absl::Now();
-  call.reactor = ctx->DefaultReactor();
+  if (unary) call.reactor = ctx->DefaultReactor();
   domain::CallContext& context = call.context;
   absl::Time cap = call.start + options_.max_call_time;
   std::chrono::system_clock::time_point deadline = ctx->deadline();
@@ -86,7 +86,7 @@ void CallDispatcher::Finish(const Call& call, const absl::Status& status) {
   }
   entry.latency = absl::Now() - call.start;
   log_->Call(entry);
-  call.reactor->Finish(ToGrpcStatus(status));
+  if (call.reactor != nullptr) call.reactor->Finish(ToGrpcStatus(status));
 }
 
 }  // namespace cp::server

@@ -54,6 +54,31 @@ class CallDispatcher {
   // runs `handler` on the worker pool, storing its result in `response`.
   // `request_id` is the request's own request_id field ("" if none); the
   // x-request-id metadata wins over it.
+  // Call is one admitted (or refused) call on its way through. A streaming
+  // call has no unary reactor: its service runs its own.
+  struct Call {
+    grpc::ServerUnaryReactor* reactor = nullptr;
+    CallLogEntry entry;
+    absl::Time start;
+    domain::CallContext context;
+    absl::Status admission;
+  };
+
+  // BeginStream admits the streaming call `full_method` as Dispatch admits
+  // a unary one; the call may go on only when `admission` is OK. The
+  // service runs its blocking work on pool() and reports the end with
+  // EndStream.
+  Call BeginStream(grpc::CallbackServerContext* ctx, absl::string_view full_method) {
+    return Begin(ctx, full_method, "", /*unary=*/false);
+  }
+
+  // EndStream logs a streaming call (and a denial) that ends with `status`;
+  // the service finishes its reactor itself.
+  void EndStream(const Call& call, const absl::Status& status) { Finish(call, status); }
+
+  // pool is the worker pool blocking work runs on.
+  WorkerPool* pool() const { return pool_; }
+
   template <typename Response>
   grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* ctx,
                                      absl::string_view full_method, absl::string_view request_id,
@@ -82,24 +107,16 @@ class CallDispatcher {
   }
 
  private:
-  // Call is one admitted (or refused) call on its way through.
-  struct Call {
-    grpc::ServerUnaryReactor* reactor = nullptr;
-    CallLogEntry entry;
-    absl::Time start;
-    domain::CallContext context;
-    absl::Status admission;
-  };
-
   // Begin checks readiness and access, and builds the call's context.
   Call Begin(grpc::CallbackServerContext* ctx, absl::string_view full_method,
-             absl::string_view request_id);
+             absl::string_view request_id, bool unary = true);
   // Precheck refuses a call cancelled or past its deadline before it ran.
   static absl::Status Precheck(const grpc::CallbackServerContext& ctx,
                                const domain::CallContext& context);
   // BusyError is the answer to a call the worker pool has no room for.
   absl::Status BusyError() const;
-  // Finish logs a call (and a denial), then ends it with `status`.
+  // Finish logs a call (and a denial), then ends a unary one with
+  // `status`.
   void Finish(const Call& call, const absl::Status& status);
 
   WorkerPool* const pool_;

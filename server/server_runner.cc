@@ -95,8 +95,15 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       service_(&manager_, &dispatcher_),
       purposes_(store, clock),
       ledger_(store, clock, ids),
-      checker_(store, clock, /*suppressions=*/nullptr),
-      consent_service_(&purposes_, &ledger_, &checker_, &dispatcher_) {}
+      suppression_source_(store),
+      checker_(store, clock, &suppression_source_),
+      consent_service_(&purposes_, &ledger_, &checker_, &dispatcher_),
+      suppression_identifiers_(options_.manager.validation.default_phone_region),
+      suppressions_(store, clock, &suppression_identifiers_),
+      suppression_service_(&suppressions_, &dispatcher_),
+      cleaner_(&suppressions_, log) {
+  suppression_service_.SetChangeCallback([this]() { cleaner_.Notify(); });
+}
 
 ServerRunner::~ServerRunner() { Shutdown(absl::ZeroDuration()); }
 
@@ -128,6 +135,7 @@ absl::Status ServerRunner::Start() {
   builder.AddListeningPort(options_.listen_address, *credentials, &port_);
   builder.RegisterService(&service_);
   builder.RegisterService(&consent_service_);
+  builder.RegisterService(&suppression_service_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
@@ -150,6 +158,7 @@ absl::Status ServerRunner::MakeReady() {
                  {"latency_ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}});
   }
   dispatcher_.SetReady(true);
+  cleaner_.Start();
   SetServing(true);
   log_->Event(LogLevel::kInfo, "serving", {{"address", address_}});
   return absl::OkStatus();
@@ -161,6 +170,7 @@ void ServerRunner::SetServing(bool serving) {
   health->SetServingStatus("", serving);
   health->SetServingStatus(customerprofile::v1::ProfileService::service_full_name(), serving);
   health->SetServingStatus(customerprofile::v1::ConsentService::service_full_name(), serving);
+  health->SetServingStatus(customerprofile::v1::SuppressionService::service_full_name(), serving);
 }
 
 void ServerRunner::Shutdown(absl::Duration drain_timeout) {
@@ -176,6 +186,7 @@ void ServerRunner::Shutdown(absl::Duration drain_timeout) {
     }
     server_->Shutdown(absl::ToChronoTime(absl::Now() + drain_timeout));
   }
+  cleaner_.Stop();
   pool_.Shutdown();
   if (server_ != nullptr) {
     server_->Wait();

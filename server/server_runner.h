@@ -15,12 +15,17 @@
 #include "domain/id_generator.h"
 #include "domain/profile_manager.h"
 #include "domain/purpose_manager.h"
+#include "domain/store_suppression_source.h"
+#include "domain/suppression_identifier.h"
+#include "domain/suppression_manager.h"
 #include "server/auth/access_control.h"
 #include "server/call_dispatcher.h"
 #include "server/config.h"
 #include "server/consent_service.h"
 #include "server/json_log.h"
 #include "server/profile_service.h"
+#include "server/suppression_cleaner.h"
+#include "server/suppression_service.h"
 #include "server/worker_pool.h"
 #include "storage/store.h"
 
@@ -58,8 +63,8 @@ bool IsLoopbackHost(const std::string& listen_address);
 // runner's options.
 ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config);
 
-// ServerRunner owns the gRPC server of profile-server: ProfileService and
-// ConsentService (without suppression registers yet) on a worker pool, the
+// ServerRunner owns the gRPC server of profile-server: ProfileService,
+// ConsentService and SuppressionService on a worker pool, the
 // standard health service and server reflection. Its life:
 // Start (listening, health NOT_SERVING), MakeReady (migrations, then
 // SERVING), Shutdown (NOT_SERVING, drain, stop).
@@ -113,8 +118,13 @@ class ServerRunner {
   ProfileService service_;
   domain::PurposeManager purposes_;
   domain::ConsentLedger ledger_;
+  domain::StoreSuppressionSource suppression_source_;
   domain::ConsentChecker checker_;
   ConsentService consent_service_;
+  domain::SuppressionIdentifiers suppression_identifiers_;
+  domain::SuppressionManager suppressions_;
+  SuppressionService suppression_service_;
+  SuppressionCleaner cleaner_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;

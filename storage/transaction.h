@@ -11,6 +11,7 @@
 #include "storage/consent_repository.h"
 #include "storage/profile_query.h"
 #include "storage/profile_record.h"
+#include "storage/suppression_repository.h"
 
 namespace cp::storage {
 
@@ -76,6 +77,9 @@ class Transaction : public ProfileRepository, public IdempotencyRepository {
  public:
   // consents returns the consent repository working in this transaction.
   virtual ConsentRepository& consents() = 0;
+  // suppressions returns the suppression repository working in this
+  // transaction.
+  virtual SuppressionRepository& suppressions() = 0;
 };
 
 }  // namespace cp::storage

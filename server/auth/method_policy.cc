@@ -7,6 +7,7 @@ namespace {
 
 constexpr absl::string_view kProfileService = "/customerprofile.v1.ProfileService/";
 constexpr absl::string_view kConsentService = "/customerprofile.v1.ConsentService/";
+constexpr absl::string_view kSuppressionService = "/customerprofile.v1.SuppressionService/";
 
 std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   std::map<std::string, MethodPolicy, std::less<>> policies;
@@ -33,6 +34,15 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kConsentService, "ListConsents", kConsentsRead, true);
   add(kConsentService, "CheckConsent", kConsentsRead, true);
   add(kConsentService, "BatchCheckConsent", kConsentsRead, false);
+  add(kSuppressionService, "CreateSuppressionList", kSuppressionsAdmin, false);
+  add(kSuppressionService, "GetSuppressionList", kConsentsRead, false);
+  add(kSuppressionService, "ListSuppressionLists", kConsentsRead, false);
+  add(kSuppressionService, "UpdateSuppressionList", kSuppressionsAdmin, false);
+  add(kSuppressionService, "DeleteSuppressionList", kSuppressionsAdmin, false);
+  add(kSuppressionService, "ImportSuppressionEntries", kSuppressionsAdmin, false);
+  add(kSuppressionService, "AddSuppressionEntry", kSuppressionsAdmin, false);
+  add(kSuppressionService, "RemoveSuppressionEntry", kSuppressionsAdmin, false);
+  add(kSuppressionService, "CheckSuppression", kConsentsRead, false);
   return policies;
 }
 

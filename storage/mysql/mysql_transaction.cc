@@ -101,7 +101,11 @@ MysqlTransaction::MysqlTransaction(MysqlConnection* connection, bool read_only)
       consents_(connection, read_only,
                 [this](absl::string_view what, absl::FunctionRef<void()> body) {
                   return Do(what, body);
-                }) {}
+                }),
+      suppressions_(connection, read_only,
+                    [this](absl::string_view what, absl::FunctionRef<void()> body) {
+                      return Do(what, body);
+                    }) {}
 
 MysqlTransaction::SideRows MysqlTransaction::SideRowsOf(
     const customerprofile::v1::Profile& profile) {

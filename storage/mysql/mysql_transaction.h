@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_consent_repository.h"
+#include "storage/mysql/mysql_suppression_repository.h"
 #include "storage/transaction.h"
 
 namespace cp::storage {
@@ -45,6 +46,7 @@ class MysqlTransaction final : public Transaction {
   const absl::Status& failure() const { return failure_; }
 
   ConsentRepository& consents() override { return consents_; }
+  SuppressionRepository& suppressions() override { return suppressions_; }
 
   // Do runs `body` on the connection (see MysqlConnection::Call), unless the
   // transaction is already over, and remembers a failure that ends it.
@@ -89,6 +91,7 @@ class MysqlTransaction final : public Transaction {
   absl::Status failure_;
   absl::flat_hash_map<std::string, KnownRow> known_rows_;
   MysqlConsentRepository consents_;
+  MysqlSuppressionRepository suppressions_;
 };
 
 }  // namespace cp::storage

@@ -82,6 +82,11 @@ absl::Status SqliteStatement::Execute() {
   return absl::OkStatus();
 }
 
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  bind_error_ = SQLITE_OK;
+}
+
 int64_t SqliteStatement::ColumnInt64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }

@@ -36,6 +36,9 @@ class SqliteStatement {
   absl::StatusOr<bool> Step();
   // Execute runs a statement that returns no rows to completion.
   absl::Status Execute();
+  // Reset makes the statement ready to run again; bindings stay until
+  // rebound.
+  void Reset();
 
   int64_t ColumnInt64(int column) const;
   bool ColumnIsNull(int column) const;

@@ -80,7 +80,10 @@ void BindProfileColumns(SqliteStatement& statement, const ProfileRecord& record,
 }  // namespace
 
 SqliteTransaction::SqliteTransaction(SqliteConnection* connection, bool read_only)
-    : connection_(connection), read_only_(read_only), consents_(connection, read_only) {}
+    : connection_(connection),
+      read_only_(read_only),
+      consents_(connection, read_only),
+      suppressions_(connection, read_only) {}
 
 absl::Status SqliteTransaction::CheckWritable() const {
   if (read_only_) return absl::FailedPreconditionError("write in a read-only transaction");

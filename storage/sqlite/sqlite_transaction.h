@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_consent_repository.h"
+#include "storage/sqlite/sqlite_suppression_repository.h"
 #include "storage/transaction.h"
 
 namespace cp::storage {
@@ -36,6 +37,7 @@ class SqliteTransaction final : public Transaction {
   absl::Status PutRequest(const IdempotencyRecord& record) override;
 
   ConsentRepository& consents() override { return consents_; }
+  SuppressionRepository& suppressions() override { return suppressions_; }
 
  private:
   absl::Status CheckWritable() const;
@@ -49,6 +51,7 @@ class SqliteTransaction final : public Transaction {
   SqliteConnection* connection_;
   bool read_only_;
   SqliteConsentRepository consents_;
+  SqliteSuppressionRepository suppressions_;
 };
 
 }  // namespace cp::storage

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "storage/mysql/mysql_store.h"
 #include "tests/contract/store_contract_suite.h"
+#include "tests/contract/suppression_contract_suite.h"
 #include "tests/support/mysql_test_database.h"
 
 namespace cp::storage {
@@ -75,6 +76,10 @@ std::unique_ptr<Store> MakeMysqlStore() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Mysql, StoreContractTest,
+                         ::testing::Values(StoreFactory(&MakeMysqlStore)));
+
+using contract::SuppressionContractTest;
+INSTANTIATE_TEST_SUITE_P(Mysql, SuppressionContractTest,
                          ::testing::Values(StoreFactory(&MakeMysqlStore)));
 
 }  // namespace

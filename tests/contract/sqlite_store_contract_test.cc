@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "tests/contract/store_contract_suite.h"
+#include "tests/contract/suppression_contract_suite.h"
 #include "tests/support/temp_dir.h"
 
 namespace cp::storage {
@@ -47,6 +48,10 @@ std::unique_ptr<Store> MakeSqliteStore() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(StoreFactory(&MakeSqliteStore)));
+
+using contract::SuppressionContractTest;
+INSTANTIATE_TEST_SUITE_P(Sqlite, SuppressionContractTest,
                          ::testing::Values(StoreFactory(&MakeSqliteStore)));
 
 }  // namespace

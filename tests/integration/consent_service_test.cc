@@ -22,6 +22,7 @@
 #include "server/auth/api_key.h"
 #include "server/auth/method_policy.h"
 #include "tests/support/mysql_test_database.h"
+#include "tests/support/rpc_status.h"
 #include "tests/support/test_server.h"
 
 namespace cp::testing {
@@ -34,37 +35,6 @@ enum class Backend { kSqlite, kMysql };
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Mysql";
-}
-
-// Details returns the google.rpc.Status carried in a call's error details.
-google::rpc::Status Details(const grpc::Status& status) {
-  google::rpc::Status details;
-  EXPECT_TRUE(details.ParseFromString(status.error_details())) << "no google.rpc.Status";
-  return details;
-}
-
-// ReasonOf returns the ErrorInfo reason of a failed call.
-std::string ReasonOf(const grpc::Status& status) {
-  google::rpc::Status details = Details(status);
-  for (const google::protobuf::Any& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
-// BadRequestFields returns the fields a failed call's BadRequest names.
-std::vector<std::string> BadRequestFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  google::rpc::Status details = Details(status);
-  for (const google::protobuf::Any& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (!any.UnpackTo(&bad_request)) continue;
-    for (const auto& violation : bad_request.field_violations()) {
-      fields.push_back(violation.field());
-    }
-  }
-  return fields;
 }
 
 // Ago returns the protobuf time `duration` before now.

@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "customerprofile/v1/suppression_service.grpc.pb.h"
 #include "gtest/gtest.h"
 
 namespace cp::server::auth {
@@ -22,17 +23,21 @@ namespace {
 // ApiServices names every generated service descriptor, which also keeps
 // each *_service.pb.cc linked into this test.
 std::vector<const google::protobuf::ServiceDescriptor*> ApiServices() {
-  return {customerprofile::v1::GetProfileRequest::descriptor()->file()->FindServiceByName(
-              "ProfileService"),
-          customerprofile::v1::RecordConsentRequest::descriptor()->file()->FindServiceByName(
-              "ConsentService")};
+  return {
+      customerprofile::v1::GetProfileRequest::descriptor()->file()->FindServiceByName(
+          "ProfileService"),
+      customerprofile::v1::RecordConsentRequest::descriptor()->file()->FindServiceByName(
+          "ConsentService"),
+      customerprofile::v1::ImportSuppressionEntriesRequest::descriptor()->file()->FindServiceByName(
+          "SuppressionService")};
 }
 
 // Verifies that every method of every service of package customerprofile.v1
 // in the generated descriptor pool has an access policy with a known scope,
 // so that a new RPC cannot be left open (or unreachable by accident).
 TEST(MethodPolicyTest, EveryGeneratedMethodHasAPolicy) {
-  ASSERT_EQ(ApiServices().size(), 2u);
+  ASSERT_EQ(ApiServices().size(), 3u);
+  for (const auto* service : ApiServices()) ASSERT_NE(service, nullptr);
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   const google::protobuf::FileDescriptor* any_file = ApiServices()[0]->file();
   ASSERT_EQ(any_file->package(), "customerprofile.v1");
