@@ -14,12 +14,15 @@
 #include "absl/time/clock.h"
 #include "bench/bench_ids.h"
 #include "bench/profile_factory.h"
+#include "customerprofile/v1/consent.pb.h"
 #include "domain/clock.h"
 #include "domain/profile_validator.h"
 #include "domain/resource_names.h"
+#include "storage/consent_repository.h"
 #include "storage/mysql/mysql_store.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
+#include "storage/suppression_repository.h"
 
 namespace cp::bench {
 namespace {
@@ -97,12 +100,106 @@ class Loader {
       if (!record.ok()) return record.status();
       records.push_back(*std::move(record));
     }
+    std::vector<std::string> suppressed;
+    if (options_.consents) {
+      for (const ProfileRecord& record : records) {
+        if (record.profile.phones_size() > 0 && std::hash<std::string>()(record.id) % 100 == 0) {
+          suppressed.push_back(record.profile.phones(0).number());
+        }
+      }
+    }
     return store_->Run(TransactionMode::kReadWrite, absl::Now() + kBatchDeadline,
                        [&](Transaction& tx) {
                          for (const ProfileRecord& record : records) {
                            if (absl::Status s = tx.InsertProfile(record); !s.ok()) return s;
+                           if (!options_.consents) continue;
+                           storage::ConsentEventRecord event = GrantOf(record);
+                           if (absl::Status s = tx.consents().AppendConsentEvent(&event); !s.ok()) {
+                             return s;
+                           }
                          }
-                         return absl::OkStatus();
+                         if (suppressed.empty()) return absl::OkStatus();
+                         return tx.suppressions()
+                             .InsertEntries(kBenchRegister, register_generation_, suppressed)
+                             .status();
+                       });
+  }
+
+  // GrantOf is a web-form SMS grant of the bench purpose by `record`'s
+  // profile, given an hour before now.
+  storage::ConsentEventRecord GrantOf(const ProfileRecord& record) const {
+    namespace v1 = ::customerprofile::v1;
+    storage::ConsentEventRecord event;
+    event.profile_id = record.id;
+    event.event_id = absl::StrCat("g", record.id);
+    event.purpose_id = kBenchPurpose;
+    event.channel = v1::CHANNEL_SMS;
+    event.occur_time = absl::FromUnixSeconds(absl::ToUnixSeconds(now_) - 3600);
+    v1::ConsentEvent& e = event.event;
+    e.set_name(absl::StrCat("profiles/", record.id, "/consentEvents/", event.event_id));
+    e.set_purpose(absl::StrCat("purposes/", kBenchPurpose));
+    e.set_channel(v1::CHANNEL_SMS);
+    e.set_decision(v1::CONSENT_DECISION_GRANTED);
+    e.set_notice_version(1);
+    e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(event.occur_time));
+    e.mutable_evidence()->set_method(v1::EVIDENCE_METHOD_WEB_FORM);
+    e.mutable_evidence()->set_source_system("bench");
+    return event;
+  }
+
+ public:
+  // PrepareConsents stores the bench purpose and an empty bench register.
+  absl::Status PrepareConsents() {
+    namespace v1 = ::customerprofile::v1;
+    return store_->Run(
+        TransactionMode::kReadWrite, absl::Now() + kBatchDeadline,
+        [&](Transaction& tx) -> absl::Status {
+          storage::PurposeRecord purpose;
+          purpose.id = kBenchPurpose;
+          purpose.revision = 1;
+          v1::Purpose& p = purpose.purpose;
+          p.set_display_name("Bench offers");
+          p.set_legal_basis(v1::LEGAL_BASIS_CONSENT);
+          p.add_channels(v1::CHANNEL_SMS);
+          p.add_channels(v1::CHANNEL_EMAIL);
+          p.set_notice_text("May we send you offers?");
+          p.set_notice_version(1);
+          p.mutable_create_time()->set_seconds(absl::ToUnixSeconds(now_));
+          p.mutable_update_time()->set_seconds(absl::ToUnixSeconds(now_));
+          if (auto s = tx.consents().InsertPurpose(purpose); !s.ok()) return s;
+          if (auto s = tx.consents().InsertNoticeVersion({purpose.id, 1, p.notice_text(), now_});
+              !s.ok()) {
+            return s;
+          }
+          auto generation = tx.suppressions().AllocateGeneration(kBenchRegister, now_);
+          if (!generation.ok()) return generation.status();
+          register_generation_ = *generation;
+          storage::SuppressionListRecord list;
+          list.id = kBenchRegister;
+          list.revision = 1;
+          list.display_name = "Bench register";
+          list.identifier_kind = v1::IDENTIFIER_KIND_PHONE_NUMBER;
+          list.channels = {v1::CHANNEL_SMS};
+          list.generation = register_generation_;
+          list.create_time = now_;
+          list.update_time = now_;
+          return tx.suppressions().InsertList(list);
+        });
+  }
+
+  // FinishConsents records the bench register's entry count.
+  absl::Status FinishConsents() {
+    return store_->Run(TransactionMode::kReadWrite, absl::Now() + kBatchDeadline,
+                       [&](Transaction& tx) -> absl::Status {
+                         auto list = tx.suppressions().GetList(kBenchRegister);
+                         if (!list.ok()) return list.status();
+                         if (!list->has_value()) return absl::InternalError("no bench register");
+                         storage::SuppressionListRecord record = **list;
+                         auto count = tx.suppressions().CountEntries(record.id, record.generation);
+                         if (!count.ok()) return count.status();
+                         record.entry_count = *count;
+                         record.revision = 2;
+                         return tx.suppressions().UpdateList(record, 1);
                        });
   }
 
@@ -124,6 +221,7 @@ class Loader {
     return record;
   }
 
+ private:
   Store* store_;
   const LoadOptions& options_;
   const absl::Time now_;
@@ -133,6 +231,7 @@ class Loader {
   std::atomic<bool> failed_{false};
   absl::Mutex mu_;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
+  int64_t register_generation_ = 0;
 };
 
 // CheckFresh fails when the first bench id is already stored.
@@ -166,7 +265,12 @@ int LoadCommand(const LoadOptions& options) {
   absl::Status status = store.status();
   if (status.ok()) status = (*store)->Migrate();
   if (status.ok()) status = CheckFresh(store->get(), BenchProfileId(options.id_prefix, 1));
-  if (status.ok()) status = Loader(store->get(), options, start).Run(threads);
+  if (status.ok()) {
+    Loader loader(store->get(), options, start);
+    if (options.consents) status = loader.PrepareConsents();
+    if (status.ok()) status = loader.Run(threads);
+    if (status.ok() && options.consents) status = loader.FinishConsents();
+  }
   if (!status.ok()) {
     std::fprintf(stderr, "profile-bench load: %s\n", status.ToString().c_str());
     return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;

@@ -21,7 +21,16 @@ struct LoadOptions {
   int threads = 0;
   // Where the ids go, one a line; stdout when empty.
   std::string ids_file;
+  // Also makes the consent benchmark's data: the purpose kBenchPurpose
+  // (SMS and email), a granted SMS consent for every profile, and the
+  // do-not-contact list kBenchRegister (SMS) holding the phone number of
+  // every 100th profile.
+  bool consents = false;
 };
+
+// The purpose and register `load --consents` creates.
+inline constexpr char kBenchPurpose[] = "bench-offers";
+inline constexpr char kBenchRegister[] = "bench-register";
 
 // LoadCommand fills a fresh store: it migrates the schema, checks that the
 // first bench id is not taken yet, then writes `count` realistic profiles

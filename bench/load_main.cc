@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "bench/bench_ids.h"
+#include "bench/import_command.h"
 #include "bench/load_command.h"
 #include "bench/run_command.h"
 
@@ -45,6 +46,12 @@ ABSL_FLAG(int64_t, count, 100000,
           "load: profiles to write; run: the known profiles are <id-prefix>0000001..count");
 ABSL_FLAG(std::string, id_prefix, std::string(cp::bench::kDefaultIdPrefix),
           "the prefix of the bench profile ids");
+ABSL_FLAG(int, batch_size, 1000, "run: profiles per batch-check call");
+ABSL_FLAG(bool, consents, false,
+          "load: also a bench purpose, a granted SMS consent per profile and a do-not-contact "
+          "list holding every 100th profile's phone (for check and batch-check)");
+ABSL_FLAG(int64_t, lines, 600000, "import: register lines to stream (1% of them malformed)");
+ABSL_FLAG(int, chunk, 10000, "import: lines per stream message");
 ABSL_FLAG(std::string, ids_file, "",
           "load: write the ids here (default stdout); run: read the known ids from here instead "
           "of --id-prefix/--count");
@@ -53,13 +60,18 @@ namespace {
 
 constexpr char kUsage[] =
     "the load driver of profile-server.\n\n"
-    "  profile-bench run --target=HOST:PORT --rpc=health|get|update|create[,...]\n"
+    "  profile-bench run --target=HOST:PORT "
+    "--rpc=health|get|update|create|check|batch-check[,...]\n"
     "      [--concurrency=16] [--duration=10s] [--warmup=2s] [--update-mode=blind|etag]\n"
     "      [--ids-file=PATH | --id-prefix=bench- --count=N]\n"
     "    keeps N calls in flight on the generated callback stub and prints QPS, latency\n"
     "    quantiles and the count of every status code, plus one RESULT line per RPC.\n"
     "  profile-bench load --store=sqlite:PATH|mysql://... [--count=100000] [--ids-file=PATH]\n"
-    "    fills a fresh store with realistic profiles through the storage API.\n\n"
+    "    fills a fresh store with realistic profiles through the storage API\n"
+    "    (--consents: with the data check and batch-check need).\n"
+    "  profile-bench import --target=HOST:PORT [--lines=600000] [--chunk=10000]\n"
+    "    streams a generated register (national and E.164 numbers, 1% malformed) into a\n"
+    "    new suppression list with REPLACE and prints how long it took.\n\n"
     "Flags may be spelled with - or _.";
 
 // NormalizeDashes turns "--update-mode=x" into "--update_mode=x", so both
@@ -100,6 +112,7 @@ int Run() {
   options.warmup = absl::GetFlag(FLAGS_warmup);
   options.duration = absl::GetFlag(FLAGS_duration);
   options.timeout = absl::GetFlag(FLAGS_timeout);
+  options.batch_size = absl::GetFlag(FLAGS_batch_size);
   options.max_error_rate = absl::GetFlag(FLAGS_max_error_rate);
   options.ids_file = absl::GetFlag(FLAGS_ids_file);
   options.id_prefix = absl::GetFlag(FLAGS_id_prefix);
@@ -117,7 +130,16 @@ int Load() {
   options.batch = absl::GetFlag(FLAGS_batch);
   options.threads = absl::GetFlag(FLAGS_threads);
   options.ids_file = absl::GetFlag(FLAGS_ids_file);
+  options.consents = absl::GetFlag(FLAGS_consents);
   return cp::bench::LoadCommand(options);
+}
+
+int Import() {
+  cp::bench::ImportOptions options;
+  options.target = absl::GetFlag(FLAGS_target);
+  options.lines = absl::GetFlag(FLAGS_lines);
+  options.chunk = absl::GetFlag(FLAGS_chunk);
+  return cp::bench::ImportCommand(options);
 }
 
 }  // namespace
@@ -139,6 +161,7 @@ int main(int argc, char** argv) {
   std::string command = positional.size() == 2 ? positional[1] : "";
   if (command == "run") return Run();
   if (command == "load") return Load();
-  std::fprintf(stderr, "usage: profile-bench run|load [flags]; see --help\n");
+  if (command == "import") return Import();
+  std::fprintf(stderr, "usage: profile-bench run|load|import [flags]; see --help\n");
   return 2;
 }

@@ -5,7 +5,9 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "bench/load_command.h"
 #include "bench/profile_factory.h"
+#include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -13,6 +15,11 @@
 namespace cp::bench {
 namespace {
 
+using customerprofile::v1::BatchCheckConsentRequest;
+using customerprofile::v1::BatchCheckConsentResponse;
+using customerprofile::v1::CheckConsentRequest;
+using customerprofile::v1::CheckConsentResponse;
+using customerprofile::v1::ConsentService;
 using customerprofile::v1::CreateProfileRequest;
 using customerprofile::v1::GetProfileRequest;
 using customerprofile::v1::Profile;
@@ -165,14 +172,78 @@ class CreateOperation : public Operation {
   absl::BitGen gen_;
 };
 
+// CheckOperation checks one random known profile.
+class CheckOperation : public Operation {
+ public:
+  CheckOperation(const std::shared_ptr<grpc::Channel>& channel, const std::vector<std::string>* ids)
+      : stub_(ConsentService::NewStub(channel)), ids_(ids) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto call = std::make_shared<UnaryCall<CheckConsentRequest, CheckConsentResponse>>(timeout);
+    call->request.set_profile(
+        absl::StrCat("profiles/", (*ids_)[absl::Uniform<size_t>(gen_, 0, ids_->size())]));
+    call->request.set_purpose(absl::StrCat("purposes/", kBenchPurpose));
+    call->request.set_channel(customerprofile::v1::CHANNEL_SMS);
+    stub_->async()->CheckConsent(
+        &call->context, &call->request, &call->response,
+        [call, done = std::move(done)](grpc::Status status) {
+          if (status.ok() &&
+              call->response.check().reason() == customerprofile::v1::CHECK_REASON_UNSPECIFIED) {
+            status = grpc::Status(grpc::StatusCode::INTERNAL, "a check without a reason");
+          }
+          done(status);
+        });
+  }
+
+ private:
+  std::unique_ptr<ConsentService::Stub> stub_;
+  const std::vector<std::string>* ids_;
+  absl::BitGen gen_;
+};
+
+// BatchCheckOperation checks `batch_size` random known profiles at once.
+class BatchCheckOperation : public Operation {
+ public:
+  BatchCheckOperation(const std::shared_ptr<grpc::Channel>& channel,
+                      const std::vector<std::string>* ids, int batch_size)
+      : stub_(ConsentService::NewStub(channel)), ids_(ids), batch_size_(batch_size) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto call =
+        std::make_shared<UnaryCall<BatchCheckConsentRequest, BatchCheckConsentResponse>>(timeout);
+    call->request.set_purpose(absl::StrCat("purposes/", kBenchPurpose));
+    call->request.set_channel(customerprofile::v1::CHANNEL_SMS);
+    size_t first = absl::Uniform<size_t>(gen_, 0, ids_->size());
+    for (int i = 0; i < batch_size_; ++i) {
+      // A random window of the ids: as a campaign tool walks a segment.
+      call->request.add_profiles(absl::StrCat("profiles/", (*ids_)[(first + i) % ids_->size()]));
+    }
+    stub_->async()->BatchCheckConsent(
+        &call->context, &call->request, &call->response,
+        [this, call, done = std::move(done)](grpc::Status status) {
+          if (status.ok() && call->response.checks_size() != batch_size_) {
+            status = grpc::Status(grpc::StatusCode::INTERNAL, "wrong number of checks");
+          }
+          done(status);
+        });
+  }
+
+ private:
+  std::unique_ptr<ConsentService::Stub> stub_;
+  const std::vector<std::string>* ids_;
+  int batch_size_;
+  absl::BitGen gen_;
+};
+
 }  // namespace
 
 absl::StatusOr<Rpc> ParseRpc(absl::string_view name) {
-  for (Rpc rpc : {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate}) {
+  for (Rpc rpc :
+       {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate, Rpc::kCheck, Rpc::kBatchCheck}) {
     if (name == RpcName(rpc)) return rpc;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown rpc \"", name, "\": use health, get, update or create"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown rpc \"", name, "\": use health, get, update, create, check or batch-check"));
 }
 
 const char* RpcName(Rpc rpc) {
@@ -185,6 +256,10 @@ const char* RpcName(Rpc rpc) {
       return "update";
     case Rpc::kCreate:
       return "create";
+    case Rpc::kCheck:
+      return "check";
+    case Rpc::kBatchCheck:
+      return "batch-check";
   }
   return "unknown";
 }
@@ -212,6 +287,10 @@ std::unique_ptr<Operation> MakeOperation(const OperationOptions& options,
       return std::make_unique<BlindUpdateOperation>(channel, options.ids);
     case Rpc::kCreate:
       return std::make_unique<CreateOperation>(channel, options.run_tag, slot);
+    case Rpc::kCheck:
+      return std::make_unique<CheckOperation>(channel, options.ids);
+    case Rpc::kBatchCheck:
+      return std::make_unique<BatchCheckOperation>(channel, options.ids, options.batch_size);
   }
   return nullptr;
 }

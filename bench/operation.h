@@ -25,6 +25,13 @@ enum class Rpc {
   kUpdate,
   // ProfileService/CreateProfile of a new realistic profile.
   kCreate,
+  // ConsentService/CheckConsent of a random known profile for the bench
+  // purpose on SMS (see `profile-bench load --consents`).
+  kCheck,
+  // ConsentService/BatchCheckConsent of `batch_size` random known profiles
+  // for the bench purpose on SMS; each answer must hold one check per
+  // profile.
+  kBatchCheck,
 };
 
 // UpdateMode says how kUpdate changes a profile.
@@ -36,7 +43,8 @@ enum class UpdateMode {
   kBlind,
 };
 
-// ParseRpc parses "health", "get", "update" or "create".
+// ParseRpc parses "health", "get", "update", "create", "check" or
+// "batch-check".
 absl::StatusOr<Rpc> ParseRpc(absl::string_view name);
 // RpcName returns the name ParseRpc accepts.
 const char* RpcName(Rpc rpc);
@@ -66,6 +74,8 @@ struct OperationOptions {
   const std::vector<std::string>* ids = nullptr;
   // Makes the external ids kCreate writes unique to this run.
   std::string run_tag;
+  // Profiles per kBatchCheck call.
+  int batch_size = 1000;
 };
 
 // MakeOperation returns the operation for in-flight slot `slot` on `channel`.

@@ -54,7 +54,7 @@ absl::StatusOr<std::vector<std::string>> KnownIds(const RunOptions& options) {
 bool MeasureOne(const RunOptions& options, Rpc rpc,
                 const std::vector<std::shared_ptr<grpc::Channel>>& channels,
                 const std::vector<std::string>& ids, const std::string& run_tag) {
-  OperationOptions operation_options{rpc, options.update_mode, &ids, run_tag};
+  OperationOptions operation_options{rpc, options.update_mode, &ids, run_tag, options.batch_size};
   std::vector<std::unique_ptr<Operation>> operations;
   for (int slot = 0; slot < options.concurrency; ++slot) {
     operations.push_back(MakeOperation(operation_options, channels[slot % channels.size()], slot));
@@ -108,12 +108,14 @@ bool MeasureOne(const RunOptions& options, Rpc rpc,
   std::printf(
       "RESULT rpc=%s mode=%s concurrency=%d channels=%zu duration_s=%.2f qps=%.1f p50_ms=%.3f "
       "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f ok=%lld aborted=%lld errors=%lld codes=%s "
-      "client_cpu_us=%s server_cpu_us=%s db_cpu_us=%s other_cpu_pct=%.0f\n",
+      "client_cpu_us=%s server_cpu_us=%s db_cpu_us=%s other_cpu_pct=%.0f batch=%d "
+      "checks_per_s=%.0f\n",
       RpcName(rpc), rpc == Rpc::kUpdate ? UpdateModeName(options.update_mode) : "-",
       options.concurrency, channels.size(), seconds, qps, latency.p50_ms, latency.p90_ms,
       latency.p99_ms, latency.max_ms, static_cast<long long>(ok), static_cast<long long>(aborted),
       static_cast<long long>(errors), codes.c_str(), client_cpu_us.c_str(), server_cpu_us.c_str(),
-      database_cpu_us.c_str(), other_cpu_pct);
+      database_cpu_us.c_str(), other_cpu_pct, rpc == Rpc::kBatchCheck ? options.batch_size : 1,
+      rpc == Rpc::kBatchCheck ? qps * options.batch_size : qps);
   std::fflush(stdout);
 
   if (stats.total() == 0) {
@@ -141,7 +143,9 @@ int RunCommand(const RunOptions& options) {
   }
   std::vector<std::string> ids;
   for (Rpc rpc : options.rpcs) {
-    if ((rpc == Rpc::kGet || rpc == Rpc::kUpdate) && ids.empty()) {
+    if ((rpc == Rpc::kGet || rpc == Rpc::kUpdate || rpc == Rpc::kCheck ||
+         rpc == Rpc::kBatchCheck) &&
+        ids.empty()) {
       auto known = KnownIds(options);
       if (!known.ok()) {
         std::fprintf(stderr, "profile-bench run: %s\n", known.status().ToString().c_str());

@@ -22,6 +22,8 @@ struct RunOptions {
   int channels = 1;
   absl::Duration warmup = absl::Seconds(2);
   absl::Duration duration = absl::Seconds(10);
+  // Profiles per batch-check call; its RESULT line also gives checks/s.
+  int batch_size = 1000;
   // The deadline of every RPC.
   absl::Duration timeout = absl::Seconds(5);
   // The known profiles: read from ids_file when set, else id_prefix with

@@ -25,7 +25,7 @@ absl::Status FirstProblem(const FieldViolations& violations) {
 }  // namespace
 
 SuppressionIdentifiers::SuppressionIdentifiers(std::string default_phone_region)
-    : default_phone_region_(std::move(default_phone_region)) {}
+    : default_phone_region_(std::move(default_phone_region)), phones_(default_phone_region_) {}
 
 absl::StatusOr<std::string> SuppressionIdentifiers::Normalize(v1::IdentifierKind kind,
                                                               absl::string_view text) const {
@@ -33,10 +33,7 @@ absl::StatusOr<std::string> SuppressionIdentifiers::Normalize(v1::IdentifierKind
   std::string value(text);
   switch (kind) {
     case v1::IDENTIFIER_KIND_PHONE_NUMBER:
-      if (!NormalizePhoneNumber("identifier", default_phone_region_, &value, &violations)) {
-        return FirstProblem(violations);
-      }
-      return value;
+      return phones_.Normalize(text);
     case v1::IDENTIFIER_KIND_EMAIL_ADDRESS:
       if (!NormalizeEmailAddress("identifier", &value, &violations)) {
         return FirstProblem(violations);

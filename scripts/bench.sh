@@ -7,12 +7,18 @@
 # GetProfile and UpdateProfile at the same concurrency with profile-bench run
 # (the generated callback stub; every status code counted). With mysql it
 # starts a private MariaDB (scripts/mariadb.sh) and also runs sysbench
-# oltp_point_select and oltp_update_index on it. Prints every figure and the
+# oltp_point_select and oltp_update_index on it. Then, on a second store of
+# 1M profiles with consents, CheckConsent beside Health.Check,
+# BatchCheckConsent in checks per second, and the import of a 600,000-line
+# register. Prints every figure and the
 # ratios the issues set targets for. See docs/benchmarks.md.
 #
 # Expects built binaries in $CP_BIN_DIR (default build/bin). Knobs (env):
 # BENCH_CONCURRENCY (16), BENCH_DURATION (10s), BENCH_WARMUP (2s),
-# BENCH_COUNT (100000), BENCH_CHANNELS (1). Everything it starts is stopped on
+# BENCH_COUNT (100000), BENCH_CHANNELS (1); for the consent part (issue 4):
+# BENCH_CONSENT_COUNT (1000000 profiles, each with an SMS grant, 1% of their
+# numbers on a register; 0 skips the part), BENCH_BATCH_SIZE (1000),
+# BENCH_BATCH_CONCURRENCY (4). Everything it starts is stopped on
 # exit; its files live in a temporary directory that is removed on exit.
 set -euo pipefail
 
@@ -32,6 +38,9 @@ duration=${BENCH_DURATION:-10s}
 warmup=${BENCH_WARMUP:-2s}
 count=${BENCH_COUNT:-100000}
 channels=${BENCH_CHANNELS:-1}
+consent_count=${BENCH_CONSENT_COUNT:-1000000}
+batch_size=${BENCH_BATCH_SIZE:-1000}
+batch_concurrency=${BENCH_BATCH_CONCURRENCY:-4}
 
 for d in "$duration" "$warmup"; do
   [[ $d =~ ^[0-9]+s$ ]] || {
@@ -125,6 +134,19 @@ start_server() {
   done
   echo "bench.sh: profile-server is not SERVING after 60 s" >&2
   exit 1
+}
+
+# stop_server: stops the running profile-server (SIGTERM, then SIGKILL).
+stop_server() {
+  [[ -n $server_pid ]] || return 0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
 }
 
 # measure ARGS...: one profile-bench run; its output is shown and kept.
@@ -250,5 +272,58 @@ else
     "(target >= 0.6: $(verdict "$update_index_ratio" 0.6))"
   echo "RATIOS store=mysql get_over_health=$get_health get_over_point_select=$get_point" \
     "update_over_update_index=$update_index_ratio cpu_health_over_get=$cpu_ratio"
+fi
+
+# --- consent: CheckConsent, BatchCheckConsent, ImportSuppressionEntries ------
+
+if ((consent_count > 0)); then
+  stop_server
+  say "loading $consent_count profiles with SMS consents and a register into a fresh store"
+  if [[ $store == sqlite ]]; then
+    consent_uri=sqlite:$work/consents.db
+  else
+    export MYSQL_PWD=$CP_MYSQL_PASSWORD
+    mariadb --no-defaults --protocol=socket --socket="$CP_MYSQL_SOCKET" -u"$CP_MYSQL_USER" \
+      -e 'CREATE DATABASE cp_consent_bench'
+    unset MYSQL_PWD
+    consent_uri=mysql://$CP_MYSQL_USER@127.0.0.1:$CP_MYSQL_PORT/cp_consent_bench
+  fi
+  "$bin/profile-bench" load --store="$consent_uri" --count="$consent_count" --consents \
+    --ids-file="$work/consent_ids"
+  say "starting profile-server on it"
+  start_server "$consent_uri"
+  say "Health.Check and CheckConsent against the same server"
+  "$bin/profile-bench" run --target="$target" --concurrency="$concurrency" \
+    --channels="$channels" --duration="$duration" --warmup="$warmup" \
+    --ids-file="$work/consent_ids" --server-pid="$server_pid" --db-pid="$db_pid" \
+    --rpc=health,check | tee -a "$work/consent_results"
+  say "BatchCheckConsent, $batch_size profiles a call, $batch_concurrency in flight"
+  "$bin/profile-bench" run --target="$target" --concurrency="$batch_concurrency" \
+    --channels="$channels" --duration="$duration" --warmup="$warmup" \
+    --ids-file="$work/consent_ids" --server-pid="$server_pid" --db-pid="$db_pid" \
+    --rpc=batch-check --batch-size="$batch_size" | tee -a "$work/consent_results"
+  say "ImportSuppressionEntries: a 600,000-line register (REPLACE)"
+  "$bin/profile-bench" import --target="$target" --lines=600000 | tee -a "$work/consent_results"
+
+  c_health=$(grep '^RESULT rpc=health ' "$work/consent_results")
+  c_check=$(grep '^RESULT rpc=check ' "$work/consent_results")
+  c_batch=$(grep '^RESULT rpc=batch-check ' "$work/consent_results")
+  c_import=$(grep '^RESULT rpc=import ' "$work/consent_results")
+  check_health=$(ratio "$(field qps "$c_check")" "$(field qps "$c_health")")
+  checks_per_s=$(field checks_per_s "$c_batch")
+  import_s=$(field seconds "$c_import")
+  if [[ $store == sqlite ]]; then batch_target=1000000; else batch_target=300000; fi
+  say "consent summary ($store, $consent_count profiles)"
+  row "Health.Check" "$c_health"
+  row "CheckConsent" "$c_check"
+  row "BatchCheckConsent calls" "$c_batch"
+  echo "  CheckConsent / Health.Check = $check_health" \
+    "(target >= 0.7 on SQLite: $(verdict "$check_health" 0.7))"
+  echo "  BatchCheckConsent = $checks_per_s checks/s" \
+    "(target >= $batch_target: $(verdict "$checks_per_s" "$batch_target"))"
+  import_verdict=$(awk -v s="$import_s" 'BEGIN { if (s != "" && s + 0 <= 5) print "meets"; else print "BELOW" }')
+  echo "  import of 600,000 lines = $import_s s (target <= 5 s: $import_verdict)"
+  echo "RATIOS store=$store check_over_health=$check_health batch_checks_per_s=$checks_per_s" \
+    "import_600k_s=$import_s"
 fi
 echo "bench: done in $(($(date +%s) - started)) s"
