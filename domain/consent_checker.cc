@@ -122,14 +122,14 @@ absl::StatusOr<v1::CheckConsentResponse> ConsentChecker::CheckConsent(
         if (!stored_states.ok()) return stored_states.status();
         states = *std::move(stored_states);
         facts.states = ApplyingStates(states, contact_point);
+        if (suppressions_ != nullptr && !identifiers.empty()) {
+          auto hits = suppressions_->FindSuppressions(tx, request.channel(), {identifiers});
+          if (!hits.ok()) return hits.status();
+          if (!hits->empty()) facts.suppression = (*hits)[0];
+        }
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
-  if (suppressions_ != nullptr && !facts.profile_deleted && !identifiers.empty()) {
-    auto hits = suppressions_->FindSuppressions(request.channel(), {identifiers}, context.deadline);
-    if (!hits.ok()) return hits.status();
-    if (!hits->empty()) facts.suppression = (*hits)[0];
-  }
   CheckOutcome outcome = Decide(purpose, request.channel(), facts, clock_->Now());
   v1::CheckConsentResponse response;
   ToCheck(outcome, *profile_id, response.mutable_check());
@@ -164,6 +164,7 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentChecker::BatchCheckConsent(
 
   v1::Purpose purpose;
   absl::flat_hash_map<std::string, storage::CheckSubject> subjects;
+  std::vector<std::optional<SuppressionHit>> hits(ids.size());
   absl::Status status =
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
         auto stored_purpose = tx.consents().GetPurpose(*purpose_id);
@@ -176,24 +177,21 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentChecker::BatchCheckConsent(
         auto loaded = tx.consents().LoadCheckSubjects(*purpose_id, request.channel(), ids);
         if (!loaded.ok()) return loaded.status();
         subjects = *std::move(loaded);
+        if (suppressions_ == nullptr) return absl::OkStatus();
+        absl::string_view kind = ContactPointKind(request.channel());
+        std::vector<std::vector<std::string>> identifiers(ids.size());
+        for (size_t i = 0; i < ids.size(); ++i) {
+          auto it = subjects.find(ids[i]);
+          if (it != subjects.end() && !kind.empty()) {
+            identifiers[i] = ContactPointsOf(kind, it->second.contact_points);
+          }
+        }
+        auto found = suppressions_->FindSuppressions(tx, request.channel(), identifiers);
+        if (!found.ok()) return found.status();
+        for (size_t i = 0; i < found->size() && i < hits.size(); ++i) hits[i] = (*found)[i];
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
-
-  std::vector<std::optional<SuppressionHit>> hits(ids.size());
-  if (suppressions_ != nullptr) {
-    absl::string_view kind = ContactPointKind(request.channel());
-    std::vector<std::vector<std::string>> identifiers(ids.size());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto it = subjects.find(ids[i]);
-      if (it != subjects.end() && !kind.empty()) {
-        identifiers[i] = ContactPointsOf(kind, it->second.contact_points);
-      }
-    }
-    auto found = suppressions_->FindSuppressions(request.channel(), identifiers, context.deadline);
-    if (!found.ok()) return found.status();
-    for (size_t i = 0; i < found->size() && i < hits.size(); ++i) hits[i] = (*found)[i];
-  }
 
   absl::Time now = clock_->Now();
   v1::BatchCheckConsentResponse response;

@@ -15,11 +15,9 @@ constexpr size_t kLookupChunk = 4096;
 
 }  // namespace
 
-StoreSuppressionSource::StoreSuppressionSource(storage::Store* store) : store_(store) {}
-
 absl::StatusOr<std::vector<std::optional<SuppressionHit>>> StoreSuppressionSource::FindSuppressions(
-    customerprofile::v1::Channel channel, absl::Span<const std::vector<std::string>> identifiers,
-    absl::Time deadline) {
+    storage::Transaction& tx, customerprofile::v1::Channel channel,
+    absl::Span<const std::vector<std::string>> identifiers) {
   std::vector<std::optional<SuppressionHit>> hits(identifiers.size());
   std::vector<std::vector<std::string>> keys_of(identifiers.size());
   std::vector<std::string> keys;
@@ -34,21 +32,15 @@ absl::StatusOr<std::vector<std::optional<SuppressionHit>>> StoreSuppressionSourc
   // The first list (by id) holding each key.
   absl::flat_hash_map<std::string, std::string> list_of;
   int64_t mask = storage::ChannelMask({channel});
-  absl::Status status =
-      store_->Run(storage::TransactionMode::kReadOnly, deadline, [&](storage::Transaction& tx) {
-        list_of.clear();
-        for (size_t start = 0; start < keys.size(); start += kLookupChunk) {
-          size_t count = std::min(kLookupChunk, keys.size() - start);
-          auto matches = tx.suppressions().FindEntries(
-              absl::MakeConstSpan(keys).subspan(start, count), mask, "");
-          if (!matches.ok()) return matches.status();
-          for (storage::SuppressionMatch& match : *matches) {
-            list_of.try_emplace(std::move(match.identifier), std::move(match.list_id));
-          }
-        }
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
+  for (size_t start = 0; start < keys.size(); start += kLookupChunk) {
+    size_t count = std::min(kLookupChunk, keys.size() - start);
+    auto matches =
+        tx.suppressions().FindEntries(absl::MakeConstSpan(keys).subspan(start, count), mask, "");
+    if (!matches.ok()) return matches.status();
+    for (storage::SuppressionMatch& match : *matches) {
+      list_of.try_emplace(std::move(match.identifier), std::move(match.list_id));
+    }
+  }
   if (list_of.empty()) return hits;
   for (size_t i = 0; i < identifiers.size(); ++i) {
     for (const std::string& key : keys_of[i]) {

@@ -9,6 +9,7 @@
 #include "absl/types/span.h"
 #include "customerprofile/v1/consent.pb.h"
 #include "domain/consent_evaluator.h"
+#include "storage/transaction.h"
 
 namespace cp::domain {
 
@@ -23,10 +24,11 @@ class SuppressionSource {
   // normalised contact points of one subject: E.164 phones, lowercased
   // emails), the first list entry blocking `channel` that matches one of
   // them, or nullopt. The result has one element per subject, in order.
-  // Gives up at `deadline`.
+  // Reads through `tx`, the checker's own transaction, so that one check
+  // sees the consents and the lists at one moment.
   virtual absl::StatusOr<std::vector<std::optional<SuppressionHit>>> FindSuppressions(
-      customerprofile::v1::Channel channel, absl::Span<const std::vector<std::string>> identifiers,
-      absl::Time deadline) = 0;
+      storage::Transaction& tx, customerprofile::v1::Channel channel,
+      absl::Span<const std::vector<std::string>> identifiers) = 0;
 };
 
 }  // namespace cp::domain
