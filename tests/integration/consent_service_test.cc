@@ -51,9 +51,11 @@ class ConsentServiceTest : public ::testing::TestWithParam<Backend> {
     if (GetParam() == Backend::kMysql && !MysqlTestServerOptions().has_value()) {
       GTEST_SKIP() << kNoMysqlTestServer;
     }
+    TestServerOptions options;
+    options.clock = &clock_;
     absl::StatusOr<std::unique_ptr<TestServer>> server = GetParam() == Backend::kSqlite
-                                                             ? TestServer::StartWithSqlite()
-                                                             : TestServer::StartWithMysql();
+                                                             ? TestServer::StartWithSqlite(options)
+                                                             : TestServer::StartWithMysql(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     profiles_ = server_->NewStub();
@@ -150,6 +152,8 @@ class ConsentServiceTest : public ::testing::TestWithParam<Backend> {
     return check;
   }
 
+  // The server's clock: fixed at the start, moved by the expiry test.
+  domain::FakeClock clock_{absl::Now()};
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<v1::ProfileService::Stub> profiles_;
   std::unique_ptr<v1::ConsentService::Stub> consents_;
@@ -222,6 +226,24 @@ TEST_P(ConsentServiceTest, NoticeTextChangeCreatesVersionTwoAndKeepsVersionOne) 
   }
   ASSERT_EQ(purposes.purposes_size(), 1);
   EXPECT_EQ(purposes.purposes(0).notice_version(), 2);
+}
+
+// Verifies that expiry is decided at check time by the server's clock: a
+// grant on a purpose valid for 24 months allows until the clock passes that,
+// then answers EXPIRED naming the grant.
+TEST_P(ConsentServiceTest, GrantExpiresWhenTheServerClockMovesOn) {
+  v1::RecordConsentResponse grant;
+  ASSERT_TRUE(
+      Record(Request("kari", "newsletter", v1::CONSENT_DECISION_GRANTED, absl::Hours(1)), &grant)
+          .ok());
+  EXPECT_TRUE(MustCheck("kari", "newsletter").allowed());
+  clock_.Advance(absl::Hours(24 * 30 * 23));
+  EXPECT_TRUE(MustCheck("kari", "newsletter").allowed()) << "23 months on: still valid";
+  clock_.Advance(absl::Hours(24 * 60));
+  v1::ConsentCheck expired = MustCheck("kari", "newsletter");
+  EXPECT_FALSE(expired.allowed());
+  EXPECT_EQ(expired.reason(), v1::CHECK_REASON_EXPIRED);
+  EXPECT_EQ(expired.deciding_event(), grant.consent_event().name());
 }
 
 // Verifies the ordering rule over the wire: a back-dated paper withdrawal

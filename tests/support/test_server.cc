@@ -57,8 +57,9 @@ absl::Status TestServer::Init(storage::Store* store, TestServerOptions options) 
         log_lines_.emplace_back(line);
       });
   options.runner.listen_address = "127.0.0.1:0";
-  runner_ = std::make_unique<server::ServerRunner>(std::move(options.runner), store_, &clock_,
-                                                   &ids_, log_.get());
+  const domain::Clock* clock = options.clock != nullptr ? options.clock : &clock_;
+  runner_ = std::make_unique<server::ServerRunner>(std::move(options.runner), store_, clock, &ids_,
+                                                   log_.get());
   if (absl::Status status = runner_->Start(); !status.ok()) return status;
   if (options.make_ready) return runner_->MakeReady();
   return absl::OkStatus();

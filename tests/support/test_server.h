@@ -26,6 +26,9 @@ struct TestServerOptions {
   // Whether Start runs MakeReady (migrations, then SERVING). When false the
   // test calls runner().MakeReady() itself.
   bool make_ready = true;
+  // The server's clock; the system clock when null. Must outlive the
+  // server (tests move a domain::FakeClock).
+  const domain::Clock* clock = nullptr;
 };
 
 // TestServer is profile-server's gRPC server running in the test process on
