@@ -24,6 +24,7 @@
 #include "client/options.h"
 #include "client/profile_client.h"
 #include "client/profile_stub_connection.h"
+#include "client/suppression_importer.h"
 
 namespace {
 
@@ -77,6 +78,9 @@ ABSL_FLAG(std::optional<int>, page_size, std::nullopt,
 ABSL_FLAG(std::optional<std::string>, page_token, std::nullopt,
           "list: next_page_token of the previous page.");
 ABSL_FLAG(std::optional<bool>, show_deleted, std::nullopt, "list: include soft-deleted profiles.");
+ABSL_FLAG(std::string, mode, "replace",
+          "import-register: replace (the file becomes the whole list) or append.");
+ABSL_FLAG(int, chunk, 10000, "import-register: lines per stream message.");
 
 namespace {
 
@@ -96,6 +100,11 @@ Commands:
   delete NAME      soft-delete a profile (--etag makes it conditional)
   undelete NAME    bring back a soft-deleted profile
   list             list profiles (--filter, --order_by, --page_size, ...)
+  import-register LIST FILE
+                   stream a do-not-contact register's plain file (one number,
+                   address or domain a line; - for stdin) into the
+                   suppression list LIST (--mode=replace|append); the list
+                   changes at once when the whole file is in
 
 NAME is "profiles/ID" or just ID. Results are printed as JSON on stdout. On
 an error the status and its details (google.rpc.Status as JSON) go to stderr
@@ -105,7 +114,8 @@ Examples:
   profile-cli create --given_name=Ada --email=ada@example.com --region_code=NO
   profile-cli update ada --display_name="Ada L." --etag=ETAG
   profile-cli create --json='{"profile": {"givenName": "Ada"}, "profileId": "ada"}'
-  profile-cli list --filter='tags:"vip"' --page_size=10)";
+  profile-cli list --filter='tags:"vip"' --page_size=10
+  profile-cli import-register reservasjon reservasjonsregisteret.txt --timeout=10m)";
 
 std::string ProfileName(absl::string_view name) {
   return absl::StrContains(name, '/') ? std::string(name) : absl::StrCat("profiles/", name);
@@ -201,6 +211,29 @@ Outcome Printed(const absl::StatusOr<T>& result) {
 }
 
 Outcome Usage(const absl::Status& status) { return {std::string(status.message())}; }
+
+// ImportRegisterCommand runs `import-register LIST FILE`.
+Outcome ImportRegisterCommand(const cp::client::Options& connection,
+                              const std::vector<std::string>& args) {
+  if (args.size() != 2) return Usage(absl::InvalidArgumentError("import-register needs LIST FILE"));
+  cp::client::ImportRegisterOptions options;
+  options.list = args[0];
+  options.chunk = absl::GetFlag(FLAGS_chunk);
+  std::string mode = absl::GetFlag(FLAGS_mode);
+  if (mode == "replace") {
+    options.mode = v1::IMPORT_MODE_REPLACE;
+  } else if (mode == "append") {
+    options.mode = v1::IMPORT_MODE_APPEND;
+  } else {
+    return Usage(absl::InvalidArgumentError("--mode must be replace or append"));
+  }
+  if (args[1] == "-") return Printed(cp::client::ImportRegister(connection, options, std::cin));
+  std::ifstream file(args[1]);
+  if (!file) {
+    return Usage(absl::InvalidArgumentError(absl::StrCat("cannot open ", args[1])));
+  }
+  return Printed(cp::client::ImportRegister(connection, options, file));
+}
 
 Outcome Run(ProfileClient& client, const std::string& command,
             const std::vector<std::string>& args) {
@@ -305,9 +338,11 @@ int main(int argc, char* argv[]) {
   if (!absl::GetFlag(FLAGS_actor).empty()) {
     options.metadata.emplace_back("x-actor", absl::GetFlag(FLAGS_actor));
   }
+  cp::client::Options connection = options;
   ProfileClient client(cp::client::MakeProfileConnection(std::move(options)));
 
-  Outcome outcome = Run(client, command, args);
+  Outcome outcome = command == "import-register" ? ImportRegisterCommand(connection, args)
+                                                 : Run(client, command, args);
   if (!outcome.usage_error.empty()) {
     std::cerr << "profile-cli: " << outcome.usage_error << "; see --help\n";
     return kUsageError;

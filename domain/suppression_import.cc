@@ -116,6 +116,14 @@ absl::StatusOr<v1::ImportSuppressionEntriesResponse> SuppressionImport::Finish(
     const CallContext& context) {
   if (done_) return absl::FailedPreconditionError("the import is over");
   if (absl::Status s = Flush(context); !s.ok()) return s;
+  if (mode_ == v1::IMPORT_MODE_REPLACE && staged_ == 0) {
+    // An empty or wholly malformed file (a truncated download, the wrong
+    // format) must not lift every block at once.
+    return MakeError(absl::StatusCode::kFailedPrecondition, "EMPTY_REPLACE",
+                     "a REPLACE import without one good line would empty the list; nothing was "
+                     "changed (to empty a list, delete and recreate it)",
+                     {{"name", SuppressionListName(list_.id)}});
+  }
   absl::Time now = TruncateToMicros(clock_->Now());
   int64_t added = 0;
   SuppressionListRecord published;

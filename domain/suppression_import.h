@@ -50,7 +50,8 @@ class SuppressionImport {
 
   // Finish stages what is left and publishes the import. NOT_FOUND when the
   // list was deleted meanwhile; ABORTED when a REPLACE that began later
-  // published first (this one would undo it).
+  // published first (this one would undo it); FAILED_PRECONDITION for a
+  // REPLACE without a single good line (it would lift every block).
   absl::StatusOr<customerprofile::v1::ImportSuppressionEntriesResponse> Finish(
       const CallContext& context);
 
