@@ -71,6 +71,11 @@ absl::Status CallDispatcher::BusyError() const {
 void CallDispatcher::Finish(const Call& call, const absl::Status& status) {
   CallLogEntry entry = call.entry;
   entry.code = status.code();
+  // Like the denial line, a customer's call names "self-service", never the
+  // profile id, so the log holds no per-customer trail. The actor is logged
+  // only as an authenticated app's statement.
+  entry.app_id = call.context.app_id;
+  if (call.context.caller == domain::CallerKind::kApp) entry.actor = call.context.actor;
   if (!status.ok()) {
     std::optional<google::rpc::ErrorInfo> info = domain::GetErrorInfo(status);
     entry.reason = info.has_value() ? info->reason() : domain::DefaultReason(status.code());

@@ -16,6 +16,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "server/auth/access_control.h"
 #include "server/auth/api_key.h"
 #include "server/auth/method_policy.h"
@@ -402,6 +403,52 @@ TEST_F(AuthAccessTest, LogsDenialsWithoutPersonalData) {
     }
   }
   EXPECT_TRUE(denial_logged);
+}
+
+// CallLine returns the parsed call line of the call with `request_id`, or
+// null when there is none.
+nlohmann::json CallLine(const TestServer& server, const std::string& request_id) {
+  for (const std::string& line : server.LogLines()) {
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_object() && parsed.contains("method") &&
+        parsed.value("request_id", "") == request_id) {
+      return parsed;
+    }
+  }
+  return nullptr;
+}
+
+// Verifies that the line of an allowed call names the calling app and the
+// agent it acts for (x-actor), and that a customer's call names
+// "self-service" but neither the profile id nor a claimed actor.
+TEST_F(AuthAccessTest, LogsTheCallerOfAllowedCalls) {
+  Create("kari");
+  v1::GetProfileRequest request;
+  request.set_name("profiles/kari");
+  v1::Profile profile;
+  auto get = [&](const std::string& authorization, const std::string& request_id) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", authorization);
+    ctx.AddMetadata("x-actor", "agent-7");
+    ctx.AddMetadata("x-request-id", request_id);
+    return stub_->GetProfile(&ctx, request, &profile);
+  };
+  ASSERT_TRUE(get("Bearer marketing-key", "req-app").ok());
+  ASSERT_TRUE(get(absl::StrCat("Bearer ", Token("kari")), "req-customer").ok());
+
+  nlohmann::json app = CallLine(*server_, "req-app");
+  ASSERT_TRUE(app.is_object());
+  EXPECT_EQ(app["code"], "OK");
+  EXPECT_EQ(app["method"], "/customerprofile.v1.ProfileService/GetProfile");
+  EXPECT_EQ(app["app_id"], "marketing");
+  EXPECT_EQ(app["actor"], "agent-7");
+
+  nlohmann::json customer = CallLine(*server_, "req-customer");
+  ASSERT_TRUE(customer.is_object());
+  EXPECT_EQ(customer["code"], "OK");
+  EXPECT_EQ(customer["app_id"], "self-service");
+  EXPECT_FALSE(customer.contains("actor"));
+  EXPECT_EQ(customer.dump().find("kari"), std::string::npos) << customer.dump();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "server/auth/api_key.h"
 #include "tests/support/temp_dir.h"
 
@@ -224,6 +226,18 @@ TEST(AuthProcessTest, LogsHoldNoPersonalData) {
                                "912 34 567", kGivenName, kFamilyName}) {
     EXPECT_FALSE(absl::StrContains(logs, personal)) << personal << " in:\n" << logs;
   }
+  // The allowed calls' lines name their app; the bad key's line names none.
+  std::set<std::string> allowed_apps;
+  bool anonymous_refusal = false;
+  std::istringstream lines(server.Stderr());
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_object() || !parsed.contains("method")) continue;
+    if (parsed["code"] == "OK") allowed_apps.insert(parsed.value("app_id", ""));
+    if (parsed["code"] == "UNAUTHENTICATED" && parsed["app_id"] == "-") anonymous_refusal = true;
+  }
+  EXPECT_EQ(allowed_apps, (std::set<std::string>{"admin", "reader"})) << logs;
+  EXPECT_TRUE(anonymous_refusal) << logs;
 }
 
 // Verifies that without an auth config the server refuses a non-loopback
