@@ -156,6 +156,7 @@ absl::Status AccessControl::Admit(const grpc::ServerContextBase& ctx, absl::stri
   }
   context->max_page_size = limits->max_page_size;
   context->max_batch_size = limits->max_batch_size;
+  context->max_message_bytes = limits->max_message_bytes;
   absl::Time now = now_();
   if (limits->max_deadline > absl::ZeroDuration()) {
     context->deadline = std::min(context->deadline, now + limits->max_deadline);

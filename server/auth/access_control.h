@@ -44,7 +44,7 @@ class AccessControl {
 
   // Admit decides whether the call `full_method` may proceed. It fills the
   // caller fields of `context` (app_id, caller, scopes, self_profile_id,
-  // page/batch caps) as soon as the caller is known, even when the call is
+  // page/batch/message caps) as soon as the caller is known, even when the call is
   // then refused, and lowers context->deadline to the caller's cap.
   // UNAUTHENTICATED (no or a bad credential), PERMISSION_DENIED (missing
   // scope, method not open to self-service, unknown method) or

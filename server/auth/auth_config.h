@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -27,6 +28,9 @@ struct CallerLimits {
   int max_page_size = 0;
   int max_batch_size = 0;
   absl::Duration max_deadline = absl::ZeroDuration();
+  // The largest request message, serialized, in bytes; the server-wide
+  // --max-message-bytes stays the ceiling.
+  int64_t max_message_bytes = 0;
 };
 
 // AppConfig is one client app.

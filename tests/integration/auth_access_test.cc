@@ -36,6 +36,8 @@ constexpr char kAudience[] = "customerprofile";
 constexpr char kEmail[] = "kari.nordmann@example.com";
 constexpr char kPhone[] = "+4741234567";
 constexpr char kGivenName[] = "Kariannemor";
+// The max_message_bytes of the app "small".
+constexpr int64_t kSmallMessageBytes = 400;
 
 AppConfig App(std::string id, std::string key, std::vector<std::string> scopes) {
   AppConfig app;
@@ -82,6 +84,9 @@ class AuthAccessTest : public ::testing::Test {
     limited.limits.rate_limit = server::auth::RateLimit{5, 2};
     limited.limits.max_page_size = 1;
     config.apps.push_back(limited);
+    AppConfig small = App("small", "small-key", {"profiles.read", "profiles.write"});
+    small.limits.max_message_bytes = kSmallMessageBytes;
+    config.apps.push_back(small);
     server::auth::SelfServiceConfig self;
     self.algorithm = "HS256";
     self.key = kSecret;
@@ -403,6 +408,78 @@ TEST_F(AuthAccessTest, LogsDenialsWithoutPersonalData) {
     }
   }
   EXPECT_TRUE(denial_logged);
+}
+
+// NamedRequest returns a CreateProfileRequest for `id` whose three names
+// have `name_length` characters each.
+v1::CreateProfileRequest NamedRequest(const std::string& id, size_t name_length) {
+  v1::CreateProfileRequest request;
+  request.set_profile_id(id);
+  request.mutable_profile()->set_given_name(std::string(name_length, 'g'));
+  request.mutable_profile()->set_family_name(std::string(name_length, 'f'));
+  request.mutable_profile()->set_display_name(std::string(name_length, 'd'));
+  return request;
+}
+
+// Verifies the per-app max_message_bytes over a real socket: a request
+// above the app's cap is RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE before any
+// work (the profile does not exist afterwards) and is logged as a denial;
+// a request within the cap passes; an app without a cap sends the large
+// request.
+TEST_F(AuthAccessTest, PerAppMessageSizeLimit) {
+  v1::CreateProfileRequest large = NamedRequest("large", 190);
+  ASSERT_GT(large.ByteSizeLong(), static_cast<size_t>(kSmallMessageBytes));
+  v1::Profile created;
+  grpc::Status refused = Call("Bearer small-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, large, &created);
+  });
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Reason(refused), "MESSAGE_TOO_LARGE");
+  auto info = domain::GetErrorInfo(server::FromGrpcStatus(refused));
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->metadata().at("max_message_bytes"), "400");
+  EXPECT_EQ(Get("Bearer admin-key", "profiles/large").error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::CreateProfileRequest fits = NamedRequest("fits", 50);
+  ASSERT_LE(fits.ByteSizeLong(), static_cast<size_t>(kSmallMessageBytes));
+  grpc::Status allowed = Call("Bearer small-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, fits, &created);
+  });
+  EXPECT_TRUE(allowed.ok()) << allowed.error_message();
+  grpc::Status uncapped = Call("Bearer admin-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, large, &created);
+  });
+  EXPECT_TRUE(uncapped.ok()) << uncapped.error_message();
+
+  bool denial_logged = false;
+  for (const std::string& line : server_->LogLines()) {
+    denial_logged = denial_logged || (absl::StrContains(line, "access_denied") &&
+                                      absl::StrContains(line, "\"small\"") &&
+                                      absl::StrContains(line, "MESSAGE_TOO_LARGE"));
+  }
+  EXPECT_TRUE(denial_logged);
+}
+
+// Verifies that the server-wide message limit stays the ceiling: an app
+// allowed more is still refused by gRPC's own RESOURCE_EXHAUSTED above it.
+TEST_F(AuthAccessTest, ServerMessageLimitStaysTheCeiling) {
+  AuthConfig config;
+  AppConfig generous = App("generous", "generous-key", {"profiles.write"});
+  generous.limits.max_message_bytes = 1 << 20;
+  config.apps.push_back(generous);
+  TestServerOptions options;
+  options.runner.access = std::make_shared<server::auth::AccessControl>(config);
+  options.runner.max_message_bytes = 4096;
+  auto server = TestServer::StartWithSqlite(std::move(options));
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = (*server)->NewStub();
+  v1::CreateProfileRequest request = NamedRequest("huge", 2000);
+  ASSERT_GT(request.ByteSizeLong(), 4096u);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer generous-key");
+  v1::Profile created;
+  grpc::Status status = stub->CreateProfile(&ctx, request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
 }
 
 // CallLine returns the parsed call line of the call with `request_id`, or
