@@ -71,7 +71,6 @@ int main(int argc, char** argv) {
   cp::domain::SystemClock clock;
   cp::domain::RandomIdGenerator ids;
   cp::server::ServerRunnerOptions options = cp::server::RunnerOptionsFromConfig(config);
-  options.reflection = !auth_config.has_value() || auth_config->reflection;
   auto access = std::make_shared<cp::server::auth::AccessControl>(std::move(auth_config));
   options.access = access;
   std::optional<cp::server::auth::ConfigReloader> reloader;

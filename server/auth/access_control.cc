@@ -61,6 +61,11 @@ void AccessControl::Reload(AuthConfig config) {
 
 bool AccessControl::development_mode() const { return Snapshot() == nullptr; }
 
+bool AccessControl::reflection_allowed() const {
+  std::shared_ptr<const State> state = Snapshot();
+  return state == nullptr || state->config.reflection;
+}
+
 std::shared_ptr<const AccessControl::State> AccessControl::Snapshot() const {
   absl::MutexLock lock(&mu_);
   return state_;

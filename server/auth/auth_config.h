@@ -60,7 +60,8 @@ struct AuthConfig {
   // A client certificate's subject (SAN or CN) -> app id.
   std::map<std::string, std::string, std::less<>> client_certificates;
   std::optional<SelfServiceConfig> self_service;
-  // Whether server reflection is offered (without credential).
+  // Whether server reflection may be called (without credential); follows
+  // the file across reloads.
   bool reflection = true;
 };
 

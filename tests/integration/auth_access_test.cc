@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "domain/errors.h"
+#include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -376,13 +377,14 @@ TEST_F(AuthAccessTest, HealthAndReflectionWithoutCredential) {
 
   AuthConfig config;
   config.apps.push_back(App("admin", "admin-key", server::auth::KnownScopes()));
+  config.reflection = false;
   TestServerOptions options;
   options.runner.access = std::make_shared<server::auth::AccessControl>(config);
-  options.runner.reflection = false;
   auto closed = TestServer::StartWithSqlite(std::move(options));
   ASSERT_TRUE(closed.ok()) << closed.status();
-  EXPECT_EQ(ReflectionStatus((*closed)->NewChannel()).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  grpc::Status refused = ReflectionStatus((*closed)->NewChannel());
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("reflection is switched off"));
 }
 
 // Verifies that denials are logged with app id, method and reason, and that
