@@ -68,6 +68,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (config.migrate == cp::server::MigrateMode::kOff) {
+    // Before listening: serving a schema that is not there fails every call.
+    if (absl::Status status = (*store)->CheckSchema(); !status.ok()) {
+      return Fail(log, "schema_check_failed", status);
+    }
+  }
+
   cp::domain::SystemClock clock;
   cp::domain::RandomIdGenerator ids;
   cp::server::ServerRunnerOptions options = cp::server::RunnerOptionsFromConfig(config);
