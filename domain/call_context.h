@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <set>
 #include <string>
@@ -41,6 +42,9 @@ struct CallContext {
   int max_page_size = 0;
   // The caller's largest batch; 0 = no per-caller cap.
   int max_batch_size = 0;
+  // The caller's largest request message in bytes; 0 = only the
+  // server-wide transport limit.
+  int64_t max_message_bytes = 0;
 
   // HasScope tells whether the caller holds `scope` (always in development
   // mode).

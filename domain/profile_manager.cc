@@ -1,8 +1,10 @@
 #include "domain/profile_manager.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -138,6 +140,17 @@ absl::Status CheckExternalIds(Transaction& tx, const Profile& profile, absl::str
     }
   }
   return absl::OkStatus();
+}
+
+// ExternalIdPairs returns the (system, id) pairs of `profile`, sorted.
+std::vector<std::pair<std::string, std::string>> ExternalIdPairs(const Profile& profile) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  pairs.reserve(profile.external_ids_size());
+  for (const auto& external_id : profile.external_ids()) {
+    pairs.emplace_back(external_id.system(), external_id.id());
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
 }
 
 // ExplainConflict turns a bare ALREADY_EXISTS from the store (a race that a
@@ -321,7 +334,13 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
         validator_.Normalize("profile", &record.profile, &merged);
         if (!merged.empty()) return merged.ToStatus();
         SetTimestamp(now, record.profile.mutable_update_time());
-        if (absl::Status s = CheckExternalIds(tx, record.profile, *id); !s.ok()) return s;
+        // The stored external ids of a live profile are unique among live
+        // profiles already (this check and the unique key saw to it), so
+        // only an update that changes them needs the lookups, one round
+        // trip each; most updates are masked to other fields.
+        if (ExternalIdPairs(record.profile) != ExternalIdPairs((*current)->profile)) {
+          if (absl::Status s = CheckExternalIds(tx, record.profile, *id); !s.ok()) return s;
+        }
         int64_t expected = record.revision;
         record.revision = expected + 1;
         result = ToResource(record);

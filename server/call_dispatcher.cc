@@ -9,6 +9,7 @@
 #include "domain/errors.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/rpc/error_details.pb.h"
+#include "server/auth/message_size.h"
 #include "server/auth/metadata.h"
 #include "server/status_conversion.h"
 
@@ -28,6 +29,7 @@ CallDispatcher::CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessContr
 
 CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
                                            absl::string_view full_method,
+                                           const google::protobuf::MessageLite* request,
                                            absl::string_view request_id, bool unary) {
   Call call;
   call.start = absl::Now();
@@ -49,6 +51,10 @@ CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
     return call;
   }
   call.admission = access_->Admit(*ctx, full_method, &context);
+  // Before any work: the request was parsed, but nothing ran on it yet.
+  if (call.admission.ok() && request != nullptr) {
+    call.admission = auth::CheckMessageSize(context, *request);
+  }
   return call;
 }
 
@@ -71,12 +77,18 @@ absl::Status CallDispatcher::BusyError() const {
 void CallDispatcher::Finish(const Call& call, const absl::Status& status) {
   CallLogEntry entry = call.entry;
   entry.code = status.code();
+  // Like the denial line, a customer's call names "self-service", never the
+  // profile id, so the log holds no per-customer trail. The actor is logged
+  // only as an authenticated app's statement.
+  entry.app_id = call.context.app_id;
+  if (call.context.caller == domain::CallerKind::kApp) entry.actor = call.context.actor;
   if (!status.ok()) {
     std::optional<google::rpc::ErrorInfo> info = domain::GetErrorInfo(status);
     entry.reason = info.has_value() ? info->reason() : domain::DefaultReason(status.code());
     if (status.code() == absl::StatusCode::kUnauthenticated ||
         status.code() == absl::StatusCode::kPermissionDenied ||
-        (status.code() == absl::StatusCode::kResourceExhausted && entry.reason == "RATE_LIMITED")) {
+        (status.code() == absl::StatusCode::kResourceExhausted &&
+         (entry.reason == "RATE_LIMITED" || entry.reason == "MESSAGE_TOO_LARGE"))) {
       log_->Event(LogLevel::kWarn, "access_denied",
                   {{"app_id", call.context.app_id.empty() ? "-" : call.context.app_id},
                    {"method", entry.method},

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "domain/call_context.h"
+#include "google/protobuf/message_lite.h"
 #include "server/auth/access_control.h"
 #include "server/json_log.h"
 #include "server/worker_pool.h"
@@ -28,7 +29,8 @@ struct CallDispatcherOptions {
 
 // CallDispatcher is the machinery every gRPC service of the server shares.
 // For one unary call it checks readiness, authenticates the caller,
-// authorizes the full method name, applies the caller's rate limit, builds
+// authorizes the full method name, applies the caller's rate limit and
+// message size cap, builds
 // the domain::CallContext (deadline, request id, app id, actor, caller
 // kind, scopes), runs the handler on the worker pool (so no reactor thread
 // waits on the database), logs the call (and every denial) and finishes the
@@ -49,11 +51,6 @@ class CallDispatcher {
   // UNAVAILABLE (false).
   void SetReady(bool ready) { ready_.store(ready); }
 
-  // Dispatch admits the call `full_method` (e.g.
-  // "/customerprofile.v1.ProfileService/GetProfile") and, when admitted,
-  // runs `handler` on the worker pool, storing its result in `response`.
-  // `request_id` is the request's own request_id field ("" if none); the
-  // x-request-id metadata wins over it.
   // Call is one admitted (or refused) call on its way through. A streaming
   // call has no unary reactor: its service runs its own.
   struct Call {
@@ -66,10 +63,10 @@ class CallDispatcher {
 
   // BeginStream admits the streaming call `full_method` as Dispatch admits
   // a unary one; the call may go on only when `admission` is OK. The
-  // service runs its blocking work on pool() and reports the end with
-  // EndStream.
+  // service checks each message's size (auth::CheckMessageSize), runs its
+  // blocking work on pool() and reports the end with EndStream.
   Call BeginStream(grpc::CallbackServerContext* ctx, absl::string_view full_method) {
-    return Begin(ctx, full_method, "", /*unary=*/false);
+    return Begin(ctx, full_method, nullptr, "", /*unary=*/false);
   }
 
   // EndStream logs a streaming call (and a denial) that ends with `status`;
@@ -79,11 +76,18 @@ class CallDispatcher {
   // pool is the worker pool blocking work runs on.
   WorkerPool* pool() const { return pool_; }
 
+  // Dispatch admits the call `full_method` (e.g.
+  // "/customerprofile.v1.ProfileService/GetProfile") with `request` and,
+  // when admitted, runs `handler` on the worker pool, storing its result in
+  // `response`. `request_id` is the request's own request_id field ("" if
+  // none); the x-request-id metadata wins over it.
   template <typename Response>
   grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* ctx,
-                                     absl::string_view full_method, absl::string_view request_id,
-                                     Response* response, Handler<Response> handler) {
-    Call call = Begin(ctx, full_method, request_id);
+                                     absl::string_view full_method,
+                                     const google::protobuf::MessageLite& request,
+                                     absl::string_view request_id, Response* response,
+                                     Handler<Response> handler) {
+    Call call = Begin(ctx, full_method, &request, request_id);
     if (!call.admission.ok()) {
       Finish(call, call.admission);
       return call.reactor;
@@ -107,9 +111,11 @@ class CallDispatcher {
   }
 
  private:
-  // Begin checks readiness and access, and builds the call's context.
+  // Begin checks readiness, access and (for a unary call) the request's
+  // size, and builds the call's context; `request` is null for a stream.
   Call Begin(grpc::CallbackServerContext* ctx, absl::string_view full_method,
-             absl::string_view request_id, bool unary = true);
+             const google::protobuf::MessageLite* request, absl::string_view request_id,
+             bool unary = true);
   // Precheck refuses a call cancelled or past its deadline before it ran.
   static absl::Status Precheck(const grpc::CallbackServerContext& ctx,
                                const domain::CallContext& context);

@@ -23,8 +23,8 @@ ABSL_FLAG(std::string, mysql_password_file, "",
           "File holding the password of a mysql:// store (trailing newline ignored); without it "
           "the password comes from PROFILE_SERVER_MYSQL_PASSWORD.");
 ABSL_FLAG(std::string, migrate, "auto",
-          "Schema migrations: auto (apply, then serve), off (serve without migrating) or only "
-          "(apply and exit).");
+          "Schema migrations: auto (apply, then serve), off (serve without migrating; refuse to "
+          "start unless the schema is migrated) or only (apply and exit).");
 ABSL_FLAG(std::string, default_phone_region, "NO",
           "ISO 3166-1 alpha-2 region used to read phone numbers written without a country code.");
 ABSL_FLAG(int32_t, workers, 0,

@@ -35,7 +35,7 @@ grpc::ServerUnaryReactor* ConsentService::CreatePurpose(grpc::CallbackServerCont
                                                         const v1::CreatePurposeRequest* request,
                                                         v1::Purpose* response) {
   return dispatcher_->Dispatch<v1::Purpose>(
-      ctx, FullMethod("CreatePurpose"), "", response,
+      ctx, FullMethod("CreatePurpose"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Purpose> {
         return purposes_->CreatePurpose(*request, context);
       });
@@ -45,7 +45,7 @@ grpc::ServerUnaryReactor* ConsentService::GetPurpose(grpc::CallbackServerContext
                                                      const v1::GetPurposeRequest* request,
                                                      v1::Purpose* response) {
   return dispatcher_->Dispatch<v1::Purpose>(
-      ctx, FullMethod("GetPurpose"), "", response,
+      ctx, FullMethod("GetPurpose"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Purpose> {
         return purposes_->GetPurpose(*request, context);
       });
@@ -55,7 +55,7 @@ grpc::ServerUnaryReactor* ConsentService::ListPurposes(grpc::CallbackServerConte
                                                        const v1::ListPurposesRequest* request,
                                                        v1::ListPurposesResponse* response) {
   return dispatcher_->Dispatch<v1::ListPurposesResponse>(
-      ctx, FullMethod("ListPurposes"), "", response,
+      ctx, FullMethod("ListPurposes"), *request, "", response,
       [this,
        request](const domain::CallContext& context) -> absl::StatusOr<v1::ListPurposesResponse> {
         return purposes_->ListPurposes(Capped(context, *request), context);
@@ -66,7 +66,7 @@ grpc::ServerUnaryReactor* ConsentService::UpdatePurpose(grpc::CallbackServerCont
                                                         const v1::UpdatePurposeRequest* request,
                                                         v1::Purpose* response) {
   return dispatcher_->Dispatch<v1::Purpose>(
-      ctx, FullMethod("UpdatePurpose"), "", response,
+      ctx, FullMethod("UpdatePurpose"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Purpose> {
         return purposes_->UpdatePurpose(*request, context);
       });
@@ -76,7 +76,7 @@ grpc::ServerUnaryReactor* ConsentService::GetNoticeVersion(
     grpc::CallbackServerContext* ctx, const v1::GetNoticeVersionRequest* request,
     v1::NoticeVersion* response) {
   return dispatcher_->Dispatch<v1::NoticeVersion>(
-      ctx, FullMethod("GetNoticeVersion"), "", response,
+      ctx, FullMethod("GetNoticeVersion"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::NoticeVersion> {
         return purposes_->GetNoticeVersion(*request, context);
       });
@@ -86,7 +86,7 @@ grpc::ServerUnaryReactor* ConsentService::ListNoticeVersions(
     grpc::CallbackServerContext* ctx, const v1::ListNoticeVersionsRequest* request,
     v1::ListNoticeVersionsResponse* response) {
   return dispatcher_->Dispatch<v1::ListNoticeVersionsResponse>(
-      ctx, FullMethod("ListNoticeVersions"), "", response,
+      ctx, FullMethod("ListNoticeVersions"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::ListNoticeVersionsResponse> {
         return purposes_->ListNoticeVersions(Capped(context, *request), context);
@@ -97,7 +97,7 @@ grpc::ServerUnaryReactor* ConsentService::RecordConsent(grpc::CallbackServerCont
                                                         const v1::RecordConsentRequest* request,
                                                         v1::RecordConsentResponse* response) {
   return dispatcher_->Dispatch<v1::RecordConsentResponse>(
-      ctx, FullMethod("RecordConsent"), request->request_id(), response,
+      ctx, FullMethod("RecordConsent"), *request, request->request_id(), response,
       [this,
        request](const domain::CallContext& context) -> absl::StatusOr<v1::RecordConsentResponse> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
@@ -111,7 +111,7 @@ grpc::ServerUnaryReactor* ConsentService::ConfirmConsent(grpc::CallbackServerCon
   // The single-use token is the customer's proof; it names no profile the
   // caller could be checked against beforehand.
   return dispatcher_->Dispatch<v1::ConsentEvent>(
-      ctx, FullMethod("ConfirmConsent"), "", response,
+      ctx, FullMethod("ConfirmConsent"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::ConsentEvent> {
         return ledger_->ConfirmConsent(*request, context);
       });
@@ -121,7 +121,7 @@ grpc::ServerUnaryReactor* ConsentService::ListConsentEvents(
     grpc::CallbackServerContext* ctx, const v1::ListConsentEventsRequest* request,
     v1::ListConsentEventsResponse* response) {
   return dispatcher_->Dispatch<v1::ListConsentEventsResponse>(
-      ctx, FullMethod("ListConsentEvents"), "", response,
+      ctx, FullMethod("ListConsentEvents"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::ListConsentEventsResponse> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
@@ -133,7 +133,7 @@ grpc::ServerUnaryReactor* ConsentService::ListConsents(grpc::CallbackServerConte
                                                        const v1::ListConsentsRequest* request,
                                                        v1::ListConsentsResponse* response) {
   return dispatcher_->Dispatch<v1::ListConsentsResponse>(
-      ctx, FullMethod("ListConsents"), "", response,
+      ctx, FullMethod("ListConsents"), *request, "", response,
       [this,
        request](const domain::CallContext& context) -> absl::StatusOr<v1::ListConsentsResponse> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
@@ -145,7 +145,7 @@ grpc::ServerUnaryReactor* ConsentService::CheckConsent(grpc::CallbackServerConte
                                                        const v1::CheckConsentRequest* request,
                                                        v1::CheckConsentResponse* response) {
   return dispatcher_->Dispatch<v1::CheckConsentResponse>(
-      ctx, FullMethod("CheckConsent"), "", response,
+      ctx, FullMethod("CheckConsent"), *request, "", response,
       [this,
        request](const domain::CallContext& context) -> absl::StatusOr<v1::CheckConsentResponse> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->profile()); !s.ok()) return s;
@@ -157,7 +157,7 @@ grpc::ServerUnaryReactor* ConsentService::BatchCheckConsent(
     grpc::CallbackServerContext* ctx, const v1::BatchCheckConsentRequest* request,
     v1::BatchCheckConsentResponse* response) {
   return dispatcher_->Dispatch<v1::BatchCheckConsentResponse>(
-      ctx, FullMethod("BatchCheckConsent"), "", response,
+      ctx, FullMethod("BatchCheckConsent"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::BatchCheckConsentResponse> {
         // Self-service callers never reach a batch (see the method policy);

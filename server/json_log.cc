@@ -14,7 +14,8 @@
 namespace cp::server {
 namespace {
 
-// kMaxRequestIdLength bounds the client-chosen request id in a log line.
+// kMaxRequestIdLength bounds the client-chosen request id and actor in a
+// log line.
 constexpr size_t kMaxRequestIdLength = 128;
 
 // kReplacement is U+FFFD, which stands for each byte of invalid UTF-8.
@@ -204,8 +205,12 @@ LogLevel JsonLog::LevelForCode(absl::StatusCode code) {
 std::string JsonLog::FormatCall(absl::Time now, const CallLogEntry& entry) {
   // The fields in alphabetical order, as the lines always had them.
   std::string line;
-  line.reserve(256 + entry.method.size() + entry.peer.size());
+  line.reserve(256 + entry.method.size() + entry.peer.size() + entry.app_id.size());
   line.push_back('{');
+  if (!entry.actor.empty()) {
+    AppendField("actor", absl::string_view(entry.actor).substr(0, kMaxRequestIdLength), &line);
+  }
+  AppendField("app_id", entry.app_id.empty() ? "-" : entry.app_id, &line);
   AppendField("code", absl::StatusCodeToString(entry.code), &line);
   line.append(",\"latency_ms\":");
   AppendMilliseconds(entry.latency, &line);

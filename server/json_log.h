@@ -26,6 +26,13 @@ struct CallLogEntry {
   std::string request_id;
   // The client's address, e.g. "ipv4:127.0.0.1:53412".
   std::string peer;
+  // The calling app as its credential says ("self-service" for customers,
+  // never their profile id); empty when unknown (development mode, or the
+  // call was refused before the caller was authenticated).
+  std::string app_id;
+  // On whose behalf an authenticated app acts (x-actor metadata, an agent
+  // id); empty when none was given.
+  std::string actor;
 };
 
 // JsonLog writes one JSON object per line (to stderr by default): one line
@@ -41,7 +48,8 @@ class JsonLog {
   JsonLog(LogLevel min_level, LineWriter writer);
 
   // Call logs one finished RPC: time, level (by code), method, code,
-  // reason, latency_ms, request_id, peer.
+  // reason, latency_ms, request_id, peer, app_id ("-" when unknown) and
+  // actor (when given).
   void Call(const CallLogEntry& entry);
 
   // Event logs a lifecycle event such as "listening" with string `fields`,

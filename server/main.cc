@@ -68,10 +68,16 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (config.migrate == cp::server::MigrateMode::kOff) {
+    // Before listening: serving a schema that is not there fails every call.
+    if (absl::Status status = (*store)->CheckSchema(); !status.ok()) {
+      return Fail(log, "schema_check_failed", status);
+    }
+  }
+
   cp::domain::SystemClock clock;
   cp::domain::RandomIdGenerator ids;
   cp::server::ServerRunnerOptions options = cp::server::RunnerOptionsFromConfig(config);
-  options.reflection = !auth_config.has_value() || auth_config->reflection;
   auto access = std::make_shared<cp::server::auth::AccessControl>(std::move(auth_config));
   options.access = access;
   std::optional<cp::server::auth::ConfigReloader> reloader;

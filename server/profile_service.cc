@@ -31,7 +31,7 @@ grpc::ServerUnaryReactor* ProfileService::CreateProfile(grpc::CallbackServerCont
                                                         const v1::CreateProfileRequest* request,
                                                         v1::Profile* response) {
   return dispatcher_->Dispatch<v1::Profile>(
-      ctx, FullMethod("CreateProfile"), request->request_id(), response,
+      ctx, FullMethod("CreateProfile"), *request, request->request_id(), response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         return Redacted(context, manager_->CreateProfile(*request, context));
       });
@@ -41,7 +41,7 @@ grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext
                                                      const v1::GetProfileRequest* request,
                                                      v1::Profile* response) {
   return dispatcher_->Dispatch<v1::Profile>(
-      ctx, FullMethod("GetProfile"), "", response,
+      ctx, FullMethod("GetProfile"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
         return Redacted(context, manager_->GetProfile(*request, context));
@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* ProfileService::UpdateProfile(grpc::CallbackServerCont
                                                         const v1::UpdateProfileRequest* request,
                                                         v1::Profile* response) {
   return dispatcher_->Dispatch<v1::Profile>(
-      ctx, FullMethod("UpdateProfile"), "", response,
+      ctx, FullMethod("UpdateProfile"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->profile().name()); !s.ok()) {
           return s;
@@ -66,7 +66,7 @@ grpc::ServerUnaryReactor* ProfileService::DeleteProfile(grpc::CallbackServerCont
                                                         const v1::DeleteProfileRequest* request,
                                                         v1::Profile* response) {
   return dispatcher_->Dispatch<v1::Profile>(
-      ctx, FullMethod("DeleteProfile"), "", response,
+      ctx, FullMethod("DeleteProfile"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
         return Redacted(context, manager_->DeleteProfile(*request, context));
@@ -77,7 +77,7 @@ grpc::ServerUnaryReactor* ProfileService::UndeleteProfile(grpc::CallbackServerCo
                                                           const v1::UndeleteProfileRequest* request,
                                                           v1::Profile* response) {
   return dispatcher_->Dispatch<v1::Profile>(
-      ctx, FullMethod("UndeleteProfile"), "", response,
+      ctx, FullMethod("UndeleteProfile"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
         return Redacted(context, manager_->UndeleteProfile(*request, context));
@@ -88,7 +88,7 @@ grpc::ServerUnaryReactor* ProfileService::ListProfiles(grpc::CallbackServerConte
                                                        const v1::ListProfilesRequest* request,
                                                        v1::ListProfilesResponse* response) {
   return dispatcher_->Dispatch<v1::ListProfilesResponse>(
-      ctx, FullMethod("ListProfiles"), "", response,
+      ctx, FullMethod("ListProfiles"), *request, "", response,
       [this,
        request](const domain::CallContext& context) -> absl::StatusOr<v1::ListProfilesResponse> {
         // Self-service callers never reach List (see the method policy);

@@ -5,12 +5,15 @@
 
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
+#include "server/auth/reflection_gate.h"
 
 namespace cp::server {
 namespace {
@@ -25,17 +28,6 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view f
   buffer << in.rdbuf();
   return buffer.str();
 }
-
-// ReflectionRemover drops server reflection from one builder's plugins.
-class ReflectionRemover : public grpc::ServerBuilderOption {
- public:
-  void UpdateArguments(grpc::ChannelArguments*) override {}
-  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
-    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
-      return plugin->name() == "proto_server_reflection";
-    });
-  }
-};
 
 }  // namespace
 
@@ -127,7 +119,14 @@ absl::Status ServerRunner::Start() {
   if (!credentials.ok()) return credentials.status();
 
   grpc::ServerBuilder builder;
-  if (!options_.reflection) builder.SetOption(std::make_unique<ReflectionRemover>());
+  // Reflection is always registered; with an auth config the gate lets
+  // calls through while the (reloadable) config allows it. Development mode
+  // always allows it, and skips the gate's per-call cost.
+  if (!access_->development_mode()) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> gate;
+    gate.push_back(std::make_unique<auth::ReflectionGateFactory>(access_, log_));
+    builder.experimental().SetInterceptorCreators(std::move(gate));
+  }
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);

@@ -44,10 +44,10 @@ struct ServerRunnerOptions {
   domain::ProfileManagerOptions manager;
   CallDispatcherOptions dispatcher;
   // Who may call what; nullptr = development mode (no credentials, every
-  // scope), which Start allows only on a loopback address.
+  // scope), which Start allows only on a loopback address. It also says,
+  // call by call, whether server reflection may be used (see
+  // auth::ReflectionGateFactory).
   std::shared_ptr<auth::AccessControl> access;
-  // Whether server reflection is offered (without a credential).
-  bool reflection = true;
   // PEM files for TLS; empty cert = plaintext. With client_ca_file, client
   // certificates are requested and, when sent, verified against it.
   std::string tls_cert_file;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "domain/errors.h"
+#include "server/auth/message_size.h"
 #include "server/status_conversion.h"
 
 namespace cp::server {
@@ -42,6 +43,11 @@ class SuppressionService::ImportReactor final
 
   void OnReadDone(bool ok) override {
     if (ok) {
+      // The app's message size limit holds for every message of a stream.
+      if (absl::Status size = auth::CheckMessageSize(call_.context, request_); !size.ok()) {
+        RunStep([this, size]() { Fail(size); });
+        return;
+      }
       RunStep([this]() {
         absl::Status status;
         domain::CallContext context = StepContext();
@@ -140,7 +146,7 @@ grpc::ServerUnaryReactor* SuppressionService::CreateSuppressionList(
     grpc::CallbackServerContext* ctx, const v1::CreateSuppressionListRequest* request,
     v1::SuppressionList* response) {
   return dispatcher_->Dispatch<v1::SuppressionList>(
-      ctx, FullMethod("CreateSuppressionList"), "", response,
+      ctx, FullMethod("CreateSuppressionList"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::SuppressionList> {
         return manager_->CreateSuppressionList(*request, context);
       });
@@ -150,7 +156,7 @@ grpc::ServerUnaryReactor* SuppressionService::GetSuppressionList(
     grpc::CallbackServerContext* ctx, const v1::GetSuppressionListRequest* request,
     v1::SuppressionList* response) {
   return dispatcher_->Dispatch<v1::SuppressionList>(
-      ctx, FullMethod("GetSuppressionList"), "", response,
+      ctx, FullMethod("GetSuppressionList"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::SuppressionList> {
         return manager_->GetSuppressionList(*request, context);
       });
@@ -160,7 +166,7 @@ grpc::ServerUnaryReactor* SuppressionService::ListSuppressionLists(
     grpc::CallbackServerContext* ctx, const v1::ListSuppressionListsRequest* request,
     v1::ListSuppressionListsResponse* response) {
   return dispatcher_->Dispatch<v1::ListSuppressionListsResponse>(
-      ctx, FullMethod("ListSuppressionLists"), "", response,
+      ctx, FullMethod("ListSuppressionLists"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::ListSuppressionListsResponse> {
         v1::ListSuppressionListsRequest capped = *request;
@@ -176,7 +182,7 @@ grpc::ServerUnaryReactor* SuppressionService::UpdateSuppressionList(
     grpc::CallbackServerContext* ctx, const v1::UpdateSuppressionListRequest* request,
     v1::SuppressionList* response) {
   return dispatcher_->Dispatch<v1::SuppressionList>(
-      ctx, FullMethod("UpdateSuppressionList"), "", response,
+      ctx, FullMethod("UpdateSuppressionList"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::SuppressionList> {
         return manager_->UpdateSuppressionList(*request, context);
       });
@@ -186,7 +192,7 @@ grpc::ServerUnaryReactor* SuppressionService::DeleteSuppressionList(
     grpc::CallbackServerContext* ctx, const v1::DeleteSuppressionListRequest* request,
     v1::DeleteSuppressionListResponse* response) {
   return dispatcher_->Dispatch<v1::DeleteSuppressionListResponse>(
-      ctx, FullMethod("DeleteSuppressionList"), "", response,
+      ctx, FullMethod("DeleteSuppressionList"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::DeleteSuppressionListResponse> {
         auto result = manager_->DeleteSuppressionList(*request, context);
@@ -205,7 +211,7 @@ grpc::ServerUnaryReactor* SuppressionService::AddSuppressionEntry(
     grpc::CallbackServerContext* ctx, const v1::AddSuppressionEntryRequest* request,
     v1::SuppressionEntry* response) {
   return dispatcher_->Dispatch<v1::SuppressionEntry>(
-      ctx, FullMethod("AddSuppressionEntry"), "", response,
+      ctx, FullMethod("AddSuppressionEntry"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::SuppressionEntry> {
         return manager_->AddSuppressionEntry(*request, context);
       });
@@ -215,7 +221,7 @@ grpc::ServerUnaryReactor* SuppressionService::RemoveSuppressionEntry(
     grpc::CallbackServerContext* ctx, const v1::RemoveSuppressionEntryRequest* request,
     v1::RemoveSuppressionEntryResponse* response) {
   return dispatcher_->Dispatch<v1::RemoveSuppressionEntryResponse>(
-      ctx, FullMethod("RemoveSuppressionEntry"), "", response,
+      ctx, FullMethod("RemoveSuppressionEntry"), *request, "", response,
       [this, request](const domain::CallContext& context)
           -> absl::StatusOr<v1::RemoveSuppressionEntryResponse> {
         return manager_->RemoveSuppressionEntry(*request, context);
@@ -226,7 +232,7 @@ grpc::ServerUnaryReactor* SuppressionService::CheckSuppression(
     grpc::CallbackServerContext* ctx, const v1::CheckSuppressionRequest* request,
     v1::CheckSuppressionResponse* response) {
   return dispatcher_->Dispatch<v1::CheckSuppressionResponse>(
-      ctx, FullMethod("CheckSuppression"), "", response,
+      ctx, FullMethod("CheckSuppression"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::CheckSuppressionResponse> {
         return manager_->CheckSuppression(*request, context);

@@ -20,8 +20,15 @@ class Store {
 
   // Migrate applies every pending migration of the store's dialect and
   // records it in the schema version table. Safe when several servers
-  // start at once. Must succeed before Run is used.
+  // start at once. Must succeed before Run is used (or CheckSchema, when
+  // the schema is migrated elsewhere).
   virtual absl::Status Migrate() = 0;
+
+  // CheckSchema reads the schema version table without changing anything
+  // and returns OK when every migration of the store's dialect is applied;
+  // FAILED_PRECONDITION "schema not migrated: ..." (see
+  // CheckMigrationsApplied) when one is missing, a fresh database included.
+  virtual absl::Status CheckSchema() = 0;
 
   // Run runs `body` in one transaction and commits when it returns OK;
   // otherwise rolls back and returns body's status. Transient conflicts

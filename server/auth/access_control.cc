@@ -61,6 +61,11 @@ void AccessControl::Reload(AuthConfig config) {
 
 bool AccessControl::development_mode() const { return Snapshot() == nullptr; }
 
+bool AccessControl::reflection_allowed() const {
+  std::shared_ptr<const State> state = Snapshot();
+  return state == nullptr || state->config.reflection;
+}
+
 std::shared_ptr<const AccessControl::State> AccessControl::Snapshot() const {
   absl::MutexLock lock(&mu_);
   return state_;
@@ -156,6 +161,7 @@ absl::Status AccessControl::Admit(const grpc::ServerContextBase& ctx, absl::stri
   }
   context->max_page_size = limits->max_page_size;
   context->max_batch_size = limits->max_batch_size;
+  context->max_message_bytes = limits->max_message_bytes;
   absl::Time now = now_();
   if (limits->max_deadline > absl::ZeroDuration()) {
     context->deadline = std::min(context->deadline, now + limits->max_deadline);

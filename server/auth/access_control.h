@@ -42,9 +42,14 @@ class AccessControl {
   // development_mode tells whether no auth config is enforced.
   bool development_mode() const;
 
+  // reflection_allowed tells whether server reflection may be called
+  // (without a credential): the current config's `reflection` setting,
+  // always in development mode.
+  bool reflection_allowed() const;
+
   // Admit decides whether the call `full_method` may proceed. It fills the
   // caller fields of `context` (app_id, caller, scopes, self_profile_id,
-  // page/batch caps) as soon as the caller is known, even when the call is
+  // page/batch/message caps) as soon as the caller is known, even when the call is
   // then refused, and lowers context->deadline to the caller's cap.
   // UNAUTHENTICATED (no or a bad credential), PERMISSION_DENIED (missing
   // scope, method not open to self-service, unknown method) or

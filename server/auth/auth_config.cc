@@ -102,6 +102,12 @@ absl::StatusOr<CallerLimits> ParseLimits(const YAML::Node& node, const std::stri
   if (limits.max_page_size < 0 || limits.max_batch_size < 0) {
     return Bad(where, "max_page_size and max_batch_size must be positive");
   }
+  absl::StatusOr<int64_t> message_bytes = Value<int64_t>(node, "max_message_bytes", 0, where);
+  if (!message_bytes.ok()) return message_bytes.status();
+  if (node["max_message_bytes"] && *message_bytes <= 0) {
+    return Bad(where, "max_message_bytes must be a positive number of bytes");
+  }
+  limits.max_message_bytes = *message_bytes;
   if (const YAML::Node deadline = node["max_deadline"]; deadline) {
     absl::StatusOr<std::string> text = Value<std::string>(node, "max_deadline", "", where);
     if (!text.ok() || !absl::ParseDuration(*text, &limits.max_deadline) ||
@@ -123,7 +129,7 @@ absl::StatusOr<AppConfig> ParseApp(const YAML::Node& node, size_t index) {
   where = absl::StrCat("app ", app.id);
   if (absl::Status s = CheckKeys(node, where,
                                  {"id", "api_keys", "scopes", "rate_limit", "max_page_size",
-                                  "max_batch_size", "max_deadline"});
+                                  "max_batch_size", "max_deadline", "max_message_bytes"});
       !s.ok()) {
     return s;
   }
@@ -156,10 +162,10 @@ absl::StatusOr<AppConfig> ParseApp(const YAML::Node& node, size_t index) {
 absl::StatusOr<SelfServiceConfig> ParseSelfService(const YAML::Node& node,
                                                    absl::string_view base_dir) {
   SelfServiceConfig config;
-  if (absl::Status s =
-          CheckKeys(node, "self_service",
-                    {"algorithm", "secret_file", "public_key_file", "audience", "issuer",
-                     "rate_limit", "max_page_size", "max_batch_size", "max_deadline"});
+  if (absl::Status s = CheckKeys(
+          node, "self_service",
+          {"algorithm", "secret_file", "public_key_file", "audience", "issuer", "rate_limit",
+           "max_page_size", "max_batch_size", "max_deadline", "max_message_bytes"});
       !s.ok()) {
     return s;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -27,6 +28,9 @@ struct CallerLimits {
   int max_page_size = 0;
   int max_batch_size = 0;
   absl::Duration max_deadline = absl::ZeroDuration();
+  // The largest request message, serialized, in bytes; the server-wide
+  // --max-message-bytes stays the ceiling.
+  int64_t max_message_bytes = 0;
 };
 
 // AppConfig is one client app.
@@ -56,7 +60,8 @@ struct AuthConfig {
   // A client certificate's subject (SAN or CN) -> app id.
   std::map<std::string, std::string, std::less<>> client_certificates;
   std::optional<SelfServiceConfig> self_service;
-  // Whether server reflection is offered (without credential).
+  // Whether server reflection may be called (without credential); follows
+  // the file across reloads.
   bool reflection = true;
 };
 

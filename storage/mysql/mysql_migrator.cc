@@ -21,6 +21,8 @@ constexpr absl::string_view kCreateSchemaMigrations =
     "name VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, "
     "applied_time BIGINT NOT NULL"
     ") ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin";
+// ER_NO_SUCH_TABLE: schema_migrations does not exist yet.
+constexpr int kNoSuchTable = 1146;
 constexpr absl::string_view kSelectVersions = "SELECT version FROM schema_migrations";
 constexpr absl::string_view kInsertVersion =
     "INSERT INTO schema_migrations (version, name, applied_time) VALUES (?, ?, ?)";
@@ -157,6 +159,18 @@ absl::Status ApplyMysqlMigrations(MysqlConnection& connection,
     if (!status.ok()) return status;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::set<int>> ReadAppliedMysqlMigrations(MysqlConnection& connection) {
+  std::set<int> applied;
+  absl::Status status = connection.Call("read schema_migrations", [&]() {
+    std::unique_ptr<::sql::ResultSet> rows(
+        connection.Prepare(std::string(kSelectVersions)).executeQuery());
+    while (rows->next()) applied.insert(rows->getInt(1));
+  });
+  if (!status.ok() && connection.last_error_code() == kNoSuchTable) return std::set<int>();
+  if (!status.ok()) return status;
+  return applied;
 }
 
 }  // namespace cp::storage

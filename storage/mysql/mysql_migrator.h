@@ -1,9 +1,11 @@
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/migration.h"
@@ -28,5 +30,10 @@ std::vector<std::string> SplitSqlStatements(absl::string_view script);
 absl::Status ApplyMysqlMigrations(MysqlConnection& connection,
                                   const std::vector<Migration>& migrations,
                                   const std::string& lock_name, absl::Duration lock_timeout);
+
+// ReadAppliedMysqlMigrations returns the versions schema_migrations lists,
+// none when the table does not exist (error 1146); it creates and changes
+// nothing.
+absl::StatusOr<std::set<int>> ReadAppliedMysqlMigrations(MysqlConnection& connection);
 
 }  // namespace cp::storage

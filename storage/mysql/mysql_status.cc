@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "storage/migration.h"
 
 namespace cp::storage {
 
@@ -91,6 +92,11 @@ absl::Status MysqlStatus(int code, absl::string_view sql_state, absl::string_vie
       return absl::InvalidArgumentError(
           absl::StrCat(message, ", a value does not fit the database schema"));
     case MysqlErrorKind::kConfiguration:
+      if (code == 1146) {
+        // A table is missing: the schema was not migrated (or was dropped).
+        return absl::FailedPreconditionError(absl::StrCat(
+            message, ", a table does not exist: the schema is not migrated; ", kRunMigrationsHint));
+      }
       return absl::FailedPreconditionError(message);
     case MysqlErrorKind::kOther:
       break;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -58,6 +59,15 @@ class MysqlStore final : public Store {
     std::string lock_name = absl::StrCat("cp_migrate.", options.database).substr(0, 64);
     return ApplyMysqlMigrations(**connection, MysqlMigrations(), lock_name,
                                 options.migration_lock_timeout);
+  }
+
+  absl::Status CheckSchema() override {
+    absl::StatusOr<MysqlConnectionPool::Lease> lease =
+        pool_.Borrow(absl::Now() + pool_.options().connect_timeout);
+    if (!lease.ok()) return lease.status();
+    absl::StatusOr<std::set<int>> applied = ReadAppliedMysqlMigrations(**lease);
+    if (!applied.ok()) return applied.status();
+    return CheckMigrationsApplied(Describe(), MysqlMigrations(), *applied);
   }
 
   absl::Status Run(TransactionMode mode, absl::Time deadline,

@@ -341,7 +341,10 @@ absl::StatusOr<std::vector<SuppressionMatch>> MysqlSuppressionRepository::FindEn
   // seen whole, before or after.
   size_t padded = PaddedSize(identifiers.size());
   std::string sql =
-      "SELECT l.id, e.identifier, l.channel_mask FROM suppression_entries e "
+      // Entries first, by identifier: left to itself the optimizer starts
+      // from the (few) lists and walks every entry of each.
+      "SELECT STRAIGHT_JOIN l.id, e.identifier, l.channel_mask FROM suppression_entries e "
+      "FORCE INDEX (suppression_entries_identifier) "
       "JOIN suppression_lists l ON l.id = e.list_id AND l.generation = e.generation "
       "WHERE (? = 0 OR (l.channel_mask & ?) <> 0) AND (? = '' OR l.id = ?) "
       "AND e.identifier IN (";

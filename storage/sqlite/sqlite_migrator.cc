@@ -12,6 +12,9 @@ constexpr char kCreateVersionTable[] =
     "name TEXT NOT NULL, applied_time INTEGER NOT NULL)";
 constexpr absl::string_view kSelectVersion =
     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+constexpr absl::string_view kVersionTableExists =
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+constexpr absl::string_view kSelectVersions = "SELECT version FROM schema_migrations";
 constexpr absl::string_view kInsertVersion =
     "INSERT INTO schema_migrations (version, name, applied_time) VALUES (?1, ?2, ?3)";
 
@@ -65,6 +68,23 @@ absl::Status ApplySqliteMigrations(SqliteConnection& connection,
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::set<int>> ReadAppliedSqliteMigrations(SqliteConnection& connection) {
+  std::set<int> applied;
+  absl::StatusOr<SqliteStatement> exists = connection.Prepare(kVersionTableExists);
+  if (!exists.ok()) return exists.status();
+  absl::StatusOr<bool> found = exists->Step();
+  if (!found.ok()) return found.status();
+  if (!*found) return applied;
+  absl::StatusOr<SqliteStatement> versions = connection.Prepare(kSelectVersions);
+  if (!versions.ok()) return versions.status();
+  while (true) {
+    absl::StatusOr<bool> row = versions->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return applied;
+    applied.insert(static_cast<int>(versions->ColumnInt64(0)));
+  }
 }
 
 }  // namespace cp::storage

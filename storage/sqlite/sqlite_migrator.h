@@ -1,8 +1,10 @@
 #pragma once
 
+#include <set>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "storage/migration.h"
 #include "storage/sqlite/sqlite_connection.h"
@@ -17,5 +19,9 @@ namespace cp::storage {
 // database was migrated by a newer binary. `now` stamps applied_time.
 absl::Status ApplySqliteMigrations(SqliteConnection& connection,
                                    const std::vector<Migration>& migrations, absl::Time now);
+
+// ReadAppliedSqliteMigrations returns the versions schema_migrations lists,
+// none when the table does not exist; it creates and changes nothing.
+absl::StatusOr<std::set<int>> ReadAppliedSqliteMigrations(SqliteConnection& connection);
 
 }  // namespace cp::storage

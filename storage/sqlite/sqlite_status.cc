@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "storage/migration.h"
 
 namespace cp::storage {
 
@@ -16,6 +18,13 @@ absl::Status SqliteStatus(sqlite3* db, int rc, absl::string_view what) {
   std::string message = absl::StrCat(what, ": ", detail);
   if (IsSqliteBusy(rc)) return absl::UnavailableError(message);
   switch (rc & 0xff) {
+    case SQLITE_ERROR:
+      if (absl::StartsWith(detail, "no such table")) {
+        // A table is missing: the schema was not migrated (or was dropped).
+        return absl::FailedPreconditionError(
+            absl::StrCat(message, ": the schema is not migrated; ", kRunMigrationsHint));
+      }
+      return absl::InternalError(message);
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         return absl::AlreadyExistsError(message);

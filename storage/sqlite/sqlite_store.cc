@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <system_error>
 #include <utility>
 
@@ -74,6 +75,15 @@ class SqliteStore final : public Store {
     }();
     gate_.Leave();
     return status;
+  }
+
+  absl::Status CheckSchema() override {
+    absl::StatusOr<SqliteConnectionPool::Lease> lease =
+        pool_->Borrow(absl::Now() + options_.busy_timeout);
+    if (!lease.ok()) return lease.status();
+    absl::StatusOr<std::set<int>> applied = ReadAppliedSqliteMigrations(**lease);
+    if (!applied.ok()) return applied.status();
+    return CheckMigrationsApplied(Describe(), SqliteMigrations(), *applied);
   }
 
   absl::Status Run(TransactionMode mode, absl::Time deadline,

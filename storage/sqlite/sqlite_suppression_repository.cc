@@ -309,8 +309,10 @@ absl::StatusOr<std::vector<SuppressionMatch>> SqliteSuppressionRepository::FindE
   // seen whole, before or after.
   size_t padded = PaddedSize(identifiers.size());
   std::string sql =
+      // CROSS JOIN keeps entries the outer loop (found by identifier),
+      // whatever the statistics say.
       "SELECT l.id, e.identifier, l.channel_mask FROM suppression_entries e "
-      "JOIN suppression_lists l ON l.id = e.list_id AND l.generation = e.generation "
+      "CROSS JOIN suppression_lists l ON l.id = e.list_id AND l.generation = e.generation "
       "WHERE (?1 = 0 OR (l.channel_mask & ?1) != 0) AND (?2 = '' OR l.id = ?2) "
       "AND e.identifier IN (";
   for (size_t i = 0; i < padded; ++i) absl::StrAppend(&sql, i == 0 ? "?" : ", ?");

@@ -21,6 +21,7 @@ using contract::StoreFactory;
 class UnavailableStore final : public Store {
  public:
   absl::Status Migrate() override { return absl::FailedPreconditionError("no MySQL"); }
+  absl::Status CheckSchema() override { return absl::FailedPreconditionError("no MySQL"); }
   absl::Status Run(TransactionMode, absl::Time,
                    absl::FunctionRef<absl::Status(Transaction&)>) override {
     return absl::FailedPreconditionError("no MySQL");
@@ -36,6 +37,7 @@ class TempMysqlStore final : public Store {
       : database_(std::move(database)), store_(std::move(store)) {}
 
   absl::Status Migrate() override { return store_->Migrate(); }
+  absl::Status CheckSchema() override { return store_->CheckSchema(); }
   absl::Status Run(TransactionMode mode, absl::Time deadline,
                    absl::FunctionRef<absl::Status(Transaction&)> body) override {
     return store_->Run(mode, deadline, body);

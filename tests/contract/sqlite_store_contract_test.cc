@@ -29,6 +29,7 @@ class TempSqliteStore final : public Store {
   bool ok() const { return store_ != nullptr; }
 
   absl::Status Migrate() override { return store_->Migrate(); }
+  absl::Status CheckSchema() override { return store_->CheckSchema(); }
   absl::Status Run(TransactionMode mode, absl::Time deadline,
                    absl::FunctionRef<absl::Status(Transaction&)> body) override {
     return store_->Run(mode, deadline, body);

@@ -26,6 +26,69 @@ std::string Reason(const absl::Status& status) {
   return info ? info->reason() : "";
 }
 
+// CountingTransaction forwards to a transaction and counts the external id
+// lookups (each one a database round trip on MySQL).
+class CountingTransaction final : public storage::Transaction {
+ public:
+  CountingTransaction(storage::Transaction* inner, int* lookups)
+      : inner_(inner), lookups_(lookups) {}
+
+  absl::StatusOr<std::optional<storage::ProfileRecord>> GetProfile(absl::string_view id) override {
+    return inner_->GetProfile(id);
+  }
+  absl::Status InsertProfile(const storage::ProfileRecord& record) override {
+    return inner_->InsertProfile(record);
+  }
+  absl::Status UpdateProfile(const storage::ProfileRecord& record,
+                             int64_t expected_revision) override {
+    return inner_->UpdateProfile(record, expected_revision);
+  }
+  absl::StatusOr<std::vector<storage::ProfileRecord>> ListProfiles(
+      const storage::ProfileListQuery& query) override {
+    return inner_->ListProfiles(query);
+  }
+  absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
+      absl::string_view system, absl::string_view external_id) override {
+    ++*lookups_;
+    return inner_->FindLiveProfileByExternalId(system, external_id);
+  }
+  absl::StatusOr<std::optional<storage::IdempotencyRecord>> GetRequest(
+      absl::string_view scope, absl::string_view request_id) override {
+    return inner_->GetRequest(scope, request_id);
+  }
+  absl::Status PutRequest(const storage::IdempotencyRecord& record) override {
+    return inner_->PutRequest(record);
+  }
+  storage::ConsentRepository& consents() override { return inner_->consents(); }
+  storage::SuppressionRepository& suppressions() override { return inner_->suppressions(); }
+
+ private:
+  storage::Transaction* const inner_;
+  int* const lookups_;
+};
+
+// CountingStore runs its transactions through CountingTransaction.
+class CountingStore final : public storage::Store {
+ public:
+  explicit CountingStore(storage::Store* inner) : inner_(inner) {}
+
+  absl::Status Migrate() override { return inner_->Migrate(); }
+  absl::Status CheckSchema() override { return inner_->CheckSchema(); }
+  absl::Status Run(storage::TransactionMode mode, absl::Time deadline,
+                   absl::FunctionRef<absl::Status(storage::Transaction&)> body) override {
+    return inner_->Run(mode, deadline, [&](storage::Transaction& tx) {
+      CountingTransaction counting(&tx, &lookups);
+      return body(counting);
+    });
+  }
+  std::string Describe() const override { return inner_->Describe(); }
+
+  int lookups = 0;
+
+ private:
+  storage::Store* const inner_;
+};
+
 class ProfileManagerTest : public ::testing::Test {
  protected:
   ProfileManagerTest() : clock_(absl::FromUnixSeconds(1767225600)) {  // 2026-01-01
@@ -149,6 +212,63 @@ TEST_F(ProfileManagerTest, ExternalIdsAreUniqueAmongLiveProfiles) {
   undelete.set_name(holder.name());
   auto revived = manager_->UndeleteProfile(undelete, context_);
   EXPECT_EQ(revived.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+// Verifies that an update which leaves the external ids as stored looks
+// none of them up (masked to another field, or sent unchanged without a
+// mask), while one that changes them checks each and still refuses an id of
+// another live profile.
+TEST_F(ProfileManagerTest, UpdateLooksUpExternalIdsOnlyWhenTheyChange) {
+  auto external_id = [](Profile* profile, const std::string& system, const std::string& id) {
+    auto* added = profile->add_external_ids();
+    added->set_system(system);
+    added->set_id(id);
+  };
+  Profile first;
+  first.set_display_name("First");
+  external_id(&first, "billing", "ACC-1");
+  external_id(&first, "webshop", "u_1");
+  Profile created = MustCreate(first, "first");
+  Profile other;
+  external_id(&other, "billing", "ACC-9");
+  MustCreate(other, "other");
+  CountingStore store(store_.get());
+  ProfileManager manager(&store, &clock_, &ids_, ProfileManagerOptions{});
+
+  UpdateProfileRequest masked;
+  masked.mutable_profile()->set_name("profiles/first");
+  masked.mutable_profile()->set_display_name("Renamed");
+  masked.mutable_update_mask()->add_paths("display_name");
+  ASSERT_TRUE(manager.UpdateProfile(masked, context_).ok());
+  EXPECT_EQ(store.lookups, 0);
+
+  UpdateProfileRequest unmasked;
+  *unmasked.mutable_profile() = created;
+  unmasked.mutable_profile()->clear_etag();
+  unmasked.mutable_profile()->clear_update_time();
+  unmasked.mutable_profile()->set_given_name("Ada");
+  std::swap(*unmasked.mutable_profile()->mutable_external_ids(0),
+            *unmasked.mutable_profile()->mutable_external_ids(1));
+  auto same = manager.UpdateProfile(unmasked, context_);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(store.lookups, 0);
+
+  UpdateProfileRequest taken;
+  taken.mutable_profile()->set_name("profiles/first");
+  external_id(taken.mutable_profile(), "billing", "ACC-9");
+  taken.mutable_update_mask()->add_paths("external_ids");
+  auto refused = manager.UpdateProfile(taken, context_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Reason(refused.status()), "EXTERNAL_ID_ALREADY_EXISTS");
+  EXPECT_EQ(store.lookups, 1);
+
+  UpdateProfileRequest changed = taken;
+  changed.mutable_profile()->mutable_external_ids(0)->set_id("ACC-2");
+  external_id(changed.mutable_profile(), "webshop", "u_1");
+  auto updated = manager.UpdateProfile(changed, context_);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->external_ids_size(), 2);
+  EXPECT_EQ(store.lookups, 3);
 }
 
 // Verifies update semantics: mask, etag changes, stale etag aborts and

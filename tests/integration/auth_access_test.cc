@@ -13,9 +13,11 @@
 #include "absl/time/clock.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "domain/errors.h"
+#include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "server/auth/access_control.h"
 #include "server/auth/api_key.h"
 #include "server/auth/method_policy.h"
@@ -35,6 +37,8 @@ constexpr char kAudience[] = "customerprofile";
 constexpr char kEmail[] = "kari.nordmann@example.com";
 constexpr char kPhone[] = "+4741234567";
 constexpr char kGivenName[] = "Kariannemor";
+// The max_message_bytes of the app "small".
+constexpr int64_t kSmallMessageBytes = 400;
 
 AppConfig App(std::string id, std::string key, std::vector<std::string> scopes) {
   AppConfig app;
@@ -81,6 +85,9 @@ class AuthAccessTest : public ::testing::Test {
     limited.limits.rate_limit = server::auth::RateLimit{5, 2};
     limited.limits.max_page_size = 1;
     config.apps.push_back(limited);
+    AppConfig small = App("small", "small-key", {"profiles.read", "profiles.write"});
+    small.limits.max_message_bytes = kSmallMessageBytes;
+    config.apps.push_back(small);
     server::auth::SelfServiceConfig self;
     self.algorithm = "HS256";
     self.key = kSecret;
@@ -370,13 +377,14 @@ TEST_F(AuthAccessTest, HealthAndReflectionWithoutCredential) {
 
   AuthConfig config;
   config.apps.push_back(App("admin", "admin-key", server::auth::KnownScopes()));
+  config.reflection = false;
   TestServerOptions options;
   options.runner.access = std::make_shared<server::auth::AccessControl>(config);
-  options.runner.reflection = false;
   auto closed = TestServer::StartWithSqlite(std::move(options));
   ASSERT_TRUE(closed.ok()) << closed.status();
-  EXPECT_EQ(ReflectionStatus((*closed)->NewChannel()).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  grpc::Status refused = ReflectionStatus((*closed)->NewChannel());
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("reflection is switched off"));
 }
 
 // Verifies that denials are logged with app id, method and reason, and that
@@ -402,6 +410,124 @@ TEST_F(AuthAccessTest, LogsDenialsWithoutPersonalData) {
     }
   }
   EXPECT_TRUE(denial_logged);
+}
+
+// NamedRequest returns a CreateProfileRequest for `id` whose three names
+// have `name_length` characters each.
+v1::CreateProfileRequest NamedRequest(const std::string& id, size_t name_length) {
+  v1::CreateProfileRequest request;
+  request.set_profile_id(id);
+  request.mutable_profile()->set_given_name(std::string(name_length, 'g'));
+  request.mutable_profile()->set_family_name(std::string(name_length, 'f'));
+  request.mutable_profile()->set_display_name(std::string(name_length, 'd'));
+  return request;
+}
+
+// Verifies the per-app max_message_bytes over a real socket: a request
+// above the app's cap is RESOURCE_EXHAUSTED MESSAGE_TOO_LARGE before any
+// work (the profile does not exist afterwards) and is logged as a denial;
+// a request within the cap passes; an app without a cap sends the large
+// request.
+TEST_F(AuthAccessTest, PerAppMessageSizeLimit) {
+  v1::CreateProfileRequest large = NamedRequest("large", 190);
+  ASSERT_GT(large.ByteSizeLong(), static_cast<size_t>(kSmallMessageBytes));
+  v1::Profile created;
+  grpc::Status refused = Call("Bearer small-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, large, &created);
+  });
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Reason(refused), "MESSAGE_TOO_LARGE");
+  auto info = domain::GetErrorInfo(server::FromGrpcStatus(refused));
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->metadata().at("max_message_bytes"), "400");
+  EXPECT_EQ(Get("Bearer admin-key", "profiles/large").error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::CreateProfileRequest fits = NamedRequest("fits", 50);
+  ASSERT_LE(fits.ByteSizeLong(), static_cast<size_t>(kSmallMessageBytes));
+  grpc::Status allowed = Call("Bearer small-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, fits, &created);
+  });
+  EXPECT_TRUE(allowed.ok()) << allowed.error_message();
+  grpc::Status uncapped = Call("Bearer admin-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, large, &created);
+  });
+  EXPECT_TRUE(uncapped.ok()) << uncapped.error_message();
+
+  bool denial_logged = false;
+  for (const std::string& line : server_->LogLines()) {
+    denial_logged = denial_logged || (absl::StrContains(line, "access_denied") &&
+                                      absl::StrContains(line, "\"small\"") &&
+                                      absl::StrContains(line, "MESSAGE_TOO_LARGE"));
+  }
+  EXPECT_TRUE(denial_logged);
+}
+
+// Verifies that the server-wide message limit stays the ceiling: an app
+// allowed more is still refused by gRPC's own RESOURCE_EXHAUSTED above it.
+TEST_F(AuthAccessTest, ServerMessageLimitStaysTheCeiling) {
+  AuthConfig config;
+  AppConfig generous = App("generous", "generous-key", {"profiles.write"});
+  generous.limits.max_message_bytes = 1 << 20;
+  config.apps.push_back(generous);
+  TestServerOptions options;
+  options.runner.access = std::make_shared<server::auth::AccessControl>(config);
+  options.runner.max_message_bytes = 4096;
+  auto server = TestServer::StartWithSqlite(std::move(options));
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = (*server)->NewStub();
+  v1::CreateProfileRequest request = NamedRequest("huge", 2000);
+  ASSERT_GT(request.ByteSizeLong(), 4096u);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer generous-key");
+  v1::Profile created;
+  grpc::Status status = stub->CreateProfile(&ctx, request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+}
+
+// CallLine returns the parsed call line of the call with `request_id`, or
+// null when there is none.
+nlohmann::json CallLine(const TestServer& server, const std::string& request_id) {
+  for (const std::string& line : server.LogLines()) {
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_object() && parsed.contains("method") &&
+        parsed.value("request_id", "") == request_id) {
+      return parsed;
+    }
+  }
+  return nullptr;
+}
+
+// Verifies that the line of an allowed call names the calling app and the
+// agent it acts for (x-actor), and that a customer's call names
+// "self-service" but neither the profile id nor a claimed actor.
+TEST_F(AuthAccessTest, LogsTheCallerOfAllowedCalls) {
+  Create("kari");
+  v1::GetProfileRequest request;
+  request.set_name("profiles/kari");
+  v1::Profile profile;
+  auto get = [&](const std::string& authorization, const std::string& request_id) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", authorization);
+    ctx.AddMetadata("x-actor", "agent-7");
+    ctx.AddMetadata("x-request-id", request_id);
+    return stub_->GetProfile(&ctx, request, &profile);
+  };
+  ASSERT_TRUE(get("Bearer marketing-key", "req-app").ok());
+  ASSERT_TRUE(get(absl::StrCat("Bearer ", Token("kari")), "req-customer").ok());
+
+  nlohmann::json app = CallLine(*server_, "req-app");
+  ASSERT_TRUE(app.is_object());
+  EXPECT_EQ(app["code"], "OK");
+  EXPECT_EQ(app["method"], "/customerprofile.v1.ProfileService/GetProfile");
+  EXPECT_EQ(app["app_id"], "marketing");
+  EXPECT_EQ(app["actor"], "agent-7");
+
+  nlohmann::json customer = CallLine(*server_, "req-customer");
+  ASSERT_TRUE(customer.is_object());
+  EXPECT_EQ(customer["code"], "OK");
+  EXPECT_EQ(customer["app_id"], "self-service");
+  EXPECT_FALSE(customer.contains("actor"));
+  EXPECT_EQ(customer.dump().find("kari"), std::string::npos) << customer.dump();
 }
 
 }  // namespace

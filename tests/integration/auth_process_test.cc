@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "server/auth/api_key.h"
 #include "tests/support/temp_dir.h"
 
@@ -224,6 +227,108 @@ TEST(AuthProcessTest, LogsHoldNoPersonalData) {
                                "912 34 567", kGivenName, kFamilyName}) {
     EXPECT_FALSE(absl::StrContains(logs, personal)) << personal << " in:\n" << logs;
   }
+  // The allowed calls' lines name their app; the bad key's line names none.
+  std::set<std::string> allowed_apps;
+  bool anonymous_refusal = false;
+  std::istringstream lines(server.Stderr());
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_object() || !parsed.contains("method")) continue;
+    if (parsed["code"] == "OK") allowed_apps.insert(parsed.value("app_id", ""));
+    if (parsed["code"] == "UNAUTHENTICATED" && parsed["app_id"] == "-") anonymous_refusal = true;
+  }
+  EXPECT_EQ(allowed_apps, (std::set<std::string>{"admin", "reader"})) << logs;
+  EXPECT_TRUE(anonymous_refusal) << logs;
+}
+
+// ReflectionAnswer is how a server reflection stream ended, and the bytes of
+// the one response it gave (empty when none).
+struct ReflectionAnswer {
+  grpc::Status status;
+  std::string response;
+};
+
+// ListServicesByReflection asks server reflection, without a credential, to
+// list the services, and reads at most one response.
+ReflectionAnswer ListServicesByReflection(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  // ServerReflectionRequest{list_services: "*"}: field 7, length-delimited.
+  const std::string request("\x3a\x01*", 3);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer out(&slice, 1);
+  grpc::ByteBuffer in;
+  ReflectionAnswer answer;
+  int tags[5];
+  void* got = nullptr;
+  bool ok = false;
+  call->StartCall(&tags[0]);
+  cq.Next(&got, &ok);
+  call->Write(out, &tags[1]);
+  cq.Next(&got, &ok);
+  call->Read(&in, &tags[2]);
+  cq.Next(&got, &ok);
+  if (ok) {
+    grpc::Slice whole;
+    if (in.TrySingleSlice(&whole).ok() || in.DumpToSingleSlice(&whole).ok()) {
+      answer.response.assign(reinterpret_cast<const char*>(whole.begin()), whole.size());
+    }
+  }
+  call->WritesDone(&tags[3]);
+  cq.Next(&got, &ok);
+  call->Finish(&answer.status, &tags[4]);
+  while (cq.Next(&got, &ok) && got != &tags[4]) {
+  }
+  cq.Shutdown();
+  while (cq.Next(&got, &ok)) {
+  }
+  return answer;
+}
+
+// Verifies, on the binary, that server reflection follows the auth config
+// across SIGHUP without a restart: on by default (it lists the services),
+// switched off (PERMISSION_DENIED, no response, a logged denial, the API
+// unaffected), switched on again (it lists them again).
+TEST(AuthProcessTest, ReflectionFollowsTheConfigAcrossSighup) {
+  TempDir dir;
+  WriteFile(dir.File("auth.yaml"), Config({"a-key"}));
+  Server server(dir,
+                {"--listen=127.0.0.1:0", absl::StrCat("--auth-config=", dir.File("auth.yaml"))});
+  std::string address = server.Address();
+  ASSERT_FALSE(address.empty()) << server.Stderr();
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  ReflectionAnswer on = ListServicesByReflection(channel);
+  EXPECT_TRUE(on.status.ok()) << on.status.error_message();
+  EXPECT_TRUE(absl::StrContains(on.response, "customerprofile.v1.ProfileService"));
+
+  // Reload waits for the reload after a SIGHUP with `config` in the file,
+  // then for reflection to answer with `expected`.
+  auto reload = [&](const std::string& config, grpc::StatusCode expected) {
+    WriteFile(dir.File("auth.yaml"), config);
+    kill(server.pid(), SIGHUP);
+    ReflectionAnswer answer = ListServicesByReflection(channel);
+    for (int i = 0; i < 100 && answer.status.error_code() != expected; ++i) {
+      absl::SleepFor(absl::Milliseconds(50));
+      answer = ListServicesByReflection(channel);
+    }
+    return answer;
+  };
+  ReflectionAnswer off = reload(absl::StrCat("reflection: false\n", Config({"a-key"})),
+                                grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(off.status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << off.status.error_message();
+  EXPECT_TRUE(absl::StrContains(off.status.error_message(), "reflection is switched off"));
+  EXPECT_EQ(off.response, "");
+  EXPECT_EQ(Get(channel, "a-key"), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(absl::StrContains(server.Stderr(), "REFLECTION_DISABLED")) << server.Stderr();
+
+  ReflectionAnswer again = reload(Config({"a-key"}), grpc::StatusCode::OK);
+  EXPECT_TRUE(again.status.ok()) << again.status.error_message();
+  EXPECT_TRUE(absl::StrContains(again.response, "customerprofile.v1.ProfileService"));
 }
 
 // Verifies that without an auth config the server refuses a non-loopback

@@ -1,6 +1,7 @@
-// profile-server's start against MySQL: bad credentials and unknown
-// databases end it quickly with one clear line, --migrate=only creates the
-// schema, and --migrate=off leaves the schema alone.
+// profile-server's start against MySQL: bad credentials, unknown databases
+// and (with --migrate=off) a schema that is not migrated end it quickly with
+// one clear line, --migrate=only creates the schema, and --migrate=off
+// leaves the schema alone.
 
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
@@ -185,38 +186,70 @@ TEST_F(MysqlStartupTest, MigrateOnlyCreatesTheSchemaAndExits) {
   EXPECT_EQ(server->Wait(), 0) << server->Stderr();
 }
 
-// Verifies the documented behaviour of --migrate=off on a database without
-// the schema (docs/storage.md): the server starts and leaves the database
-// alone, every call fails at once with FAILED_PRECONDITION naming the
-// missing table error, and once --migrate=only has run beside it the same
-// server process serves normally.
-TEST_F(MysqlStartupTest, MigrateOffOnAnEmptyDatabaseFailsCallsUntilMigrated) {
+// Verifies that --migrate=off on a database without the schema refuses to
+// start (docs/storage.md): exit code != 0 within moments, one line saying
+// the schema is not migrated and how to migrate it, and the database left
+// alone.
+TEST_F(MysqlStartupTest, MigrateOffOnAnEmptyDatabaseRefusesToStart) {
+  std::unique_ptr<ServerProcess> server = Spawn({"--store=" + database_->Uri(), "--migrate=off"});
+  ASSERT_NE(server, nullptr);
+  std::string line = ExpectQuickFailure(*server, database_->password());
+  EXPECT_THAT(line, HasSubstr("profile-server: schema not migrated: " + database_->Uri() +
+                              " has no schema yet"));
+  EXPECT_THAT(line, HasSubstr("run profile-server with --migrate=only (or auto)"));
+  EXPECT_THAT(server->Stderr(), HasSubstr("schema_check_failed"));
+  EXPECT_THAT(Tables(), IsEmpty());
+}
+
+// Verifies that --migrate=off on a database that lacks the newest migration
+// refuses to start, naming the missing migration.
+TEST_F(MysqlStartupTest, MigrateOffOnAPartlyMigratedDatabaseRefusesToStart) {
+  std::unique_ptr<ServerProcess> migrate = Spawn({"--store=" + database_->Uri(), "--migrate=only"});
+  ASSERT_NE(migrate, nullptr);
+  ASSERT_EQ(migrate->Wait(), 0) << migrate->Stderr();
+  const storage::Migration& newest = storage::MysqlMigrations().back();
+  ASSERT_TRUE(
+      database_
+          ->Execute(absl::StrCat("DELETE FROM schema_migrations WHERE version = ", newest.version))
+          .ok());
+
+  std::unique_ptr<ServerProcess> server = Spawn({"--store=" + database_->Uri(), "--migrate=off"});
+  ASSERT_NE(server, nullptr);
+  std::string line = ExpectQuickFailure(*server, database_->password());
+  EXPECT_THAT(line,
+              HasSubstr(absl::StrCat("lacks migration ", newest.version, " (", newest.name, ")")));
+  EXPECT_THAT(line, HasSubstr("--migrate=only"));
+}
+
+// Verifies that a table missing while the server runs (here renamed away
+// under a --migrate=off server) makes calls fail with FAILED_PRECONDITION
+// naming MySQL error 1146 and hinting at --migrate=only, and that the same
+// process serves again once the table is back.
+TEST_F(MysqlStartupTest, MissingTableAtRunTimeHintsAtMigrating) {
+  std::unique_ptr<ServerProcess> migrate = Spawn({"--store=" + database_->Uri(), "--migrate=only"});
+  ASSERT_NE(migrate, nullptr);
+  ASSERT_EQ(migrate->Wait(), 0) << migrate->Stderr();
   std::unique_ptr<ServerProcess> server = Spawn({"--store=" + database_->Uri(), "--migrate=off"});
   ASSERT_NE(server, nullptr);
   std::string address = server->WaitUntilListening();
   ASSERT_FALSE(address.empty()) << server->Stderr();
-  EXPECT_THAT(Tables(), IsEmpty());
   auto stub =
       v1::ProfileService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  v1::CreateProfileRequest request;
-  request.mutable_profile()->set_display_name("Too early");
-  v1::Profile created;
+
+  ASSERT_TRUE(database_->Execute("RENAME TABLE profiles TO profiles_away").ok());
+  v1::GetProfileRequest get;
+  get.set_name("profiles/anyone");
+  v1::Profile profile;
   absl::Time start = absl::Now();
-  grpc::Status status = stub->CreateProfile(Context().get(), request, &created);
+  grpc::Status status = stub->GetProfile(Context().get(), get, &profile);
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("MySQL error 1146"));
-  v1::GetProfileRequest get;
-  get.set_name("profiles/anyone");
-  status = stub->GetProfile(Context().get(), get, &created);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
-  EXPECT_THAT(Tables(), IsEmpty());
+  EXPECT_THAT(status.error_message(), HasSubstr("run profile-server with --migrate=only"));
 
-  std::unique_ptr<ServerProcess> migrate = Spawn({"--store=" + database_->Uri(), "--migrate=only"});
-  ASSERT_NE(migrate, nullptr);
-  ASSERT_EQ(migrate->Wait(), 0) << migrate->Stderr();
-  status = stub->CreateProfile(Context().get(), request, &created);
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(database_->Execute("RENAME TABLE profiles_away TO profiles").ok());
+  status = stub->GetProfile(Context().get(), get, &profile);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
 
   stub.reset();
   server->Signal(SIGTERM);

@@ -41,6 +41,8 @@ class GatedStore : public storage::Store {
     return inner_->Migrate();
   }
 
+  absl::Status CheckSchema() override { return inner_->CheckSchema(); }
+
   absl::Status Run(storage::TransactionMode mode, absl::Time deadline,
                    absl::FunctionRef<absl::Status(storage::Transaction&)> body) override {
     if (hold_runs.load()) {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ namespace {
 
 namespace v1 = ::customerprofile::v1;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ServerProcessTest : public ::testing::Test {
  protected:
@@ -219,6 +221,39 @@ TEST_F(ServerProcessTest, MigrateOnlyThenServeWithoutMigrating) {
   v1::Profile created;
   grpc::Status status = Stub()->CreateProfile(Context().get(), CreateRequest(""), &created);
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+// Verifies that --migrate=off on a SQLite store without the schema refuses
+// to start: exit code 1, one plain line saying the schema is not migrated
+// and how to migrate it, no "listening on", and no table created.
+TEST_F(ServerProcessTest, MigrateOffWithoutSchemaRefusesToStart) {
+  auto process =
+      ServerProcess::Spawn({"--listen=127.0.0.1:0", "--store=sqlite:" + db_path_, "--migrate=off"},
+                           dir_.File("off.err"));
+  ASSERT_NE(process, nullptr);
+  EXPECT_EQ(process->Wait(), 1);
+  EXPECT_THAT(process->RemainingStdout(), Not(HasSubstr("listening on")));
+  std::vector<std::string> plain;
+  for (absl::string_view line : absl::StrSplit(process->Stderr(), '\n', absl::SkipEmpty())) {
+    if (!absl::StartsWith(line, "{")) plain.emplace_back(line);
+  }
+  ASSERT_EQ(plain.size(), 1u) << process->Stderr();
+  EXPECT_THAT(plain[0], HasSubstr("profile-server: schema not migrated: sqlite:" + db_path_));
+  EXPECT_THAT(plain[0], HasSubstr("run profile-server with --migrate=only (or auto)"));
+  EXPECT_THAT(process->Stderr(), HasSubstr("schema_check_failed"));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  int tables = -1;
+  sqlite3_exec(
+      db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+      [](void* out, int, char** values, char**) {
+        *static_cast<int*>(out) = std::atoi(values[0]);
+        return 0;
+      },
+      &tables, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(tables, 0);
 }
 
 // Verifies that flags can come from PROFILE_SERVER_* variables.

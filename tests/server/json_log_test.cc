@@ -28,6 +28,8 @@ CallLogEntry Entry(absl::StatusCode code) {
   entry.latency = absl::Microseconds(1500);
   entry.request_id = "req-1";
   entry.peer = "ipv4:127.0.0.1:5000";
+  entry.app_id = "webshop";
+  entry.actor = "agent-7";
   return entry;
 }
 
@@ -40,15 +42,35 @@ TEST(JsonLogTest, CallLineHasOnlyOperationalFields) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].find('\n'), std::string::npos);
   nlohmann::json line = nlohmann::json::parse(lines[0]);
-  EXPECT_EQ(Keys(line), (std::set<std::string>{"time", "level", "method", "code", "reason",
-                                               "latency_ms", "request_id", "peer"}));
+  EXPECT_EQ(Keys(line),
+            (std::set<std::string>{"time", "level", "method", "code", "reason", "latency_ms",
+                                   "request_id", "peer", "app_id", "actor"}));
   EXPECT_EQ(line["method"], "/customerprofile.v1.ProfileService/GetProfile");
   EXPECT_EQ(line["code"], "NOT_FOUND");
   EXPECT_EQ(line["reason"], "PROFILE_NOT_FOUND");
   EXPECT_DOUBLE_EQ(line["latency_ms"].get<double>(), 1.5);
   EXPECT_EQ(line["request_id"], "req-1");
   EXPECT_EQ(line["peer"], "ipv4:127.0.0.1:5000");
+  EXPECT_EQ(line["app_id"], "webshop");
+  EXPECT_EQ(line["actor"], "agent-7");
   EXPECT_EQ(line["level"], "info");
+}
+
+// Verifies that a successful call's line names the calling app, that an
+// unknown caller is "-" and that a missing actor leaves the field out.
+TEST(JsonLogTest, CallLineNamesTheCaller) {
+  CallLogEntry entry = Entry(absl::StatusCode::kOk);
+  nlohmann::json line = nlohmann::json::parse(JsonLog::FormatCall(absl::Now(), entry));
+  EXPECT_EQ(line["code"], "OK");
+  EXPECT_FALSE(line.contains("reason"));
+  EXPECT_EQ(line["app_id"], "webshop");
+  EXPECT_EQ(line["actor"], "agent-7");
+
+  entry.app_id.clear();
+  entry.actor.clear();
+  line = nlohmann::json::parse(JsonLog::FormatCall(absl::Now(), entry));
+  EXPECT_EQ(line["app_id"], "-");
+  EXPECT_FALSE(line.contains("actor"));
 }
 
 // Verifies that the level follows the code: server faults are errors,
@@ -73,8 +95,8 @@ TEST(JsonLogTest, FiltersByLevel) {
   EXPECT_EQ(nlohmann::json::parse(lines[0])["level"], "error");
 }
 
-// Verifies that a long or non-UTF-8 request id neither breaks the line nor
-// grows it without bound.
+// Verifies that a long or non-UTF-8 request id or actor neither breaks the
+// line nor grows it without bound.
 TEST(JsonLogTest, SanitizesRequestId) {
   CallLogEntry entry = Entry(absl::StatusCode::kOk);
   entry.request_id = std::string(1000, 'x') + "\xff";
@@ -84,6 +106,10 @@ TEST(JsonLogTest, SanitizesRequestId) {
   entry.request_id = "bad\xc3";
   line = nlohmann::json::parse(JsonLog::FormatCall(absl::Now(), entry));
   EXPECT_EQ(line["request_id"].get<std::string>().substr(0, 3), "bad");
+
+  entry.actor = std::string(1000, 'a') + "\n\xff";
+  line = nlohmann::json::parse(JsonLog::FormatCall(absl::Now(), entry));
+  EXPECT_EQ(line["actor"].get<std::string>(), std::string(128, 'a'));
 }
 
 // Verifies that an event line carries its fields, and that they cannot

@@ -180,6 +180,15 @@ TEST(MysqlStatusTest, MapsErrorNumbersToCodes) {
               HasSubstr("insert a profile: MySQL error 1062"));
 }
 
+// Verifies that a missing table (1146) is FAILED_PRECONDITION whose message
+// says how to create the schema.
+TEST(MysqlStatusTest, MissingTableHintsAtMigrating) {
+  absl::Status status = MysqlStatus(1146, "42S02", "read a profile");
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("read a profile: MySQL error 1146"));
+  EXPECT_THAT(status.message(), HasSubstr("run profile-server with --migrate=only (or auto)"));
+}
+
 // MysqlStoreTest runs against the test MariaDB, each test on its own fresh
 // database; skipped when CP_TEST_MYSQL_URI is unset.
 class MysqlStoreTest : public ::testing::Test {
@@ -582,6 +591,39 @@ TEST_F(MysqlStoreTest, NewerSchemaIsFailedPrecondition) {
   ASSERT_TRUE(database_->Execute("INSERT INTO schema_migrations VALUES (9999, 'future', 0)").ok());
   absl::Status status = store->Migrate();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+}
+
+// Verifies that CheckSchema refuses a fresh database without creating
+// anything, passes once migrated, and refuses a database missing a
+// migration or migrated by a newer binary.
+TEST_F(MysqlStoreTest, CheckSchemaNeedsEveryMigration) {
+  absl::StatusOr<std::unique_ptr<Store>> fresh = OpenMysqlStore(Options());
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  absl::Status status = (*fresh)->CheckSchema();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr("schema not migrated: "));
+  EXPECT_THAT(status.message(), HasSubstr("has no schema yet"));
+  absl::StatusOr<std::vector<std::string>> tables = database_->Query(
+      absl::StrCat("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '",
+                   database_->name(), "'"));
+  ASSERT_TRUE(tables.ok()) << tables.status();
+  EXPECT_EQ(*tables, std::vector<std::string>{"0"});
+
+  ASSERT_TRUE((*fresh)->Migrate().ok());
+  EXPECT_TRUE((*fresh)->CheckSchema().ok());
+  const Migration& newest = MysqlMigrations().back();
+  ASSERT_TRUE(
+      database_
+          ->Execute(absl::StrCat("DELETE FROM schema_migrations WHERE version = ", newest.version))
+          .ok());
+  status = (*fresh)->CheckSchema();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr(newest.name));
+  ASSERT_TRUE((*fresh)->Migrate().ok());
+  ASSERT_TRUE(database_->Execute("INSERT INTO schema_migrations VALUES (9999, 'future', 0)").ok());
+  status = (*fresh)->CheckSchema();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr("newer than this binary knows"));
 }
 
 // Verifies with EXPLAIN that keyset pagination in create_time order reads

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -360,6 +361,44 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   absl::Status status = store->Migrate();
 
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+}
+
+// Verifies that CheckSchema refuses a fresh database without creating a
+// table, passes once migrated, and refuses a database missing a migration
+// or migrated by a newer binary; and that a call on the fresh database is
+// FAILED_PRECONDITION saying how to create the schema.
+TEST_F(SqliteStoreTest, CheckSchemaNeedsEveryMigration) {
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(Options());
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::Status status = (*store)->CheckSchema();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr("schema not migrated: sqlite:" + path_));
+  EXPECT_THAT(status.message(), HasSubstr("run profile-server with --migrate=only (or auto)"));
+  std::unique_ptr<SqliteConnection> raw = Raw();
+  ASSERT_NE(raw, nullptr);
+  EXPECT_EQ(QueryInt(*raw, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"), 0);
+
+  status = (*store)->Run(TransactionMode::kReadOnly, absl::Now() + absl::Seconds(10),
+                         [](Transaction& tx) { return tx.GetProfile("p1").status(); });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr("no such table"));
+  EXPECT_THAT(status.message(), HasSubstr("--migrate=only"));
+
+  ASSERT_TRUE((*store)->Migrate().ok());
+  EXPECT_TRUE((*store)->CheckSchema().ok());
+  const Migration& newest = SqliteMigrations().back();
+  ASSERT_TRUE(
+      raw->Exec(absl::StrCat("DELETE FROM schema_migrations WHERE version = ", newest.version))
+          .ok());
+  status = (*store)->CheckSchema();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr(newest.name));
+  ASSERT_TRUE(raw->Exec(absl::StrCat("INSERT INTO schema_migrations VALUES (", newest.version,
+                                     ", '", newest.name, "', 0), (9999, 'future', 0)"))
+                  .ok());
+  status = (*store)->CheckSchema();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr("newer than this binary knows"));
 }
 
 // Verifies that committed data is there after the store is closed and

@@ -36,6 +36,7 @@ apps:
     max_page_size: 50
     max_batch_size: 20
     max_deadline: 3s
+    max_message_bytes: 65536
   - id: billing
     scopes: [profiles.read]
 client_certificates:
@@ -65,6 +66,8 @@ self_service:
   EXPECT_EQ(shop.limits.max_page_size, 50);
   EXPECT_EQ(shop.limits.max_batch_size, 20);
   EXPECT_EQ(shop.limits.max_deadline, absl::Seconds(3));
+  EXPECT_EQ(shop.limits.max_message_bytes, 65536);
+  EXPECT_EQ(config->apps[1].limits.max_message_bytes, 0);
   EXPECT_TRUE(config->apps[1].key_hashes.empty());
   EXPECT_FALSE(config->apps[1].limits.rate_limit.has_value());
   EXPECT_EQ(config->client_certificates.at("billing.test"), "billing");
@@ -131,6 +134,8 @@ TEST(AuthConfigTest, RejectsBadEntries) {
       {"apps:\n  - id: a\n    max_page_size: -1\n", "max_page_size"},
       {"apps:\n  - id: a\n    max_deadline: soon\n", "max_deadline"},
       {"apps:\n  - id: a\n    max_deadline: 0s\n", "max_deadline"},
+      {"apps:\n  - id: a\n    max_message_bytes: 0\n", "max_message_bytes"},
+      {"apps:\n  - id: a\n    max_message_bytes: 64k\n", "max_message_bytes"},
       {"apps:\n  - id: a\nclient_certificates:\n  - subject: x\n    app: b\n",
        "client_certificates"},
       {"client_certificates:\n  - app: a\n", "client_certificates"},
