@@ -2,6 +2,7 @@
 #include <grpcpp/grpcpp.h>
 #include <jwt.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "customerprofile/v1/suppression_service.grpc.pb.h"
 #include "domain/errors.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -88,6 +90,9 @@ class AuthAccessTest : public ::testing::Test {
     AppConfig small = App("small", "small-key", {"profiles.read", "profiles.write"});
     small.limits.max_message_bytes = kSmallMessageBytes;
     config.apps.push_back(small);
+    AppConfig registrar = App("registrar", "registrar-key", {"suppressions.admin"});
+    registrar.limits.max_message_bytes = kSmallMessageBytes;
+    config.apps.push_back(registrar);
     server::auth::SelfServiceConfig self;
     self.algorithm = "HS256";
     self.key = kSecret;
@@ -460,6 +465,57 @@ TEST_F(AuthAccessTest, PerAppMessageSizeLimit) {
                                       absl::StrContains(line, "MESSAGE_TOO_LARGE"));
   }
   EXPECT_TRUE(denial_logged);
+}
+
+// Verifies the per-app message size on a client stream: each message of an
+// import is checked, one too large ends the stream with MESSAGE_TOO_LARGE
+// and nothing of it is imported; small messages pass; an app without
+// suppressions.admin may not import at all.
+TEST_F(AuthAccessTest, StreamMessagesAreSizeCheckedAndScoped) {
+  auto suppressions = v1::SuppressionService::NewStub(server_->NewChannel());
+  v1::CreateSuppressionListRequest create;
+  create.set_suppression_list_id("reservasjon");
+  create.mutable_suppression_list()->set_display_name("Reservasjonsregisteret");
+  create.mutable_suppression_list()->set_identifier_kind(v1::IDENTIFIER_KIND_PHONE_NUMBER);
+  create.mutable_suppression_list()->add_channels(v1::CHANNEL_PHONE_CALL);
+  v1::SuppressionList list;
+  ASSERT_TRUE(Call("Bearer registrar-key", [&](grpc::ClientContext* ctx) {
+                return suppressions->CreateSuppressionList(ctx, create, &list);
+              }).ok());
+
+  auto import = [&](const std::string& key, int messages, int lines_each) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", key);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    v1::ImportSuppressionEntriesResponse response;
+    auto writer = suppressions->ImportSuppressionEntries(&ctx, &response);
+    for (int m = 0; m < messages; ++m) {
+      v1::ImportSuppressionEntriesRequest request;
+      if (m == 0) {
+        request.set_suppression_list("suppressionLists/reservasjon");
+        request.set_mode(v1::IMPORT_MODE_APPEND);
+      }
+      for (int i = 0; i < lines_each; ++i) {
+        request.add_lines(absl::StrCat(90000000 + m * 1000 + i));
+      }
+      if (!writer->Write(request)) break;
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  grpc::Status too_large = import("Bearer registrar-key", 3, 100);
+  EXPECT_EQ(too_large.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Reason(too_large), "MESSAGE_TOO_LARGE");
+  grpc::Status small = import("Bearer registrar-key", 5, 10);
+  EXPECT_TRUE(small.ok()) << small.error_message();
+  EXPECT_EQ(import("Bearer marketing-key", 1, 1).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::GetSuppressionListRequest get;
+  get.set_name("suppressionLists/reservasjon");
+  ASSERT_TRUE(Call("Bearer admin-key", [&](grpc::ClientContext* ctx) {
+                return suppressions->GetSuppressionList(ctx, get, &list);
+              }).ok());
+  EXPECT_EQ(list.entry_count(), 50) << "only the stream of small messages got in";
 }
 
 // Verifies that the server-wide message limit stays the ceiling: an app
