@@ -130,7 +130,7 @@ absl::StatusOr<v1::ImportSuppressionEntriesResponse> SuppressionImport::Finish(
   absl::Status status =
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
         storage::SuppressionRepository& repo = tx.suppressions();
-        auto current = repo.GetList(list_.id);
+        auto current = repo.LockList(list_.id);
         if (!current.ok()) return current.status();
         if (!current->has_value()) {
           return MakeError(absl::StatusCode::kNotFound, "SUPPRESSION_LIST_NOT_FOUND",

@@ -253,7 +253,7 @@ absl::StatusOr<v1::SuppressionList> SuppressionManager::UpdateSuppressionList(
   absl::Status status =
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
         storage::SuppressionRepository& repo = tx.suppressions();
-        auto current = repo.GetList(*id);
+        auto current = repo.LockList(*id);
         if (!current.ok()) return current.status();
         if (!current->has_value()) return NotFound(*id);
         SuppressionListRecord record = **current;
@@ -294,7 +294,7 @@ absl::StatusOr<v1::DeleteSuppressionListResponse> SuppressionManager::DeleteSupp
   absl::Status status =
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
         storage::SuppressionRepository& repo = tx.suppressions();
-        auto current = repo.GetList(*id);
+        auto current = repo.LockList(*id);
         if (!current.ok()) return current.status();
         if (!current->has_value()) return NotFound(*id);
         const SuppressionListRecord& record = **current;
@@ -312,6 +312,35 @@ absl::StatusOr<v1::DeleteSuppressionListResponse> SuppressionManager::DeleteSupp
   return response;
 }
 
+absl::Status SuppressionManager::ChangeEntries(
+    const std::string& list_id, absl::Time deadline,
+    absl::FunctionRef<absl::StatusOr<int64_t>(storage::SuppressionRepository&,
+                                              const SuppressionListRecord&)>
+        change) {
+  absl::Status status;
+  for (int attempt = 0; attempt < kRevisionRetries; ++attempt) {
+    absl::Time now = TruncateToMicros(clock_->Now());
+    status = store_->Run(TransactionMode::kReadWrite, deadline, [&](Transaction& tx) {
+      storage::SuppressionRepository& repo = tx.suppressions();
+      auto current = repo.LockList(list_id);
+      if (!current.ok()) return current.status();
+      if (!current->has_value()) return NotFound(list_id);
+      SuppressionListRecord record = **current;
+      absl::StatusOr<int64_t> delta = change(repo, record);
+      if (!delta.ok()) return delta.status();
+      if (*delta == 0) return absl::OkStatus();
+      int64_t expected = record.revision;
+      record.revision = expected + 1;
+      record.entry_count += *delta;
+      record.update_time = now;
+      return repo.UpdateList(record, expected);
+    });
+    // Only a lost race on the revision (no ErrorInfo) is worth another try.
+    if (!absl::IsAborted(status) || GetErrorInfo(status).has_value()) break;
+  }
+  return status;
+}
+
 absl::StatusOr<v1::SuppressionEntry> SuppressionManager::AddSuppressionEntry(
     const v1::AddSuppressionEntryRequest& request, const CallContext& context) {
   FieldViolations violations;
@@ -321,32 +350,18 @@ absl::StatusOr<v1::SuppressionEntry> SuppressionManager::AddSuppressionEntry(
       ParseSuppressionListName(request.suppression_list(), "suppression_list");
   if (!id.ok()) return id.status();
   v1::SuppressionEntry entry;
-  absl::Status status;
-  for (int attempt = 0; attempt < kRevisionRetries; ++attempt) {
-    absl::Time now = TruncateToMicros(clock_->Now());
-    status = store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
-      storage::SuppressionRepository& repo = tx.suppressions();
-      auto current = repo.GetList(*id);
-      if (!current.ok()) return current.status();
-      if (!current->has_value()) return NotFound(*id);
-      SuppressionListRecord record = **current;
-      absl::StatusOr<std::string> identifier =
-          NormalizeForList(*identifiers_, record, request.identifier(), "identifier");
-      if (!identifier.ok()) return identifier.status();
-      entry.set_suppression_list(SuppressionListName(record.id));
-      entry.set_identifier(*identifier);
-      std::string single[] = {*identifier};
-      absl::StatusOr<int64_t> added = repo.InsertEntries(record.id, record.generation, single);
-      if (!added.ok()) return added.status();
-      if (*added == 0) return absl::OkStatus();
-      int64_t expected = record.revision;
-      record.revision = expected + 1;
-      record.entry_count += *added;
-      record.update_time = now;
-      return repo.UpdateList(record, expected);
-    });
-    if (!absl::IsAborted(status) || GetErrorInfo(status).has_value()) break;
-  }
+  absl::Status status =
+      ChangeEntries(*id, context.deadline,
+                    [&](storage::SuppressionRepository& repo,
+                        const SuppressionListRecord& list) -> absl::StatusOr<int64_t> {
+                      absl::StatusOr<std::string> identifier =
+                          NormalizeForList(*identifiers_, list, request.identifier(), "identifier");
+                      if (!identifier.ok()) return identifier.status();
+                      entry.set_suppression_list(SuppressionListName(list.id));
+                      entry.set_identifier(*identifier);
+                      std::string single[] = {*identifier};
+                      return repo.InsertEntries(list.id, list.generation, single);
+                    });
   if (!status.ok()) return status;
   return entry;
 }
@@ -360,31 +375,19 @@ absl::StatusOr<v1::RemoveSuppressionEntryResponse> SuppressionManager::RemoveSup
       ParseSuppressionListName(request.suppression_list(), "suppression_list");
   if (!id.ok()) return id.status();
   v1::RemoveSuppressionEntryResponse response;
-  absl::Status status;
-  for (int attempt = 0; attempt < kRevisionRetries; ++attempt) {
-    absl::Time now = TruncateToMicros(clock_->Now());
-    status = store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
-      storage::SuppressionRepository& repo = tx.suppressions();
-      auto current = repo.GetList(*id);
-      if (!current.ok()) return current.status();
-      if (!current->has_value()) return NotFound(*id);
-      SuppressionListRecord record = **current;
-      absl::StatusOr<std::string> identifier =
-          NormalizeForList(*identifiers_, record, request.identifier(), "identifier");
-      if (!identifier.ok()) return identifier.status();
-      response.set_identifier(*identifier);
-      absl::StatusOr<bool> removed = repo.RemoveEntry(record.id, record.generation, *identifier);
-      if (!removed.ok()) return removed.status();
-      response.set_removed(*removed);
-      if (!*removed) return absl::OkStatus();
-      int64_t expected = record.revision;
-      record.revision = expected + 1;
-      record.entry_count -= 1;
-      record.update_time = now;
-      return repo.UpdateList(record, expected);
-    });
-    if (!absl::IsAborted(status) || GetErrorInfo(status).has_value()) break;
-  }
+  absl::Status status = ChangeEntries(
+      *id, context.deadline,
+      [&](storage::SuppressionRepository& repo,
+          const SuppressionListRecord& list) -> absl::StatusOr<int64_t> {
+        absl::StatusOr<std::string> identifier =
+            NormalizeForList(*identifiers_, list, request.identifier(), "identifier");
+        if (!identifier.ok()) return identifier.status();
+        response.set_identifier(*identifier);
+        absl::StatusOr<bool> removed = repo.RemoveEntry(list.id, list.generation, *identifier);
+        if (!removed.ok()) return removed.status();
+        response.set_removed(*removed);
+        return *removed ? -1 : 0;
+      });
   if (!status.ok()) return status;
   return response;
 }

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "customerprofile/v1/suppression_service.pb.h"
 #include "domain/call_context.h"
@@ -65,6 +67,16 @@ class SuppressionManager {
   absl::StatusOr<int64_t> CollectGarbage(absl::Time deadline);
 
  private:
+  // ChangeEntries runs `change` on list `list_id` in a write transaction;
+  // when it returns a non-zero change of the entry count, the list's count,
+  // revision and update time follow. A lost race with another write of the
+  // list is run again a few times.
+  absl::Status ChangeEntries(
+      const std::string& list_id, absl::Time deadline,
+      absl::FunctionRef<absl::StatusOr<int64_t>(storage::SuppressionRepository&,
+                                                const storage::SuppressionListRecord&)>
+          change);
+
   storage::Store* store_;
   const Clock* clock_;
   const SuppressionIdentifiers* identifiers_;

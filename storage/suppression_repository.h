@@ -93,6 +93,12 @@ class SuppressionRepository {
   // GetList returns the list with this id, or nullopt.
   virtual absl::StatusOr<std::optional<SuppressionListRecord>> GetList(absl::string_view id) = 0;
 
+  // LockList is GetList for a write: the list's row stays locked until the
+  // transaction ends, so writers of one list (imports publishing, entry
+  // changes) go one at a time instead of failing on its revision.
+  // FAILED_PRECONDITION in a read-only transaction.
+  virtual absl::StatusOr<std::optional<SuppressionListRecord>> LockList(absl::string_view id) = 0;
+
   // InsertList stores a new list (with an empty generation
   // `record.generation`, which must come from AllocateGeneration and is
   // then no longer staging); ALREADY_EXISTS when the id is taken.

@@ -129,6 +129,21 @@ absl::StatusOr<std::optional<SuppressionListRecord>> MysqlSuppressionRepository:
   return result;
 }
 
+absl::StatusOr<std::optional<SuppressionListRecord>> MysqlSuppressionRepository::LockList(
+    absl::string_view id) {
+  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  std::optional<SuppressionListRecord> result;
+  absl::Status status = run_("lock a suppression list", [&]() {
+    ::sql::PreparedStatement& statement =
+        connection_->Prepare(absl::StrCat(kListColumns, "WHERE id = ? FOR UPDATE"));
+    statement.setString(1, std::string(id));
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    if (rows->next()) result = ReadList(*rows);
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
 absl::Status MysqlSuppressionRepository::InsertList(const SuppressionListRecord& record) {
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
   absl::StatusOr<int64_t> affected =

@@ -30,6 +30,7 @@ class MysqlSuppressionRepository final : public SuppressionRepository {
   MysqlSuppressionRepository(MysqlConnection* connection, bool read_only, Runner run);
 
   absl::StatusOr<std::optional<SuppressionListRecord>> GetList(absl::string_view id) override;
+  absl::StatusOr<std::optional<SuppressionListRecord>> LockList(absl::string_view id) override;
   absl::Status InsertList(const SuppressionListRecord& record) override;
   absl::Status UpdateList(const SuppressionListRecord& record, int64_t expected_revision) override;
   absl::Status DeleteList(absl::string_view id, int64_t expected_revision, absl::Time now) override;

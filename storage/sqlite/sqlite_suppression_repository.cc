@@ -117,6 +117,13 @@ absl::StatusOr<std::optional<SuppressionListRecord>> SqliteSuppressionRepository
   return ReadList(*statement);
 }
 
+// SQLite runs one writer at a time (BEGIN IMMEDIATE): reading is locking.
+absl::StatusOr<std::optional<SuppressionListRecord>> SqliteSuppressionRepository::LockList(
+    absl::string_view id) {
+  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  return GetList(id);
+}
+
 absl::Status SqliteSuppressionRepository::InsertList(const SuppressionListRecord& record) {
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
   absl::Status status =

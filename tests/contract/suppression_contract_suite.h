@@ -126,6 +126,18 @@ TEST_P(SuppressionContractTest, ListRoundTripsAndIdsAreUnique) {
   EXPECT_EQ(read->entry_count, 0);
   EXPECT_EQ(read->create_time, At(0));
   EXPECT_FALSE(GetList("missing").has_value());
+  std::optional<SuppressionListRecord> locked;
+  EXPECT_TRUE(Write([&](Transaction& tx) {
+                auto list = tx.suppressions().LockList("rr");
+                if (!list.ok()) return list.status();
+                locked = *std::move(list);
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(locked.has_value());
+  EXPECT_EQ(locked->revision, 1);
+  absl::Status read_only =
+      Read([&](Transaction& tx) { return tx.suppressions().LockList("rr").status(); });
+  EXPECT_EQ(read_only.code(), absl::StatusCode::kFailedPrecondition) << read_only;
 
   SuppressionListRecord again = created;
   absl::Status status = Write([&](Transaction& tx) { return tx.suppressions().InsertList(again); });
