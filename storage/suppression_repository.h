@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -81,6 +82,16 @@ inline std::vector<customerprofile::v1::Channel> ChannelsOf(int64_t mask) {
     if ((mask >> c) & 1) channels.push_back(static_cast<customerprofile::v1::Channel>(c));
   }
   return channels;
+}
+
+// SortMatches orders matches by identifier, then list id (the order
+// FindEntries promises).
+inline void SortMatches(std::vector<SuppressionMatch>* matches) {
+  std::sort(matches->begin(), matches->end(),
+            [](const SuppressionMatch& a, const SuppressionMatch& b) {
+              return a.identifier != b.identifier ? a.identifier < b.identifier
+                                                  : a.list_id < b.list_id;
+            });
 }
 
 // SuppressionRepository persists do-not-contact lists and their entries

@@ -323,7 +323,7 @@ absl::StatusOr<std::vector<SuppressionMatch>> SqliteSuppressionRepository::FindE
       "WHERE (?1 = 0 OR (l.channel_mask & ?1) != 0) AND (?2 = '' OR l.id = ?2) "
       "AND e.identifier IN (";
   for (size_t i = 0; i < padded; ++i) absl::StrAppend(&sql, i == 0 ? "?" : ", ?");
-  absl::StrAppend(&sql, ") ORDER BY e.identifier, l.id");
+  absl::StrAppend(&sql, ")");
   absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql);
   if (!statement.ok()) return statement.status();
   statement->BindInt64(1, channel_mask);
@@ -343,6 +343,7 @@ absl::StatusOr<std::vector<SuppressionMatch>> SqliteSuppressionRepository::FindE
     match.channels = ChannelsOf(statement->ColumnInt64(2));
     matches.push_back(std::move(match));
   }
+  SortMatches(&matches);
   return matches;
 }
 
