@@ -87,11 +87,10 @@ inline std::vector<customerprofile::v1::Channel> ChannelsOf(int64_t mask) {
 // SortMatches orders matches by identifier, then list id (the order
 // FindEntries promises).
 inline void SortMatches(std::vector<SuppressionMatch>* matches) {
-  std::sort(matches->begin(), matches->end(),
-            [](const SuppressionMatch& a, const SuppressionMatch& b) {
-              return a.identifier != b.identifier ? a.identifier < b.identifier
-                                                  : a.list_id < b.list_id;
-            });
+  std::sort(
+      matches->begin(), matches->end(), [](const SuppressionMatch& a, const SuppressionMatch& b) {
+        return a.identifier != b.identifier ? a.identifier < b.identifier : a.list_id < b.list_id;
+      });
 }
 
 // SuppressionRepository persists do-not-contact lists and their entries
