@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "storage/sql/in_list.h"
 
 namespace cp::storage {
 namespace {
@@ -67,19 +68,6 @@ constexpr absl::string_view kUseToken =
 
 int64_t Micros(absl::Time time) { return absl::ToUnixMicros(time); }
 absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
-
-size_t PaddedSize(size_t n) {
-  size_t size = 8;
-  while (size < n) size *= 2;
-  return size;
-}
-
-std::string Placeholders(size_t n) {
-  std::string text;
-  text.reserve(n * 3);
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&text, i == 0 ? "?" : ", ?");
-  return text;
-}
 
 void BindIds(::sql::PreparedStatement& statement, unsigned int first,
              absl::Span<const std::string> ids, size_t padded) {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "storage/sql/in_list.h"
 
 namespace cp::storage {
 namespace {
@@ -83,12 +84,6 @@ void BindList(::sql::PreparedStatement& s, const SuppressionListRecord& record) 
   s.setInt64(8, record.entry_count);
   s.setInt64(9, Micros(record.create_time));
   s.setInt64(10, Micros(record.update_time));
-}
-
-size_t PaddedSize(size_t n) {
-  size_t size = 8;
-  while (size < n) size *= 2;
-  return size;
 }
 
 }  // namespace
@@ -364,7 +359,7 @@ absl::StatusOr<std::vector<SuppressionMatch>> MysqlSuppressionRepository::FindEn
       "ON l.id = e.list_id AND l.generation = e.generation "
       "WHERE (? = 0 OR (l.channel_mask & ?) <> 0) AND (? = '' OR l.id = ?) "
       "AND e.identifier IN (";
-  for (size_t i = 0; i < padded; ++i) absl::StrAppend(&sql, i == 0 ? "?" : ", ?");
+  absl::StrAppend(&sql, Placeholders(padded));
   // Sorted here, not by an ORDER BY that would cost a temporary table.
   absl::StrAppend(&sql, ")");
   absl::Status status = run_("find suppression entries", [&]() {

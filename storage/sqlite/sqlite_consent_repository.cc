@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "storage/sql/in_list.h"
 
 namespace cp::storage {
 namespace {
@@ -69,21 +70,6 @@ absl::StatusOr<PurposeRecord> ParsePurpose(absl::string_view id, int64_t revisio
     return absl::DataLossError("a stored purpose cannot be parsed");
   }
   return record;
-}
-
-// Placeholders returns "?, ?, ..." for the padded size of an id list: the
-// next power of two (at least 8), so that few statement shapes exist.
-size_t PaddedSize(size_t n) {
-  size_t size = 8;
-  while (size < n) size *= 2;
-  return size;
-}
-
-std::string Placeholders(size_t n) {
-  std::string text;
-  text.reserve(n * 3);
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&text, i == 0 ? "?" : ", ?");
-  return text;
 }
 
 // BindIds binds `ids` from parameter `first` on, padding with '' (no

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "storage/sql/in_list.h"
 
 namespace cp::storage {
 namespace {
@@ -84,14 +85,6 @@ void BindList(SqliteStatement& s, const SuppressionListRecord& record) {
   s.BindInt64(8, record.entry_count);
   s.BindInt64(9, Micros(record.create_time));
   s.BindInt64(10, Micros(record.update_time));
-}
-
-// PaddedSize is the next power of two (at least 8) of n, so that few
-// statement shapes exist.
-size_t PaddedSize(size_t n) {
-  size_t size = 8;
-  while (size < n) size *= 2;
-  return size;
 }
 
 }  // namespace
@@ -322,7 +315,7 @@ absl::StatusOr<std::vector<SuppressionMatch>> SqliteSuppressionRepository::FindE
       "CROSS JOIN suppression_lists l ON l.id = e.list_id AND l.generation = e.generation "
       "WHERE (?1 = 0 OR (l.channel_mask & ?1) != 0) AND (?2 = '' OR l.id = ?2) "
       "AND e.identifier IN (";
-  for (size_t i = 0; i < padded; ++i) absl::StrAppend(&sql, i == 0 ? "?" : ", ?");
+  absl::StrAppend(&sql, Placeholders(padded));
   absl::StrAppend(&sql, ")");
   absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql);
   if (!statement.ok()) return statement.status();
