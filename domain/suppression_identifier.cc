@@ -1,7 +1,5 @@
 #include "domain/suppression_identifier.h"
 
-#include <utility>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "domain/email_address.h"
@@ -25,7 +23,7 @@ absl::Status FirstProblem(const FieldViolations& violations) {
 }  // namespace
 
 SuppressionIdentifiers::SuppressionIdentifiers(std::string default_phone_region)
-    : default_phone_region_(std::move(default_phone_region)), phones_(default_phone_region_) {}
+    : phones_(default_phone_region) {}
 
 absl::StatusOr<std::string> SuppressionIdentifiers::Normalize(v1::IdentifierKind kind,
                                                               absl::string_view text) const {

@@ -42,10 +42,7 @@ class SuppressionIdentifiers {
   // they are.
   static std::vector<std::string> ContactPointKeys(const std::vector<std::string>& contact_points);
 
-  const std::string& default_phone_region() const { return default_phone_region_; }
-
  private:
-  std::string default_phone_region_;
   // Phones go through it: NormalizePhoneNumber's answers, fifty times
   // faster on the common shapes of register lines.
   BulkPhoneNormalizer phones_;

@@ -304,7 +304,7 @@ absl::StatusOr<v1::DeleteSuppressionListResponse> SuppressionManager::DeleteSupp
                            "retry",
                            {{"name", SuppressionListName(record.id)}});
         }
-        if (absl::Status s = repo.DeleteList(record.id, record.revision, now); !s.ok()) return s;
+        if (absl::Status s = repo.DeleteList(record, now); !s.ok()) return s;
         *response.mutable_suppression_list() = ToSuppressionList(record);
         return absl::OkStatus();
       });

@@ -119,11 +119,10 @@ class SuppressionRepository {
   virtual absl::Status UpdateList(const SuppressionListRecord& record,
                                   int64_t expected_revision) = 0;
 
-  // DeleteList removes a list when its stored revision equals
-  // `expected_revision` (ABORTED otherwise) and retires all its
+  // DeleteList removes `list` (as read, e.g. by LockList) when its stored
+  // revision is still list.revision (ABORTED otherwise) and retires all its
   // generations, whose entries DeleteEntries removes later.
-  virtual absl::Status DeleteList(absl::string_view id, int64_t expected_revision,
-                                  absl::Time now) = 0;
+  virtual absl::Status DeleteList(const SuppressionListRecord& list, absl::Time now) = 0;
 
   // ListLists returns at most `limit` lists with ids greater than
   // `after_id`, by id.

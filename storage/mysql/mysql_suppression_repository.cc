@@ -168,28 +168,26 @@ absl::Status MysqlSuppressionRepository::UpdateList(const SuppressionListRecord&
   return absl::OkStatus();
 }
 
-absl::Status MysqlSuppressionRepository::DeleteList(absl::string_view id, int64_t expected_revision,
+absl::Status MysqlSuppressionRepository::DeleteList(const SuppressionListRecord& list,
                                                     absl::Time now) {
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  absl::StatusOr<std::optional<SuppressionListRecord>> list = GetList(id);
-  if (!list.ok()) return list.status();
   absl::StatusOr<int64_t> affected = ExecuteUpdate(
       "delete a suppression list", std::string(kDeleteList), [&](::sql::PreparedStatement& s) {
-        s.setString(1, std::string(id));
-        s.setInt64(2, expected_revision);
+        s.setString(1, list.id);
+        s.setInt64(2, list.revision);
       });
   if (!affected.ok()) return affected.status();
-  if (*affected == 0 || !list->has_value()) {
+  if (*affected == 0) {
     return absl::AbortedError("the suppression list was changed or removed meanwhile");
   }
   affected = ExecuteUpdate("retire generations", std::string(kRetireListGenerations),
                            [&](::sql::PreparedStatement& s) {
                              s.setInt(1, static_cast<int>(GenerationState::kRetired));
                              s.setInt64(2, Micros(now));
-                             s.setString(3, std::string(id));
+                             s.setString(3, list.id);
                            });
   if (!affected.ok()) return affected.status();
-  return RetireGeneration(id, (*list)->generation, now);
+  return RetireGeneration(list.id, list.generation, now);
 }
 
 absl::StatusOr<std::vector<SuppressionListRecord>> MysqlSuppressionRepository::ListLists(

@@ -143,31 +143,24 @@ absl::Status SqliteSuppressionRepository::UpdateList(const SuppressionListRecord
   return absl::OkStatus();
 }
 
-absl::Status SqliteSuppressionRepository::DeleteList(absl::string_view id,
-                                                     int64_t expected_revision, absl::Time now) {
+absl::Status SqliteSuppressionRepository::DeleteList(const SuppressionListRecord& list,
+                                                     absl::Time now) {
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  absl::StatusOr<std::optional<SuppressionListRecord>> list = GetList(id);
-  if (!list.ok()) return list.status();
   absl::Status status = RunStatement(*connection_, kDeleteList, [&](SqliteStatement& s) {
-    s.BindText(1, id);
-    s.BindInt64(2, expected_revision);
+    s.BindText(1, list.id);
+    s.BindInt64(2, list.revision);
   });
   if (!status.ok()) return status;
-  if (connection_->Changes() == 0 || !list->has_value()) {
+  if (connection_->Changes() == 0) {
     return absl::AbortedError("the suppression list was changed or removed meanwhile");
   }
   status = RunStatement(*connection_, kRetireListGenerations, [&](SqliteStatement& s) {
-    s.BindText(1, id);
+    s.BindText(1, list.id);
     s.BindInt64(2, static_cast<int64_t>(GenerationState::kRetired));
     s.BindInt64(3, Micros(now));
   });
   if (!status.ok()) return status;
-  return RunStatement(*connection_, kUpsertGenerationState, [&](SqliteStatement& s) {
-    s.BindInt64(1, (*list)->generation);
-    s.BindText(2, id);
-    s.BindInt64(3, static_cast<int64_t>(GenerationState::kRetired));
-    s.BindInt64(4, Micros(now));
-  });
+  return RetireGeneration(list.id, list.generation, now);
 }
 
 absl::StatusOr<std::vector<SuppressionListRecord>> SqliteSuppressionRepository::ListLists(

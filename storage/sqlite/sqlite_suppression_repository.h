@@ -24,7 +24,7 @@ class SqliteSuppressionRepository final : public SuppressionRepository {
   absl::StatusOr<std::optional<SuppressionListRecord>> LockList(absl::string_view id) override;
   absl::Status InsertList(const SuppressionListRecord& record) override;
   absl::Status UpdateList(const SuppressionListRecord& record, int64_t expected_revision) override;
-  absl::Status DeleteList(absl::string_view id, int64_t expected_revision, absl::Time now) override;
+  absl::Status DeleteList(const SuppressionListRecord& list, absl::Time now) override;
   absl::StatusOr<std::vector<SuppressionListRecord>> ListLists(absl::string_view after_id,
                                                                int limit) override;
   absl::StatusOr<int64_t> AllocateGeneration(absl::string_view list_id, absl::Time now) override;

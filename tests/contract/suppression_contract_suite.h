@@ -294,11 +294,12 @@ TEST_P(SuppressionContractTest, CopyRemoveDeleteAndGenerationRecords) {
 TEST_P(SuppressionContractTest, DeleteListRetiresItsGenerations) {
   SuppressionListRecord rr = CreateList("rr");
   Insert("rr", rr.generation, {"+4791234567"});
+  SuppressionListRecord stale = rr;
+  stale.revision = 7;
   EXPECT_TRUE(absl::IsAborted(
-      Write([&](Transaction& tx) { return tx.suppressions().DeleteList("rr", 7, At(3)); })));
+      Write([&](Transaction& tx) { return tx.suppressions().DeleteList(stale, At(3)); })));
   EXPECT_TRUE(GetList("rr").has_value());
-  ASSERT_TRUE(
-      Write([&](Transaction& tx) { return tx.suppressions().DeleteList("rr", 1, At(3)); }).ok());
+  ASSERT_TRUE(Write([&](Transaction& tx) { return tx.suppressions().DeleteList(rr, At(3)); }).ok());
   EXPECT_FALSE(GetList("rr").has_value());
   EXPECT_TRUE(Find({"+4791234567"}).empty());
   std::vector<GenerationRecord> generations;
