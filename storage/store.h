@@ -5,6 +5,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "storage/profile_cache.h"
 #include "storage/transaction.h"
 
 namespace cp::storage {
@@ -38,6 +39,13 @@ class Store {
   // RESOURCE_EXHAUSTED. Connection loss is UNAVAILABLE.
   virtual absl::Status Run(TransactionMode mode, absl::Time deadline,
                            absl::FunctionRef<absl::Status(Transaction&)> body) = 0;
+
+  // profile_cache is the store's cache of profile rows, or null when it has
+  // none (a store that other processes may write to cannot have one). A
+  // caller may answer a profile read from it without a transaction; the
+  // store fills it from read-only transactions and keeps it in step with
+  // every write it commits.
+  virtual ProfileCache* profile_cache() { return nullptr; }
 
   // Describe names the store for logs and startup output, without secrets,
   // e.g. "sqlite:./var/profiles.db".

@@ -1,6 +1,12 @@
 #include "storage/sqlite/sqlite_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <system_error>
@@ -59,10 +65,50 @@ class WriterGate {
   bool busy_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// FileLock holds an exclusive flock(2) on a file while it lives. flock
+// locks are apart from the fcntl(2) locks SQLite takes, so it keeps other
+// processes' stores out without touching SQLite's own locking.
+class FileLock {
+ public:
+  static absl::StatusOr<std::unique_ptr<FileLock>> Acquire(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot open ", path, " to lock it: ", std::strerror(errno)));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int error = errno;
+      ::close(fd);
+      if (error == EWOULDBLOCK) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "sqlite:", path,
+            " is in use by another process (another profile-server?); an embedded store "
+            "serves one process at a time"));
+      }
+      return absl::UnavailableError(absl::StrCat("cannot lock ", path, ": ", std::strerror(error)));
+    }
+    return std::unique_ptr<FileLock>(new FileLock(fd));
+  }
+  ~FileLock() { ::close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(SqliteStoreOptions options, std::unique_ptr<SqliteConnectionPool> pool)
-      : options_(std::move(options)), pool_(std::move(pool)) {}
+  SqliteStore(SqliteStoreOptions options, std::unique_ptr<SqliteConnectionPool> pool,
+              std::unique_ptr<FileLock> lock)
+      : options_(std::move(options)), pool_(std::move(pool)), lock_(std::move(lock)) {
+    if (options_.profile_cache_bytes > 0) {
+      cache_ = std::make_unique<ProfileCache>(options_.profile_cache_bytes);
+    }
+  }
+
+  ProfileCache* profile_cache() override { return cache_.get(); }
 
   absl::Status Migrate() override {
     absl::Time deadline = absl::Now() + options_.busy_timeout;
@@ -116,7 +162,7 @@ class SqliteStore final : public Store {
       }
       connection.SetBusyTimeout(std::min(remaining, options_.busy_timeout));
       connection.ClearBusy();
-      absl::Status status = RunOnce(connection, write, body);
+      absl::Status status = RunOnce(connection, write, cache_.get(), body);
       if (status.ok() || !connection.BusySeen()) return status;
       if (attempt == kMaxAttempts) {
         return absl::UnavailableError(absl::StrCat("the database is busy: ", status.message()));
@@ -124,14 +170,22 @@ class SqliteStore final : public Store {
     }
   }
 
-  static absl::Status RunOnce(SqliteConnection& connection, bool write,
+  static absl::Status RunOnce(SqliteConnection& connection, bool write, ProfileCache* cache,
                               absl::FunctionRef<absl::Status(Transaction&)> body) {
+    // A reader's ticket is taken before its snapshot (the first read) exists.
+    uint64_t ticket = cache != nullptr && !write ? cache->Ticket() : ProfileCache::kNoTicket;
     if (absl::Status s = Execute(connection, write ? kBeginImmediate : kBeginDeferred); !s.ok()) {
       return s;
     }
-    SqliteTransaction transaction(&connection, /*read_only=*/!write);
+    SqliteTransaction transaction(&connection, /*read_only=*/!write, cache, ticket);
     absl::Status status = body(transaction);
-    if (status.ok()) status = Execute(connection, kCommit);
+    if (status.ok()) {
+      const std::vector<std::string>& written = transaction.written_profiles();
+      bool tell_cache = cache != nullptr && !written.empty();
+      if (tell_cache) cache->BeginWrite(written);
+      status = Execute(connection, kCommit);
+      if (tell_cache) cache->EndWrite(written);
+    }
     // A failed COMMIT or some errors (e.g. disk full) may have ended the
     // transaction already.
     if (!status.ok() && connection.InTransaction()) {
@@ -142,6 +196,9 @@ class SqliteStore final : public Store {
 
   const SqliteStoreOptions options_;
   std::unique_ptr<SqliteConnectionPool> pool_;
+  // Held while the store is open when it has a cache.
+  std::unique_ptr<FileLock> lock_;
+  std::unique_ptr<ProfileCache> cache_;
   WriterGate gate_;
 };
 
@@ -161,7 +218,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions&
   absl::StatusOr<std::unique_ptr<SqliteConnectionPool>> pool =
       SqliteConnectionPool::Open(options.path, options.pool_size, options.busy_timeout);
   if (!pool.ok()) return pool.status();
-  return std::make_unique<SqliteStore>(options, *std::move(pool));
+  std::unique_ptr<FileLock> lock;
+  if (options.profile_cache_bytes > 0) {
+    absl::StatusOr<std::unique_ptr<FileLock>> acquired = FileLock::Acquire(options.path);
+    if (!acquired.ok()) return acquired.status();
+    lock = *std::move(acquired);
+  }
+  return std::make_unique<SqliteStore>(options, *std::move(pool), std::move(lock));
 }
 
 }  // namespace cp::storage

@@ -18,6 +18,13 @@ struct SqliteStoreOptions {
   // How long a writer waits for the write lock at most (capped by the
   // call's deadline).
   absl::Duration busy_timeout = absl::Seconds(5);
+  // With more than 0, the store keeps up to this many bytes of profile rows
+  // in a ProfileCache (Store::profile_cache) and, so that no other process
+  // can write behind the cache's back, holds an exclusive lock (flock) on
+  // the database file while it is open: a second store with a cache on the
+  // same file fails to open with FAILED_PRECONDITION, and processes that
+  // open the file without one must not write to it meanwhile.
+  size_t profile_cache_bytes = 0;
 };
 
 // OpenSqliteStore opens (creating when missing) a SQLite database in WAL

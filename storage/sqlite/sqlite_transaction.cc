@@ -79,9 +79,12 @@ void BindProfileColumns(SqliteStatement& statement, const ProfileRecord& record,
 
 }  // namespace
 
-SqliteTransaction::SqliteTransaction(SqliteConnection* connection, bool read_only)
+SqliteTransaction::SqliteTransaction(SqliteConnection* connection, bool read_only,
+                                     ProfileCache* cache, uint64_t ticket)
     : connection_(connection),
       read_only_(read_only),
+      cache_(cache),
+      ticket_(ticket),
       consents_(connection, read_only),
       suppressions_(connection, read_only) {}
 
@@ -97,28 +100,34 @@ absl::StatusOr<std::optional<ProfileRecord>> SqliteTransaction::GetProfile(absl:
   absl::StatusOr<bool> row = statement->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::nullopt;
-  absl::StatusOr<ProfileRecord> record =
-      ParseProfile(id, statement->ColumnInt64(0), statement->ColumnBlob(1));
+  int64_t revision = statement->ColumnInt64(0);
+  absl::string_view data = statement->ColumnBlob(1);
+  absl::StatusOr<ProfileRecord> record = ParseProfile(id, revision, data);
   if (!record.ok()) return record.status();
+  if (cache_ != nullptr && read_only_) cache_->Fill(ticket_, id, revision, data);
   return *std::move(record);
 }
 
 absl::Status SqliteTransaction::InsertProfile(const ProfileRecord& record) {
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  return InSavepoint([&]() -> absl::Status {
+  absl::Status status = InSavepoint([&]() -> absl::Status {
     if (absl::Status s = InsertProfileRow(record); !s.ok()) return s;
     return InsertSideRows(record);
   });
+  if (status.ok()) written_profiles_.push_back(record.id);
+  return status;
 }
 
 absl::Status SqliteTransaction::UpdateProfile(const ProfileRecord& record,
                                               int64_t expected_revision) {
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  return InSavepoint([&]() -> absl::Status {
+  absl::Status status = InSavepoint([&]() -> absl::Status {
     if (absl::Status s = UpdateProfileRow(record, expected_revision); !s.ok()) return s;
     if (absl::Status s = DeleteSideRows(record.id); !s.ok()) return s;
     return InsertSideRows(record);
   });
+  if (status.ok()) written_profiles_.push_back(record.id);
+  return status;
 }
 
 absl::Status SqliteTransaction::InSavepoint(absl::FunctionRef<absl::Status()> write) {

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/profile_cache.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_consent_repository.h"
 #include "storage/sqlite/sqlite_suppression_repository.h"
@@ -22,8 +23,16 @@ namespace cp::storage {
 class SqliteTransaction final : public Transaction {
  public:
   // SqliteTransaction uses `connection`; with `read_only`, writes fail with
-  // FAILED_PRECONDITION.
-  SqliteTransaction(SqliteConnection* connection, bool read_only);
+  // FAILED_PRECONDITION. With a `cache`, a read-only transaction offers the
+  // profile rows it reads to it with `ticket` (taken before the transaction
+  // began), and the profiles a transaction writes are recorded for the store
+  // to drop from it around the commit (written_profiles).
+  SqliteTransaction(SqliteConnection* connection, bool read_only, ProfileCache* cache = nullptr,
+                    uint64_t ticket = ProfileCache::kNoTicket);
+
+  // written_profiles names the profiles this transaction inserted or
+  // updated.
+  const std::vector<std::string>& written_profiles() const { return written_profiles_; }
 
   absl::StatusOr<std::optional<ProfileRecord>> GetProfile(absl::string_view id) override;
   absl::Status InsertProfile(const ProfileRecord& record) override;
@@ -50,6 +59,9 @@ class SqliteTransaction final : public Transaction {
 
   SqliteConnection* connection_;
   bool read_only_;
+  ProfileCache* cache_;
+  uint64_t ticket_;
+  std::vector<std::string> written_profiles_;
   SqliteConsentRepository consents_;
   SqliteSuppressionRepository suppressions_;
 };

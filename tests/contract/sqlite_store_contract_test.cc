@@ -18,10 +18,13 @@ using contract::StoreFactory;
 // with the store.
 class TempSqliteStore final : public Store {
  public:
-  TempSqliteStore() {
+  // TempSqliteStore keeps up to `cache_bytes` of profiles in a cache
+  // (0 = none), as profile-server does by default.
+  explicit TempSqliteStore(size_t cache_bytes) {
     SqliteStoreOptions options;
     options.path = dir_.File("db/profiles.db");
     options.pool_size = 4;
+    options.profile_cache_bytes = cache_bytes;
     absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(options);
     if (store.ok()) store_ = *std::move(store);
   }
@@ -34,6 +37,7 @@ class TempSqliteStore final : public Store {
                    absl::FunctionRef<absl::Status(Transaction&)> body) override {
     return store_->Run(mode, deadline, body);
   }
+  ProfileCache* profile_cache() override { return store_->profile_cache(); }
   std::string Describe() const override { return store_->Describe(); }
 
  private:
@@ -42,14 +46,20 @@ class TempSqliteStore final : public Store {
   std::unique_ptr<Store> store_;
 };
 
-std::unique_ptr<Store> MakeSqliteStore() {
-  auto store = std::make_unique<TempSqliteStore>();
+std::unique_ptr<Store> MakeStore(size_t cache_bytes) {
+  auto store = std::make_unique<TempSqliteStore>(cache_bytes);
   if (!store->ok() || !store->Migrate().ok()) return nullptr;
   return store;
 }
 
+std::unique_ptr<Store> MakeSqliteStore() { return MakeStore(0); }
+// With a small profile cache, so that evictions happen too.
+std::unique_ptr<Store> MakeCachedSqliteStore() { return MakeStore(64 << 10); }
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(StoreFactory(&MakeSqliteStore)));
+INSTANTIATE_TEST_SUITE_P(SqliteCached, StoreContractTest,
+                         ::testing::Values(StoreFactory(&MakeCachedSqliteStore)));
 
 using contract::SuppressionContractTest;
 INSTANTIATE_TEST_SUITE_P(Sqlite, SuppressionContractTest,

@@ -221,7 +221,12 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
     return Write([&](Transaction& tx) { return tx.UpdateProfile(record, expected_revision); });
   }
 
+  // Get reads profile `id` in a read-only transaction and, for a store with
+  // a profile cache, checks that what the cache held for it just before
+  // (what a server would have answered) is what the transaction read.
   std::optional<ProfileRecord> Get(const std::string& id) {
+    ProfileCache* cache = store_->profile_cache();
+    std::shared_ptr<const CachedProfile> cached = cache ? cache->Lookup(id) : nullptr;
     std::optional<ProfileRecord> result;
     absl::Status status = Read([&](Transaction& tx) {
       absl::StatusOr<std::optional<ProfileRecord>> record = tx.GetProfile(id);
@@ -230,7 +235,21 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
       return absl::OkStatus();
     });
     EXPECT_TRUE(status.ok()) << status;
+    ExpectCacheAgrees(id, cached, result);
     return result;
+  }
+
+  // ExpectCacheAgrees checks that a cached row of `id` (null: none) has the
+  // revision and data of what a transaction read.
+  static void ExpectCacheAgrees(const std::string& id,
+                                const std::shared_ptr<const CachedProfile>& cached,
+                                const std::optional<ProfileRecord>& read) {
+    if (cached == nullptr) return;
+    ASSERT_TRUE(read.has_value()) << "the cache holds " << id << ", the store does not";
+    EXPECT_EQ(cached->revision, read->revision) << id;
+    customerprofile::v1::Profile parsed;
+    ASSERT_TRUE(parsed.ParseFromString(cached->data)) << id;
+    EXPECT_EQ(parsed.display_name(), read->profile.display_name()) << id;
   }
 
   std::optional<std::string> FindLive(const std::string& system, const std::string& id) {
@@ -366,6 +385,24 @@ TEST_P(StoreContractTest, UpdateWithCurrentRevisionReplacesProfile) {
   EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "new")),
               ::testing::ElementsAre("u1"));
   EXPECT_THAT(FilterIds(Compare(FilterField::kTags, FilterOp::kHas, "old")), ::testing::IsEmpty());
+}
+
+// Verifies that a read after each committed write of a profile that was
+// read before sees that write (a store's cache, if any, included: Get
+// checks it too).
+TEST_P(StoreContractTest, ReadAfterEachWriteSeesIt) {
+  ProfileRecord record = NewRecord("r1");
+  ASSERT_TRUE(Insert(record).ok());
+  for (int64_t revision = 2; revision <= 4; ++revision) {
+    ASSERT_EQ(Get("r1")->revision, revision - 1);
+    record.revision = revision;
+    record.profile.set_display_name(absl::StrCat("Name ", revision));
+    ASSERT_TRUE(Update(record, revision - 1).ok());
+    std::optional<ProfileRecord> stored = Get("r1");
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_EQ(stored->revision, revision);
+    EXPECT_EQ(stored->profile.display_name(), absl::StrCat("Name ", revision));
+  }
 }
 
 // Verifies that an update with a stale revision is ABORTED and changes

@@ -418,6 +418,95 @@ TEST_F(SqliteStoreTest, CommittedDataSurvivesReopen) {
   EXPECT_EQ(record->profile.display_name(), "Name p1");
 }
 
+// Verifies that a store with a profile cache fills it from read-only
+// transactions, never from writing ones, and drops a profile from it when a
+// write of that profile commits, so the next read sees the new revision.
+TEST_F(SqliteStoreTest, CachedStoreFillsFromReadsAndDropsOnWrite) {
+  SqliteStoreOptions options = Options();
+  options.profile_cache_bytes = 1 << 20;
+  std::unique_ptr<Store> store = OpenMigrated(options);
+  ASSERT_NE(store, nullptr);
+  ProfileCache* cache = store->profile_cache();
+  ASSERT_NE(cache, nullptr);
+  ASSERT_TRUE(Insert(*store, Profile("p1")).ok());
+  EXPECT_EQ(cache->Lookup("p1"), nullptr);
+
+  ASSERT_TRUE(Get(*store, "p1").has_value());
+  std::shared_ptr<const CachedProfile> cached = cache->Lookup("p1");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->revision, 1);
+
+  ProfileRecord updated = Profile("p1");
+  updated.revision = 2;
+  updated.profile.set_display_name("Renamed");
+  ASSERT_TRUE(store
+                  ->Run(TransactionMode::kReadWrite, absl::Now() + absl::Seconds(10),
+                        [&](Transaction& tx) -> absl::Status {
+                          // A read inside a writing transaction fills nothing.
+                          if (auto got = tx.GetProfile("p1"); !got.ok()) return got.status();
+                          return tx.UpdateProfile(updated, 1);
+                        })
+                  .ok());
+  EXPECT_EQ(cache->Lookup("p1"), nullptr);
+
+  std::optional<ProfileRecord> reread = Get(*store, "p1");
+  ASSERT_TRUE(reread.has_value());
+  EXPECT_EQ(reread->revision, 2);
+  cached = cache->Lookup("p1");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->revision, 2);
+}
+
+// Verifies that a write whose transaction fails leaves the cached row in
+// place: nothing was committed.
+TEST_F(SqliteStoreTest, CachedStoreKeepsRowWhenWriteRollsBack) {
+  SqliteStoreOptions options = Options();
+  options.profile_cache_bytes = 1 << 20;
+  std::unique_ptr<Store> store = OpenMigrated(options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(Insert(*store, Profile("p1")).ok());
+  ASSERT_TRUE(Get(*store, "p1").has_value());
+
+  ProfileRecord updated = Profile("p1");
+  updated.revision = 2;
+  absl::Status status = store->Run(TransactionMode::kReadWrite, absl::Now() + absl::Seconds(10),
+                                   [&](Transaction& tx) -> absl::Status {
+                                     if (absl::Status s = tx.UpdateProfile(updated, 1); !s.ok()) {
+                                       return s;
+                                     }
+                                     return absl::InternalError("fails after the write");
+                                   });
+  ASSERT_EQ(status.code(), absl::StatusCode::kInternal);
+
+  std::shared_ptr<const CachedProfile> cached = store->profile_cache()->Lookup("p1");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->revision, 1);
+  EXPECT_EQ(Get(*store, "p1")->revision, 1);
+}
+
+// Verifies that a store with a cache keeps every other cached store out of
+// its file (FAILED_PRECONDITION), and lets one in once it is closed; a
+// store without a cache has none and takes no lock.
+TEST_F(SqliteStoreTest, CachedStoreLocksItsFileAgainstAnotherCachedStore) {
+  SqliteStoreOptions options = Options();
+  options.profile_cache_bytes = 1 << 20;
+  std::unique_ptr<Store> first = OpenMigrated(options);
+  ASSERT_NE(first, nullptr);
+
+  absl::StatusOr<std::unique_ptr<Store>> second = OpenSqliteStore(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition) << second.status();
+  EXPECT_THAT(second.status().message(), HasSubstr("in use by another process"));
+
+  first.reset();
+  absl::StatusOr<std::unique_ptr<Store>> after = OpenSqliteStore(options);
+  EXPECT_TRUE(after.ok()) << after.status();
+
+  std::unique_ptr<Store> uncached = OpenMigrated(Options());
+  ASSERT_NE(uncached, nullptr);
+  EXPECT_EQ(uncached->profile_cache(), nullptr);
+}
+
 // Verifies that a list page in each order walks that order's index instead
 // of sorting the whole table.
 TEST_F(SqliteStoreTest, ListOrdersUseIndexes) {
