@@ -1,6 +1,7 @@
 #include "domain/profile_manager.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -282,6 +283,21 @@ absl::StatusOr<Profile> ProfileManager::GetProfile(const GetProfileRequest& requ
       });
   if (!status.ok()) return status;
   return result;
+}
+
+bool ProfileManager::GetCachedProfile(const GetProfileRequest& request, Profile* out) {
+  storage::ProfileCache* cache = store_->profile_cache();
+  if (cache == nullptr) return false;
+  absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
+  if (!id.ok()) return false;
+  std::shared_ptr<const storage::CachedProfile> row = cache->Lookup(*id);
+  if (row == nullptr) return false;
+  Profile profile;
+  if (!profile.ParseFromString(row->data)) return false;
+  profile.set_name(ProfileName(*id));
+  profile.set_etag(ComputeEtag(*id, row->revision));
+  *out = std::move(profile);
+  return true;
 }
 
 absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest& request,

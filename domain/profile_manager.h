@@ -29,6 +29,13 @@ class ProfileManager {
       const customerprofile::v1::CreateProfileRequest& request, const CallContext& context);
   absl::StatusOr<customerprofile::v1::Profile> GetProfile(
       const customerprofile::v1::GetProfileRequest& request, const CallContext& context);
+  // GetCachedProfile answers GetProfile from the store's profile cache
+  // without blocking (so a gRPC thread may call it): true with *out set on a
+  // hit; false, *out untouched, when the store has no cache, the profile is
+  // not in it or the request is malformed. GetProfile then gives the
+  // answer (or the error).
+  bool GetCachedProfile(const customerprofile::v1::GetProfileRequest& request,
+                        customerprofile::v1::Profile* out);
   absl::StatusOr<customerprofile::v1::Profile> UpdateProfile(
       const customerprofile::v1::UpdateProfileRequest& request, const CallContext& context);
   absl::StatusOr<customerprofile::v1::Profile> DeleteProfile(

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -87,9 +88,34 @@ class CallDispatcher {
                                      const google::protobuf::MessageLite& request,
                                      absl::string_view request_id, Response* response,
                                      Handler<Response> handler) {
+    return DispatchWithFastPath<Response>(
+        ctx, full_method, request, request_id, response,
+        [](const domain::CallContext&, Response*) { return false; }, std::move(handler));
+  }
+
+  // FastPath answers an admitted call on the gRPC thread, from memory and
+  // without blocking: true with *response set, or false to leave the call
+  // to the handler on the worker pool.
+  template <typename Response>
+  using FastPath = absl::FunctionRef<bool(const domain::CallContext&, Response*)>;
+
+  // DispatchWithFastPath is Dispatch that first offers the admitted call to
+  // `fast` (e.g. a read from a cache) and runs `handler` on the worker pool
+  // only when `fast` cannot answer it.
+  template <typename Response>
+  grpc::ServerUnaryReactor* DispatchWithFastPath(grpc::CallbackServerContext* ctx,
+                                                 absl::string_view full_method,
+                                                 const google::protobuf::MessageLite& request,
+                                                 absl::string_view request_id, Response* response,
+                                                 FastPath<Response> fast,
+                                                 Handler<Response> handler) {
     Call call = Begin(ctx, full_method, &request, request_id);
     if (!call.admission.ok()) {
       Finish(call, call.admission);
+      return call.reactor;
+    }
+    if (fast(call.context, response)) {
+      Finish(call, absl::OkStatus());
       return call.reactor;
     }
     Call unqueued = call;

@@ -40,6 +40,10 @@ ABSL_FLAG(int32_t, max_page_size, 1000, "Largest ListProfiles page; larger reque
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
 ABSL_FLAG(int32_t, sqlite_pool_size, 4, "Connections of a sqlite: store.");
+ABSL_FLAG(int64_t, profile_cache_mb, 128,
+          "Memory for recently read profiles of a sqlite: store (MiB), answered without the "
+          "database; the server then locks the database file against other processes. 0 turns "
+          "the cache and the lock off. mysql:// stores have no cache (other servers write too).");
 ABSL_FLAG(std::string, log_level, "info", "Least severe JSON log level: debug, info, warn, error.");
 ABSL_FLAG(std::string, auth_config, "",
           "YAML or JSON file of client apps (API key hashes, scopes, limits), client certificate "
@@ -75,6 +79,7 @@ constexpr FlagDoc kFlagDocs[] = {
     {"max_page_size", "N"},
     {"drain_timeout", "DURATION"},
     {"sqlite_pool_size", "N"},
+    {"profile_cache_mb", "MIB"},
     {"log_level", "LEVEL"},
     {"auth_config", "PATH"},
     {"tls_cert", "PATH"},
@@ -277,6 +282,11 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
   }
   config.sqlite_pool_size = absl::GetFlag(FLAGS_sqlite_pool_size);
   if (absl::Status s = CheckRange("sqlite_pool_size", config.sqlite_pool_size, 1, 64); !s.ok()) {
+    return s;
+  }
+  config.profile_cache_mb = absl::GetFlag(FLAGS_profile_cache_mb);
+  if (absl::Status s = CheckRange("profile_cache_mb", config.profile_cache_mb, 0, 1 << 20);
+      !s.ok()) {
     return s;
   }
 

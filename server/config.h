@@ -42,6 +42,8 @@ struct ServerConfig {
   int max_page_size = 1000;
   absl::Duration drain_timeout = absl::Seconds(10);
   int sqlite_pool_size = 4;
+  // MiB of profile rows a sqlite: store caches (0 = no cache, no file lock).
+  int64_t profile_cache_mb = 128;
   LogLevel log_level = LogLevel::kInfo;
   // Apps, keys, scopes and self-service token settings (YAML or JSON);
   // empty = development mode (loopback only).

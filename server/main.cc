@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "domain/clock.h"
 #include "domain/id_generator.h"
 #include "server/auth/access_control.h"
@@ -56,6 +57,11 @@ int main(int argc, char** argv) {
   store_settings.mysql_password_file = config.mysql_password_file;
   store_settings.mysql_password = config.mysql_password_env;
   store_settings.sqlite_pool_size = config.sqlite_pool_size;
+  // Only a serving process caches (and so locks the file); --migrate=only
+  // just migrates.
+  if (config.migrate != cp::server::MigrateMode::kOnly) {
+    store_settings.sqlite_profile_cache_bytes = static_cast<size_t>(config.profile_cache_mb) << 20;
+  }
   absl::StatusOr<std::unique_ptr<cp::storage::Store>> store = cp::server::OpenStore(store_settings);
   if (!store.ok()) return Fail(log, "store_open_failed", store.status());
 
@@ -97,6 +103,17 @@ int main(int argc, char** argv) {
   log.Event(cp::server::LogLevel::kInfo, "signal",
             {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   runner.Shutdown(config.drain_timeout);
+  if (const cp::storage::ProfileCache* cache = (*store)->profile_cache(); cache != nullptr) {
+    cp::storage::ProfileCacheStats stats = cache->Stats();
+    log.Event(cp::server::LogLevel::kInfo, "profile_cache",
+              {{"hits", absl::StrCat(stats.hits)},
+               {"misses", absl::StrCat(stats.misses)},
+               {"fills", absl::StrCat(stats.fills)},
+               {"refused_fills", absl::StrCat(stats.refused_fills)},
+               {"evictions", absl::StrCat(stats.evictions)},
+               {"entries", absl::StrCat(stats.entries)},
+               {"bytes", absl::StrCat(stats.bytes)}});
+  }
   store->reset();
   log.Event(cp::server::LogLevel::kInfo, "exit", {{"code", "0"}});
   return 0;

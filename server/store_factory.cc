@@ -36,6 +36,7 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const StoreSettings& s
     storage::SqliteStoreOptions options;
     options.path = std::string(uri);
     options.pool_size = settings.sqlite_pool_size;
+    options.profile_cache_bytes = settings.sqlite_profile_cache_bytes;
     return storage::OpenSqliteStore(options);
   }
   if (absl::StartsWith(uri, "mysql://")) {

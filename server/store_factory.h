@@ -19,6 +19,9 @@ struct StoreSettings {
   std::string mysql_password;
   // Connections of a SQLite store.
   int sqlite_pool_size = 4;
+  // Bytes of profile rows a SQLite store caches; more than 0 also locks the
+  // database file against other processes (SqliteStoreOptions).
+  size_t sqlite_profile_cache_bytes = 0;
 };
 
 // ReadPasswordFile returns the first line of the file at `path` (without the
