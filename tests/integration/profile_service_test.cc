@@ -195,6 +195,48 @@ TEST_P(ProfileServiceTest, LifecycleHappyPath) {
   EXPECT_THAT(Names(List(false, "display_name = \"Ola N\"")), ElementsAre("profiles/ola"));
 }
 
+// Verifies that every write is visible to the next GetProfile, also when
+// the profile was just read (and, on SQLite, answered from the server's
+// profile cache): two reads after each write agree with what the write
+// returned.
+TEST_P(ProfileServiceTest, GetAfterEveryWriteSeesThatWrite) {
+  v1::Profile current = MustCreate("kari", "Kari N");
+  auto expect_reads = [&](const std::string& step) {
+    for (int read = 0; read < 2; ++read) {
+      v1::Profile got;
+      grpc::Status status = Get("profiles/kari", &got);
+      ASSERT_TRUE(status.ok()) << step << ": " << status.error_message();
+      EXPECT_EQ(got.SerializeAsString(), current.SerializeAsString()) << step << " read " << read;
+    }
+  };
+  expect_reads("create");
+
+  for (int i = 0; i < 3; ++i) {
+    v1::Profile change;
+    change.set_name("profiles/kari");
+    change.set_display_name("Kari " + std::to_string(i));
+    grpc::Status status = Update(change, {"display_name"}, &current);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    expect_reads("update " + std::to_string(i));
+  }
+  {
+    grpc::ClientContext context;
+    v1::DeleteProfileRequest request;
+    request.set_name("profiles/kari");
+    ASSERT_TRUE(stub_->DeleteProfile(&context, request, &current).ok());
+    ASSERT_TRUE(current.has_delete_time());
+    expect_reads("delete");
+  }
+  {
+    grpc::ClientContext context;
+    v1::UndeleteProfileRequest request;
+    request.set_name("profiles/kari");
+    ASSERT_TRUE(stub_->UndeleteProfile(&context, request, &current).ok());
+    ASSERT_FALSE(current.has_delete_time());
+    expect_reads("undelete");
+  }
+}
+
 // Verifies that ListProfiles pages through every profile exactly once.
 TEST_P(ProfileServiceTest, ListPaginates) {
   for (int i = 0; i < 5; ++i) MustCreate("p" + std::to_string(i), "P " + std::to_string(i));

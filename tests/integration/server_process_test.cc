@@ -292,5 +292,34 @@ TEST_F(ServerProcessTest, SecondServerOnSamePortFails) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// Verifies that a second server on the SQLite file another one serves
+// (and caches) refuses to start with one clear line and exit code 1, while
+// the first keeps serving; with --profile_cache_mb=0 the file is not
+// locked.
+TEST_F(ServerProcessTest, SecondServerOnSameSqliteFileFails) {
+  auto first = Start();
+  ASSERT_NE(first, nullptr);
+  std::string first_address = address_;
+
+  auto second = ServerProcess::Spawn({"--listen=127.0.0.1:0", "--store=sqlite:" + db_path_},
+                                     dir_.File("second.err"));
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->Wait(), 1);
+  EXPECT_THAT(second->Stderr(),
+              HasSubstr("profile-server: sqlite:" + db_path_ + " is in use by another process"));
+
+  address_ = first_address;
+  v1::Profile created;
+  grpc::Status status = Stub()->CreateProfile(Context().get(), CreateRequest(""), &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  first->Signal(SIGTERM);
+  EXPECT_EQ(first->Wait(), 0);
+
+  auto uncached = Start({"--profile_cache_mb=0"});
+  ASSERT_NE(uncached, nullptr);
+  auto beside = Start({"--profile_cache_mb=0"});
+  EXPECT_NE(beside, nullptr);
+}
+
 }  // namespace
 }  // namespace cp::testing

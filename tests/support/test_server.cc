@@ -13,6 +13,9 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::StartWithSqlite(TestServ
   auto temp_dir = std::make_unique<TempDir>();
   storage::SqliteStoreOptions store_options;
   store_options.path = temp_dir->File("profiles.db");
+  // As profile-server by default: GetProfile is answered from the cache
+  // when it can be, so every integration test covers that path too.
+  store_options.profile_cache_bytes = 16 << 20;
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::OpenSqliteStore(store_options);
   if (!store.ok()) return store.status();
   auto server = std::make_unique<TestServer>(Passkey());
