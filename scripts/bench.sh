@@ -147,6 +147,9 @@ stop_server() {
   kill -KILL "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   server_pid=
+  # A sqlite: server logs what its profile cache did when it stops.
+  grep '"event":"profile_cache"' "$work/server.log" 2>/dev/null | tail -n 1 |
+    sed 's/^/profile cache of that server: /' || true
 }
 
 # settle_db: after a big load, MariaDB keeps purging and flushing for a
