@@ -43,7 +43,8 @@ ABSL_FLAG(int32_t, sqlite_pool_size, 4, "Connections of a sqlite: store.");
 ABSL_FLAG(int64_t, profile_cache_mb, 128,
           "Memory for recently read profiles of a sqlite: store (MiB), answered without the "
           "database; the server then locks the database file against other processes. 0 turns "
-          "the cache and the lock off. mysql:// stores have no cache (other servers write too).");
+          "the cache off (servers without one may share a file). mysql:// stores have no cache "
+          "(other servers write too).");
 ABSL_FLAG(std::string, log_level, "info", "Least severe JSON log level: debug, info, warn, error.");
 ABSL_FLAG(std::string, auth_config, "",
           "YAML or JSON file of client apps (API key hashes, scopes, limits), client certificate "

@@ -65,25 +65,30 @@ class WriterGate {
   bool busy_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-// FileLock holds an exclusive flock(2) on a file while it lives. flock
-// locks are apart from the fcntl(2) locks SQLite takes, so it keeps other
-// processes' stores out without touching SQLite's own locking.
+// FileLock holds a flock(2) on a file while it lives: exclusive for a
+// store with a cache, shared for one without. flock locks are apart from
+// the fcntl(2) locks SQLite takes, so they keep out other processes' stores
+// without touching SQLite's own locking: any number of stores without a
+// cache may share a file, a store with one has it to itself.
 class FileLock {
  public:
-  static absl::StatusOr<std::unique_ptr<FileLock>> Acquire(const std::string& path) {
+  static absl::StatusOr<std::unique_ptr<FileLock>> Acquire(const std::string& path,
+                                                           bool exclusive) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       return absl::UnavailableError(
           absl::StrCat("cannot open ", path, " to lock it: ", std::strerror(errno)));
     }
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
       int error = errno;
       ::close(fd);
       if (error == EWOULDBLOCK) {
         return absl::FailedPreconditionError(absl::StrCat(
             "sqlite:", path,
-            " is in use by another process (another profile-server?); an embedded store "
-            "serves one process at a time"));
+            exclusive ? " is in use by another process (another profile-server?); a server "
+                        "that caches profiles (--profile_cache_mb > 0) needs it to itself"
+                      : " is in use by a profile-server that caches profiles and needs it to "
+                        "itself; stop that server first"));
       }
       return absl::UnavailableError(absl::StrCat("cannot lock ", path, ": ", std::strerror(error)));
     }
@@ -196,7 +201,7 @@ class SqliteStore final : public Store {
 
   const SqliteStoreOptions options_;
   std::unique_ptr<SqliteConnectionPool> pool_;
-  // Held while the store is open when it has a cache.
+  // Held while the store is open (exclusive when it has a cache).
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<ProfileCache> cache_;
   WriterGate gate_;
@@ -218,13 +223,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions&
   absl::StatusOr<std::unique_ptr<SqliteConnectionPool>> pool =
       SqliteConnectionPool::Open(options.path, options.pool_size, options.busy_timeout);
   if (!pool.ok()) return pool.status();
-  std::unique_ptr<FileLock> lock;
-  if (options.profile_cache_bytes > 0) {
-    absl::StatusOr<std::unique_ptr<FileLock>> acquired = FileLock::Acquire(options.path);
-    if (!acquired.ok()) return acquired.status();
-    lock = *std::move(acquired);
-  }
-  return std::make_unique<SqliteStore>(options, *std::move(pool), std::move(lock));
+  absl::StatusOr<std::unique_ptr<FileLock>> lock =
+      FileLock::Acquire(options.path, /*exclusive=*/options.profile_cache_bytes > 0);
+  if (!lock.ok()) return lock.status();
+  return std::make_unique<SqliteStore>(options, *std::move(pool), *std::move(lock));
 }
 
 }  // namespace cp::storage

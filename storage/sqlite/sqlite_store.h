@@ -19,11 +19,13 @@ struct SqliteStoreOptions {
   // call's deadline).
   absl::Duration busy_timeout = absl::Seconds(5);
   // With more than 0, the store keeps up to this many bytes of profile rows
-  // in a ProfileCache (Store::profile_cache) and, so that no other process
+  // in a ProfileCache (Store::profile_cache) and, so that no other store
   // can write behind the cache's back, holds an exclusive lock (flock) on
-  // the database file while it is open: a second store with a cache on the
-  // same file fails to open with FAILED_PRECONDITION, and processes that
-  // open the file without one must not write to it meanwhile.
+  // the database file while it is open. Without a cache the store holds a
+  // shared lock: stores without a cache share a file, but a store with one
+  // and any other store on the same file exclude each other (the one opened
+  // second fails with FAILED_PRECONDITION). Tools that open the file
+  // without this store (the sqlite3 shell) must only read it meanwhile.
   size_t profile_cache_bytes = 0;
 };
 

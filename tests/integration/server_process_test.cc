@@ -293,9 +293,9 @@ TEST_F(ServerProcessTest, SecondServerOnSamePortFails) {
 }
 
 // Verifies that a second server on the SQLite file another one serves
-// (and caches) refuses to start with one clear line and exit code 1, while
-// the first keeps serving; with --profile_cache_mb=0 the file is not
-// locked.
+// (and caches) refuses to start with one clear line and exit code 1, and so
+// does a --migrate=only run, while the first keeps serving; servers with
+// --profile_cache_mb=0 share a file, and keep a caching one out.
 TEST_F(ServerProcessTest, SecondServerOnSameSqliteFileFails) {
   auto first = Start();
   ASSERT_NE(first, nullptr);
@@ -307,6 +307,12 @@ TEST_F(ServerProcessTest, SecondServerOnSameSqliteFileFails) {
   EXPECT_EQ(second->Wait(), 1);
   EXPECT_THAT(second->Stderr(),
               HasSubstr("profile-server: sqlite:" + db_path_ + " is in use by another process"));
+  // A migration run (which has no cache) would write behind the cache too.
+  auto migrate = ServerProcess::Spawn({"--store=sqlite:" + db_path_, "--migrate=only"},
+                                      dir_.File("migrate.err"));
+  ASSERT_NE(migrate, nullptr);
+  EXPECT_EQ(migrate->Wait(), 1);
+  EXPECT_THAT(migrate->Stderr(), HasSubstr("is in use by a profile-server that caches profiles"));
 
   address_ = first_address;
   v1::Profile created;
@@ -319,6 +325,12 @@ TEST_F(ServerProcessTest, SecondServerOnSameSqliteFileFails) {
   ASSERT_NE(uncached, nullptr);
   auto beside = Start({"--profile_cache_mb=0"});
   EXPECT_NE(beside, nullptr);
+  // ...but a caching server does not start beside them.
+  auto cached = ServerProcess::Spawn({"--listen=127.0.0.1:0", "--store=sqlite:" + db_path_},
+                                     dir_.File("cached.err"));
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->Wait(), 1);
+  EXPECT_THAT(cached->Stderr(), HasSubstr("is in use by another process"));
 }
 
 }  // namespace

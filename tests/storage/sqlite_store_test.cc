@@ -487,24 +487,37 @@ TEST_F(SqliteStoreTest, CachedStoreKeepsRowWhenWriteRollsBack) {
 // Verifies that a store with a cache keeps every other cached store out of
 // its file (FAILED_PRECONDITION), and lets one in once it is closed; a
 // store without a cache has none and takes no lock.
-TEST_F(SqliteStoreTest, CachedStoreLocksItsFileAgainstAnotherCachedStore) {
-  SqliteStoreOptions options = Options();
-  options.profile_cache_bytes = 1 << 20;
-  std::unique_ptr<Store> first = OpenMigrated(options);
+TEST_F(SqliteStoreTest, CachedStoreLocksItsFileAgainstEveryOtherStore) {
+  SqliteStoreOptions cached = Options();
+  cached.profile_cache_bytes = 1 << 20;
+  std::unique_ptr<Store> first = OpenMigrated(cached);
   ASSERT_NE(first, nullptr);
 
-  absl::StatusOr<std::unique_ptr<Store>> second = OpenSqliteStore(options);
+  absl::StatusOr<std::unique_ptr<Store>> second = OpenSqliteStore(cached);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition) << second.status();
   EXPECT_THAT(second.status().message(), HasSubstr("in use by another process"));
+  // A store without a cache would write behind the cache's back.
+  absl::StatusOr<std::unique_ptr<Store>> uncached_meanwhile = OpenSqliteStore(Options());
+  ASSERT_FALSE(uncached_meanwhile.ok());
+  EXPECT_EQ(uncached_meanwhile.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(uncached_meanwhile.status().message(), HasSubstr("caches profiles"));
 
   first.reset();
-  absl::StatusOr<std::unique_ptr<Store>> after = OpenSqliteStore(options);
-  EXPECT_TRUE(after.ok()) << after.status();
+  // Stores without a cache share the file, and keep a cached one out.
+  absl::StatusOr<std::unique_ptr<Store>> one = OpenSqliteStore(Options());
+  ASSERT_TRUE(one.ok()) << one.status();
+  absl::StatusOr<std::unique_ptr<Store>> two = OpenSqliteStore(Options());
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ((*one)->profile_cache(), nullptr);
+  absl::StatusOr<std::unique_ptr<Store>> cached_meanwhile = OpenSqliteStore(cached);
+  ASSERT_FALSE(cached_meanwhile.ok());
+  EXPECT_EQ(cached_meanwhile.status().code(), absl::StatusCode::kFailedPrecondition);
 
-  std::unique_ptr<Store> uncached = OpenMigrated(Options());
-  ASSERT_NE(uncached, nullptr);
-  EXPECT_EQ(uncached->profile_cache(), nullptr);
+  one->reset();
+  two->reset();
+  absl::StatusOr<std::unique_ptr<Store>> after = OpenSqliteStore(cached);
+  EXPECT_TRUE(after.ok()) << after.status();
 }
 
 // Verifies that a list page in each order walks that order's index instead
