@@ -34,16 +34,16 @@ double ProcessSeconds(int pid) {
   return TicksToSeconds(std::stod(values[11]) + std::stod(values[12]));
 }
 
-// MachineSeconds reads the busy time of all CPUs from /proc/stat (time
-// stolen by the hypervisor is not ours, so it is left out).
-double MachineSeconds() {
+// ReadMachine sets the busy time of all CPUs from /proc/stat (time stolen
+// by the hypervisor is not ours, so it is left out of it) and that stolen
+// time.
+void ReadMachine(CpuSample* sample) {
   std::ifstream in("/proc/stat");
   std::string cpu;
-  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
-  if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq)) {
-    return 0;
-  }
-  return TicksToSeconds(user + nice + system + irq + softirq);
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq)) return;
+  sample->machine = TicksToSeconds(user + nice + system + irq + softirq);
+  if (in >> steal) sample->steal = TicksToSeconds(steal);
 }
 
 }  // namespace
@@ -56,7 +56,7 @@ CpuSample CpuMeter::Sample() const {
   }
   if (server_pid_ > 0) sample.server = ProcessSeconds(server_pid_);
   if (database_pid_ > 0) sample.database = ProcessSeconds(database_pid_);
-  sample.machine = MachineSeconds();
+  ReadMachine(&sample);
   return sample;
 }
 

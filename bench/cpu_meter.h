@@ -12,6 +12,10 @@ struct CpuSample {
   double database = 0;
   // By every process of the machine, on all CPUs together.
   double machine = 0;
+  // Stolen from this virtual machine's CPUs by the hypervisor (the "steal"
+  // of /proc/stat), all CPUs together: time the machine wanted to run but
+  // could not, which lowers every rate measured meanwhile.
+  double steal = 0;
 };
 
 // CpuMeter samples the CPU time of this process, of the server, of its

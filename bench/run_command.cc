@@ -90,6 +90,7 @@ bool MeasureOne(const RunOptions& options, Rpc rpc,
   unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
   double other_cpu = cpu_end.machine - cpu_begin.machine - client_cpu - server_cpu - database_cpu;
   double other_cpu_pct = std::max(0.0, 100 * other_cpu / (seconds * cpus));
+  double steal_pct = std::max(0.0, 100 * (cpu_end.steal - cpu_begin.steal) / (seconds * cpus));
 
   std::string label = RpcName(rpc);
   if (rpc == Rpc::kUpdate) absl::StrAppend(&label, " (", UpdateModeName(options.update_mode), ")");
@@ -102,20 +103,22 @@ bool MeasureOne(const RunOptions& options, Rpc rpc,
   std::printf("  %-8s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms (OK calls)\n", "latency",
               latency.p50_ms, latency.p90_ms, latency.p99_ms, latency.max_ms);
   std::printf("  %-8s %s\n", "codes", codes.c_str());
-  std::printf("  %-8s client %s, server %s, database %s us/call; others used %.0f%% of %u CPUs\n",
-              "cpu", client_cpu_us.c_str(), server_cpu_us.c_str(), database_cpu_us.c_str(),
-              other_cpu_pct, cpus);
+  std::printf(
+      "  %-8s client %s, server %s, database %s us/call; others used %.0f%% of %u CPUs, the "
+      "hypervisor stole %.0f%%\n",
+      "cpu", client_cpu_us.c_str(), server_cpu_us.c_str(), database_cpu_us.c_str(), other_cpu_pct,
+      cpus, steal_pct);
   std::printf(
       "RESULT rpc=%s mode=%s concurrency=%d channels=%zu duration_s=%.2f qps=%.1f p50_ms=%.3f "
       "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f ok=%lld aborted=%lld errors=%lld codes=%s "
       "client_cpu_us=%s server_cpu_us=%s db_cpu_us=%s other_cpu_pct=%.0f batch=%d "
-      "checks_per_s=%.0f\n",
+      "checks_per_s=%.0f steal_pct=%.0f\n",
       RpcName(rpc), rpc == Rpc::kUpdate ? UpdateModeName(options.update_mode) : "-",
       options.concurrency, channels.size(), seconds, qps, latency.p50_ms, latency.p90_ms,
       latency.p99_ms, latency.max_ms, static_cast<long long>(ok), static_cast<long long>(aborted),
       static_cast<long long>(errors), codes.c_str(), client_cpu_us.c_str(), server_cpu_us.c_str(),
       database_cpu_us.c_str(), other_cpu_pct, rpc == Rpc::kBatchCheck ? options.batch_size : 1,
-      rpc == Rpc::kBatchCheck ? qps * options.batch_size : qps);
+      rpc == Rpc::kBatchCheck ? qps * options.batch_size : qps, steal_pct);
   std::fflush(stdout);
 
   if (stats.total() == 0) {
