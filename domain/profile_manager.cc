@@ -82,11 +82,17 @@ absl::Status CheckTimesUnchanged(const Profile& request, const Profile& stored) 
   return violations.ToStatus();
 }
 
+// SetNameAndEtag gives a stored profile (of profile `id` at `revision`) its
+// API name and etag.
+void SetNameAndEtag(absl::string_view id, int64_t revision, Profile* profile) {
+  profile->set_name(ProfileName(id));
+  profile->set_etag(ComputeEtag(id, revision));
+}
+
 // ToResource is the API view of a stored record.
 Profile ToResource(const ProfileRecord& record) {
   Profile profile = record.profile;
-  profile.set_name(ProfileName(record.id));
-  profile.set_etag(ComputeEtag(record.id, record.revision));
+  SetNameAndEtag(record.id, record.revision, &profile);
   return profile;
 }
 
@@ -294,8 +300,7 @@ bool ProfileManager::GetCachedProfile(const GetProfileRequest& request, Profile*
   if (row == nullptr) return false;
   Profile profile;
   if (!profile.ParseFromString(row->data)) return false;
-  profile.set_name(ProfileName(*id));
-  profile.set_etag(ComputeEtag(*id, row->revision));
+  SetNameAndEtag(*id, row->revision, &profile);
   *out = std::move(profile);
   return true;
 }
