@@ -5,16 +5,27 @@
 #include <utility>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "domain/errors.h"
+#include "domain/idempotency.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/rpc/error_details.pb.h"
+#include "protos/runtime/tolerant_parse.h"
 #include "server/auth/message_size.h"
 #include "server/auth/metadata.h"
 #include "server/status_conversion.h"
 
 namespace cp::server {
 namespace {
+
+// kUnsafeIdMarker is logged instead of a request id or actor that failed
+// validation (domain::IsSafeRequestId): such a value may be personal data.
+constexpr absl::string_view kUnsafeIdMarker = "(invalid)";
+
+std::string Loggable(absl::string_view id) {
+  return domain::IsSafeRequestId(id) ? std::string(id) : std::string(kUnsafeIdMarker);
+}
 
 absl::Status NotReadyError() {
   return domain::MakeError(absl::StatusCode::kUnavailable, "NOT_READY",
@@ -23,13 +34,20 @@ absl::Status NotReadyError() {
 
 }  // namespace
 
+absl::Status MalformedRequestError(const google::protobuf::Message& request) {
+  return domain::MakeError(
+      absl::StatusCode::kInvalidArgument, "MALFORMED_REQUEST",
+      absl::StrCat("the request is not a valid ", request.GetDescriptor()->full_name(),
+                   " message (its bytes do not parse)"));
+}
+
 CallDispatcher::CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessControl* access,
                                CallDispatcherOptions options)
     : pool_(pool), log_(log), access_(access), options_(options) {}
 
 CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
                                            absl::string_view full_method,
-                                           const google::protobuf::MessageLite* request,
+                                           const google::protobuf::Message* request,
                                            absl::string_view request_id, bool unary) {
   Call call;
   call.start = absl::Now();
@@ -44,7 +62,7 @@ CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
   context.request_id = header_id.empty() ? std::string(request_id) : std::move(header_id);
   context.actor = auth::Metadata(*ctx, "x-actor");
   call.entry.method = std::string(full_method);
-  call.entry.request_id = context.request_id;
+  call.entry.request_id = Loggable(context.request_id);
   call.entry.peer = ctx->peer();
   if (!ready_.load()) {
     call.admission = NotReadyError();
@@ -53,7 +71,8 @@ CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
   call.admission = access_->Admit(*ctx, full_method, &context);
   // Before any work: the request was parsed, but nothing ran on it yet.
   if (call.admission.ok() && request != nullptr) {
-    call.admission = auth::CheckMessageSize(context, *request);
+    call.admission = protos::IsMalformed(*request) ? MalformedRequestError(*request)
+                                                   : auth::CheckMessageSize(context, *request);
   }
   return call;
 }
@@ -81,7 +100,7 @@ void CallDispatcher::Finish(const Call& call, const absl::Status& status) {
   // profile id, so the log holds no per-customer trail. The actor is logged
   // only as an authenticated app's statement.
   entry.app_id = call.context.app_id;
-  if (call.context.caller == domain::CallerKind::kApp) entry.actor = call.context.actor;
+  if (call.context.caller == domain::CallerKind::kApp) entry.actor = Loggable(call.context.actor);
   if (!status.ok()) {
     std::optional<google::rpc::ErrorInfo> info = domain::GetErrorInfo(status);
     entry.reason = info.has_value() ? info->reason() : domain::DefaultReason(status.code());

@@ -13,12 +13,17 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "domain/call_context.h"
-#include "google/protobuf/message_lite.h"
+#include "google/protobuf/message.h"
 #include "server/auth/access_control.h"
+#include "server/auth/pii_redaction.h"
 #include "server/json_log.h"
 #include "server/worker_pool.h"
 
 namespace cp::server {
+
+// MalformedRequestError is the INVALID_ARGUMENT (reason MALFORMED_REQUEST)
+// for a request message whose bytes did not parse (protos::IsMalformed).
+absl::Status MalformedRequestError(const google::protobuf::Message& request);
 
 // CallDispatcherOptions configures how calls are admitted and run.
 struct CallDispatcherOptions {
@@ -34,8 +39,11 @@ struct CallDispatcherOptions {
 // message size cap, builds
 // the domain::CallContext (deadline, request id, app id, actor, caller
 // kind, scopes), runs the handler on the worker pool (so no reactor thread
-// waits on the database), logs the call (and every denial) and finishes the
-// reactor. Until SetReady(true) every call is UNAVAILABLE. Thread-safe.
+// waits on the database), clears the personal data of the response for a
+// caller without pii.read (auth::RedactForCaller: every field the protos
+// mark as PII, in every service), logs the call (and every denial) and
+// finishes the reactor. Until SetReady(true) every call is UNAVAILABLE.
+// Thread-safe.
 class CallDispatcher {
  public:
   // Handler computes a call's response from its context; it runs on a
@@ -65,7 +73,8 @@ class CallDispatcher {
   // BeginStream admits the streaming call `full_method` as Dispatch admits
   // a unary one; the call may go on only when `admission` is OK. The
   // service checks each message's size (auth::CheckMessageSize), runs its
-  // blocking work on pool() and reports the end with EndStream.
+  // blocking work on pool(), redacts what it sends with
+  // auth::RedactForCaller and reports the end with EndStream.
   Call BeginStream(grpc::CallbackServerContext* ctx, absl::string_view full_method) {
     return Begin(ctx, full_method, nullptr, "", /*unary=*/false);
   }
@@ -85,7 +94,7 @@ class CallDispatcher {
   template <typename Response>
   grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* ctx,
                                      absl::string_view full_method,
-                                     const google::protobuf::MessageLite& request,
+                                     const google::protobuf::Message& request,
                                      absl::string_view request_id, Response* response,
                                      Handler<Response> handler) {
     return DispatchWithFastPath<Response>(
@@ -105,7 +114,7 @@ class CallDispatcher {
   template <typename Response>
   grpc::ServerUnaryReactor* DispatchWithFastPath(grpc::CallbackServerContext* ctx,
                                                  absl::string_view full_method,
-                                                 const google::protobuf::MessageLite& request,
+                                                 const google::protobuf::Message& request,
                                                  absl::string_view request_id, Response* response,
                                                  FastPath<Response> fast,
                                                  Handler<Response> handler) {
@@ -115,6 +124,7 @@ class CallDispatcher {
       return call.reactor;
     }
     if (fast(call.context, response)) {
+      auth::RedactForCaller(call.context, response);
       Finish(call, absl::OkStatus());
       return call.reactor;
     }
@@ -126,6 +136,7 @@ class CallDispatcher {
             absl::StatusOr<Response> result = std::move(handler)(call.context);
             if (result.ok()) {
               *response = *std::move(result);
+              auth::RedactForCaller(call.context, response);
             } else {
               status = result.status();
             }
@@ -137,10 +148,11 @@ class CallDispatcher {
   }
 
  private:
-  // Begin checks readiness, access and (for a unary call) the request's
-  // size, and builds the call's context; `request` is null for a stream.
+  // Begin checks readiness, access and (for a unary call) that the request
+  // parsed (see protos::IsMalformed) and its size, and builds the call's
+  // context; `request` is null for a stream.
   Call Begin(grpc::CallbackServerContext* ctx, absl::string_view full_method,
-             const google::protobuf::MessageLite* request, absl::string_view request_id,
+             const google::protobuf::Message* request, absl::string_view request_id,
              bool unary = true);
   // Precheck refuses a call cancelled or past its deadline before it ran.
   static absl::Status Precheck(const grpc::CallbackServerContext& ctx,

@@ -15,13 +15,6 @@ constexpr absl::string_view kServicePath = "/customerprofile.v1.ProfileService/"
 
 std::string FullMethod(absl::string_view name) { return absl::StrCat(kServicePath, name); }
 
-// Redacted returns `result` with PII removed for callers without pii.read.
-absl::StatusOr<v1::Profile> Redacted(const domain::CallContext& context,
-                                     absl::StatusOr<v1::Profile> result) {
-  if (result.ok()) auth::RedactPii(context, &*result);
-  return result;
-}
-
 }  // namespace
 
 ProfileService::ProfileService(domain::ProfileManager* manager, CallDispatcher* dispatcher)
@@ -33,7 +26,7 @@ grpc::ServerUnaryReactor* ProfileService::CreateProfile(grpc::CallbackServerCont
   return dispatcher_->Dispatch<v1::Profile>(
       ctx, FullMethod("CreateProfile"), *request, request->request_id(), response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
-        return Redacted(context, manager_->CreateProfile(*request, context));
+        return manager_->CreateProfile(*request, context);
       });
 }
 
@@ -46,13 +39,11 @@ grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext
       // thread, after the same checks as on the worker.
       [this, request](const domain::CallContext& context, v1::Profile* out) {
         if (!auth::CheckOwnProfile(context, request->name()).ok()) return false;
-        if (!manager_->GetCachedProfile(*request, out)) return false;
-        auth::RedactPii(context, out);
-        return true;
+        return manager_->GetCachedProfile(*request, out);
       },
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
-        return Redacted(context, manager_->GetProfile(*request, context));
+        return manager_->GetProfile(*request, context);
       });
 }
 
@@ -66,7 +57,7 @@ grpc::ServerUnaryReactor* ProfileService::UpdateProfile(grpc::CallbackServerCont
           return s;
         }
         if (absl::Status s = auth::CheckSelfServiceUpdate(context, *request); !s.ok()) return s;
-        return Redacted(context, manager_->UpdateProfile(*request, context));
+        return manager_->UpdateProfile(*request, context);
       });
 }
 
@@ -77,7 +68,7 @@ grpc::ServerUnaryReactor* ProfileService::DeleteProfile(grpc::CallbackServerCont
       ctx, FullMethod("DeleteProfile"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
-        return Redacted(context, manager_->DeleteProfile(*request, context));
+        return manager_->DeleteProfile(*request, context);
       });
 }
 
@@ -88,7 +79,7 @@ grpc::ServerUnaryReactor* ProfileService::UndeleteProfile(grpc::CallbackServerCo
       ctx, FullMethod("UndeleteProfile"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
-        return Redacted(context, manager_->UndeleteProfile(*request, context));
+        return manager_->UndeleteProfile(*request, context);
       });
 }
 
@@ -107,21 +98,13 @@ grpc::ServerUnaryReactor* ProfileService::ListProfiles(grpc::CallbackServerConte
             !s.ok()) {
           return s;
         }
-        absl::StatusOr<v1::ListProfilesResponse> result;
         if (context.max_page_size > 0 &&
             (request->page_size() == 0 || request->page_size() > context.max_page_size)) {
           v1::ListProfilesRequest capped = *request;
           capped.set_page_size(context.max_page_size);
-          result = manager_->ListProfiles(capped, context);
-        } else {
-          result = manager_->ListProfiles(*request, context);
+          return manager_->ListProfiles(capped, context);
         }
-        if (result.ok()) {
-          for (v1::Profile& profile : *result->mutable_profiles()) {
-            auth::RedactPii(context, &profile);
-          }
-        }
-        return result;
+        return manager_->ListProfiles(*request, context);
       });
 }
 

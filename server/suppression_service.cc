@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "domain/errors.h"
 #include "server/auth/message_size.h"
+#include "server/auth/pii_redaction.h"
 #include "server/status_conversion.h"
 
 namespace cp::server {
@@ -86,6 +87,7 @@ class SuppressionService::ImportReactor final
         return;
       }
       *response_ = *std::move(result);
+      auth::RedactForCaller(call_.context, response_);
       import_.reset();
       if (service_->on_change_) service_->on_change_();
       End(absl::OkStatus());

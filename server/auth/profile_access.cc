@@ -10,6 +10,7 @@
 #include "domain/errors.h"
 #include "domain/filter_lexer.h"
 #include "server/auth/method_policy.h"
+#include "server/auth/pii_redaction.h"
 
 namespace cp::server::auth {
 namespace {
@@ -32,21 +33,15 @@ absl::Status PiiDenied() {
                            "filtering or ordering on personal data needs the pii.read scope");
 }
 
-bool NamesPiiField(absl::string_view path) { return IsPiiField(path.substr(0, path.find('.'))); }
+// NamesPiiField tells whether the Profile field path `path` starts at a
+// field marked as personal data.
+bool NamesPiiField(absl::string_view path) {
+  const google::protobuf::FieldDescriptor* field =
+      v1::Profile::descriptor()->FindFieldByName(std::string(path.substr(0, path.find('.'))));
+  return field != nullptr && IsPiiField(*field);
+}
 
 }  // namespace
-
-bool IsPiiField(absl::string_view name) {
-  return name == "emails" || name == "phones" || name == "addresses" || name == "birth_date";
-}
-
-void RedactPii(const domain::CallContext& context, v1::Profile* profile) {
-  if (context.HasScope(kPiiRead)) return;
-  profile->clear_emails();
-  profile->clear_phones();
-  profile->clear_addresses();
-  profile->clear_birth_date();
-}
 
 absl::Status CheckQueryFields(const domain::CallContext& context, absl::string_view filter,
                               absl::string_view order_by) {

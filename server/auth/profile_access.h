@@ -8,16 +8,9 @@
 
 namespace cp::server::auth {
 
-// IsPiiField tells whether the top-level Profile field `name` is personal
-// data readable only with pii.read: emails, phones, addresses, birth_date.
-bool IsPiiField(absl::string_view name);
-
-// RedactPii clears the PII fields of `profile` unless `context` holds
-// pii.read.
-void RedactPii(const domain::CallContext& context, customerprofile::v1::Profile* profile);
-
 // CheckQueryFields refuses (PERMISSION_DENIED, reason PII_FIELD_NOT_ALLOWED)
-// a filter or order_by naming a PII field when `context` lacks pii.read.
+// a filter or order_by naming a Profile field marked as personal data (see
+// pii_redaction.h), or a field nested in one, when `context` lacks pii.read.
 // Unparsable text is left to the domain's validation.
 absl::Status CheckQueryFields(const domain::CallContext& context, absl::string_view filter,
                               absl::string_view order_by);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
 #include "domain/errors.h"
@@ -90,6 +91,9 @@ class AuthAccessTest : public ::testing::Test {
     AppConfig small = App("small", "small-key", {"profiles.read", "profiles.write"});
     small.limits.max_message_bytes = kSmallMessageBytes;
     config.apps.push_back(small);
+    config.apps.push_back(App("callcenter", "callcenter-key", {"profiles.read", "consents.read"}));
+    config.apps.push_back(
+        App("clerk", "clerk-key", {"consents.read", "consents.write", "suppressions.admin"}));
     AppConfig registrar = App("registrar", "registrar-key", {"suppressions.admin"});
     registrar.limits.max_message_bytes = kSmallMessageBytes;
     config.apps.push_back(registrar);
@@ -144,6 +148,150 @@ class AuthAccessTest : public ::testing::Test {
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<v1::ProfileService::Stub> stub_;
 };
+
+// Verifies that contact data reaches no caller without pii.read through any
+// service: consent events and states, consent checks naming the register
+// entry that blocked them, a recorded consent's answer, and register entries,
+// checks and removals all come without e-mail addresses, phone numbers and
+// IP addresses (checked on the serialised responses), while an app with
+// pii.read sees them.
+TEST_F(AuthAccessTest, ContactDataHiddenInEveryServiceWithoutPiiRead) {
+  constexpr char kIp[] = "192.0.2.77";
+  Create("kari");
+  auto consents = v1::ConsentService::NewStub(server_->NewChannel());
+  auto suppressions = v1::SuppressionService::NewStub(server_->NewChannel());
+  // NoContactData fails the test when `message` holds an e-mail address,
+  // phone number or IP address of the customer.
+  auto no_contact_data = [&](const google::protobuf::Message& message, const std::string& what) {
+    std::string bytes = message.SerializeAsString();
+    EXPECT_FALSE(absl::StrContains(bytes, kEmail)) << what;
+    EXPECT_FALSE(absl::StrContains(bytes, kPhone)) << what;
+    EXPECT_FALSE(absl::StrContains(bytes, kIp)) << what;
+  };
+
+  v1::CreatePurposeRequest purpose;
+  purpose.set_purpose_id("offers");
+  purpose.mutable_purpose()->set_display_name("Offers");
+  purpose.mutable_purpose()->set_legal_basis(v1::LEGAL_BASIS_CONSENT);
+  purpose.mutable_purpose()->add_channels(v1::CHANNEL_EMAIL);
+  purpose.mutable_purpose()->add_channels(v1::CHANNEL_SMS);
+  purpose.mutable_purpose()->set_notice_text("Offers by e-mail and SMS.");
+  v1::Purpose created_purpose;
+  ASSERT_TRUE(Call("Bearer admin-key", [&](grpc::ClientContext* ctx) {
+                return consents->CreatePurpose(ctx, purpose, &created_purpose);
+              }).ok());
+
+  // The clerk records consents without pii.read: the answer hides the
+  // contact point and the IP address it was just given.
+  for (auto [channel, contact] :
+       {std::pair{v1::CHANNEL_EMAIL, kEmail}, std::pair{v1::CHANNEL_SMS, kPhone}}) {
+    v1::RecordConsentRequest record;
+    record.set_parent("profiles/kari");
+    v1::ConsentEvent* event = record.mutable_consent_event();
+    event->set_purpose("purposes/offers");
+    event->set_channel(channel);
+    event->set_contact_point(contact);
+    event->set_decision(v1::CONSENT_DECISION_GRANTED);
+    event->mutable_occur_time()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 60);
+    event->mutable_evidence()->set_method(v1::EVIDENCE_METHOD_WEB_FORM);
+    event->mutable_evidence()->set_ip_address(kIp);
+    v1::RecordConsentResponse recorded;
+    grpc::Status status = Call("Bearer clerk-key", [&](grpc::ClientContext* ctx) {
+      return consents->RecordConsent(ctx, record, &recorded);
+    });
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_FALSE(recorded.consent_event().name().empty());
+    no_contact_data(recorded, "RecordConsent");
+  }
+
+  v1::CreateSuppressionListRequest list;
+  list.set_suppression_list_id("reserved");
+  list.mutable_suppression_list()->set_display_name("Reserved numbers");
+  list.mutable_suppression_list()->set_identifier_kind(v1::IDENTIFIER_KIND_PHONE_NUMBER);
+  list.mutable_suppression_list()->add_channels(v1::CHANNEL_SMS);
+  v1::SuppressionList created_list;
+  ASSERT_TRUE(Call("Bearer clerk-key", [&](grpc::ClientContext* ctx) {
+                return suppressions->CreateSuppressionList(ctx, list, &created_list);
+              }).ok());
+  v1::AddSuppressionEntryRequest add;
+  add.set_suppression_list("suppressionLists/reserved");
+  add.set_identifier(kPhone);
+  v1::SuppressionEntry entry;
+  ASSERT_TRUE(Call("Bearer clerk-key", [&](grpc::ClientContext* ctx) {
+                return suppressions->AddSuppressionEntry(ctx, add, &entry);
+              }).ok());
+  EXPECT_EQ(entry.suppression_list(), "suppressionLists/reserved");
+  no_contact_data(entry, "AddSuppressionEntry");
+
+  // Reads by the call center (profiles.read, consents.read) and by admin.
+  for (const std::string key : {"callcenter-key", "admin-key"}) {
+    bool pii = key == "admin-key";
+    std::string auth = "Bearer " + key;
+    v1::ListConsentsRequest list_consents;
+    list_consents.set_parent("profiles/kari");
+    v1::ListConsentsResponse states;
+    ASSERT_TRUE(Call(auth, [&](grpc::ClientContext* ctx) {
+                  return consents->ListConsents(ctx, list_consents, &states);
+                }).ok());
+    ASSERT_EQ(states.consents_size(), 2) << key;
+    v1::ListConsentEventsRequest list_events;
+    list_events.set_parent("profiles/kari");
+    v1::ListConsentEventsResponse events;
+    ASSERT_TRUE(Call(auth, [&](grpc::ClientContext* ctx) {
+                  return consents->ListConsentEvents(ctx, list_events, &events);
+                }).ok());
+    ASSERT_EQ(events.consent_events_size(), 2) << key;
+    v1::CheckConsentRequest check;
+    check.set_profile("profiles/kari");
+    check.set_purpose("purposes/offers");
+    check.set_channel(v1::CHANNEL_SMS);
+    v1::CheckConsentResponse checked;
+    ASSERT_TRUE(Call(auth, [&](grpc::ClientContext* ctx) {
+                  return consents->CheckConsent(ctx, check, &checked);
+                }).ok());
+    EXPECT_EQ(checked.check().reason(), v1::CHECK_REASON_SUPPRESSED) << key;
+    EXPECT_EQ(checked.check().suppression_list(), "suppressionLists/reserved") << key;
+    v1::BatchCheckConsentRequest batch;
+    batch.set_purpose("purposes/offers");
+    batch.set_channel(v1::CHANNEL_SMS);
+    batch.add_profiles("profiles/kari");
+    v1::BatchCheckConsentResponse batched;
+    ASSERT_TRUE(Call(auth, [&](grpc::ClientContext* ctx) {
+                  return consents->BatchCheckConsent(ctx, batch, &batched);
+                }).ok());
+    ASSERT_EQ(batched.checks_size(), 1) << key;
+    v1::CheckSuppressionRequest probe;
+    probe.set_identifier(kPhone);
+    v1::CheckSuppressionResponse probed;
+    ASSERT_TRUE(Call(auth, [&](grpc::ClientContext* ctx) {
+                  return suppressions->CheckSuppression(ctx, probe, &probed);
+                }).ok());
+    EXPECT_TRUE(probed.suppressed()) << key;
+    if (pii) {
+      EXPECT_FALSE(states.consents(0).contact_point().empty());
+      EXPECT_FALSE(events.consent_events(0).contact_point().empty());
+      EXPECT_EQ(events.consent_events(0).evidence().ip_address(), kIp);
+      EXPECT_EQ(checked.check().suppression_entry(), kPhone);
+      EXPECT_EQ(probed.identifier(), kPhone);
+      continue;
+    }
+    no_contact_data(states, "ListConsents");
+    no_contact_data(events, "ListConsentEvents");
+    no_contact_data(checked, "CheckConsent");
+    no_contact_data(batched, "BatchCheckConsent");
+    no_contact_data(probed, "CheckSuppression");
+  }
+
+  v1::RemoveSuppressionEntryRequest remove;
+  remove.set_suppression_list("suppressionLists/reserved");
+  remove.set_identifier(kPhone);
+  v1::RemoveSuppressionEntryResponse removed;
+  ASSERT_TRUE(Call("Bearer clerk-key", [&](grpc::ClientContext* ctx) {
+                return suppressions->RemoveSuppressionEntry(ctx, remove, &removed);
+              }).ok());
+  EXPECT_TRUE(removed.removed());
+  no_contact_data(removed, "RemoveSuppressionEntry");
+}
 
 // Verifies that missing, malformed and unknown API keys are UNAUTHENTICATED
 // and a valid key is admitted.
@@ -592,6 +740,57 @@ TEST_F(AuthAccessTest, LogsTheCallerOfAllowedCalls) {
   EXPECT_EQ(customer["app_id"], "self-service");
   EXPECT_FALSE(customer.contains("actor"));
   EXPECT_EQ(customer.dump().find("kari"), std::string::npos) << customer.dump();
+}
+
+// Verifies that request ids and actors that fail validation (here personal
+// data: an e-mail address, a phone number) are never written to the log,
+// neither from the request nor from x-request-id / x-actor metadata; a fixed
+// marker stands in their place, and valid ones are still logged.
+TEST_F(AuthAccessTest, LogsRejectedRequestIdsAndActorsAsAMarker) {
+  v1::CreateProfileRequest create;
+  create.set_request_id("someone@example.org");
+  create.mutable_profile()->set_display_name("Someone");
+  v1::Profile created;
+  grpc::Status rejected = Call("Bearer admin-key", [&](grpc::ClientContext* ctx) {
+    return stub_->CreateProfile(ctx, create, &created);
+  });
+  EXPECT_EQ(rejected.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::GetProfileRequest get;
+  get.set_name("profiles/missing");
+  v1::Profile got;
+  grpc::Status missing = Call("Bearer marketing-key", [&](grpc::ClientContext* ctx) {
+    ctx->AddMetadata("x-request-id", "+47 912 34 567");
+    ctx->AddMetadata("x-actor", "kari.agent@example.org");
+    return stub_->GetProfile(ctx, get, &got);
+  });
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::Status denied = Call("Bearer marketing-key", [&](grpc::ClientContext* ctx) {
+    ctx->AddMetadata("x-request-id", "ola@example.org");
+    return stub_->CreateProfile(ctx, create, &created);
+  });
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status valid = Call("Bearer marketing-key", [&](grpc::ClientContext* ctx) {
+    ctx->AddMetadata("x-request-id", "req-valid.1");
+    ctx->AddMetadata("x-actor", "agent-7");
+    return stub_->GetProfile(ctx, get, &got);
+  });
+  EXPECT_EQ(valid.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  int markers = 0;
+  for (const std::string& line : server_->LogLines()) {
+    for (const char* secret : {"someone@example.org", "example.org", "912 34 567", "+47"}) {
+      EXPECT_EQ(line.find(secret), std::string::npos) << line;
+    }
+    nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(json.is_object()) << line;
+    if (json.value("request_id", "") == "(invalid)") ++markers;
+  }
+  // The rejected create, the missing read and its denial line, the denied
+  // create and its denial line.
+  EXPECT_GE(markers, 4);
+  nlohmann::json line = CallLine(*server_, "req-valid.1");
+  ASSERT_TRUE(line.is_object());
+  EXPECT_EQ(line["actor"], "agent-7");
 }
 
 }  // namespace
