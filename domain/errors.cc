@@ -17,6 +17,9 @@ absl::Status MakeError(absl::StatusCode code, absl::string_view reason, absl::st
 }
 
 void FieldViolations::Add(std::string field, std::string description) {
+  for (const auto& [listed, unused] : violations_) {
+    if (listed == field) return;
+  }
   violations_.emplace_back(std::move(field), std::move(description));
 }
 

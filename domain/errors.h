@@ -33,7 +33,8 @@ absl::Status MakeError(absl::StatusCode code, absl::string_view reason, absl::st
 class FieldViolations {
  public:
   // Add records that `field` (a path such as "profile.emails[1].address") is
-  // invalid, with a description that must not echo the value.
+  // invalid, with a description that must not echo the value. A field is
+  // listed once: the first description recorded for it stays.
   void Add(std::string field, std::string description);
 
   bool empty() const { return violations_.empty(); }

@@ -12,6 +12,11 @@ namespace {
 
 constexpr size_t kMaxRequestIdLength = 64;
 
+bool IsRequestIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == ':';
+}
+
 }  // namespace
 
 std::string RequestHash(const google::protobuf::Message& request) {
@@ -34,13 +39,19 @@ void CheckRequestId(absl::string_view request_id, FieldViolations* violations) {
     return;
   }
   for (char c : request_id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.' || c == ':';
-    if (!ok) {
+    if (!IsRequestIdChar(c)) {
       violations->Add("request_id", "may hold only letters, digits and - _ . :");
       return;
     }
   }
+}
+
+bool IsSafeRequestId(absl::string_view id) {
+  if (id.size() > kMaxRequestIdLength) return false;
+  for (char c : id) {
+    if (!IsRequestIdChar(c)) return false;
+  }
+  return true;
 }
 
 void AddInvalidUtf8(const google::protobuf::Message& request, FieldViolations* violations) {

@@ -16,6 +16,11 @@ std::string RequestHash(const google::protobuf::Message& request);
 // characters of letters, digits and - _ . : (empty is fine: no idempotency).
 void CheckRequestId(absl::string_view request_id, FieldViolations* violations);
 
+// IsSafeRequestId tells whether `id` passes CheckRequestId: only such ids
+// (and actors) are written to logs, since a rejected one may be anything,
+// e.g. an e-mail address.
+bool IsSafeRequestId(absl::string_view id);
+
 // AddInvalidUtf8 reports the string fields the transport found not to be
 // UTF-8 (delivered emptied, see protos/runtime/tolerant_parse.h).
 void AddInvalidUtf8(const google::protobuf::Message& request, FieldViolations* violations);

@@ -52,6 +52,10 @@ ABSL_FLAG(std::string, auth_config, "",
           "in development mode (no authentication), on a loopback address only.");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain of the server; enables TLS.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert.");
+ABSL_FLAG(bool, insecure_plaintext, false,
+          "With --auth-config and no TLS, listen on a non-loopback address anyway (API keys and "
+          "tokens then cross the network in clear: only behind a TLS-terminating proxy on the "
+          "same host or network namespace). Logged as a warning at start.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates of client certificates (mutual TLS); a client certificate is "
           "requested, and verified when sent.");
@@ -86,6 +90,7 @@ constexpr FlagDoc kFlagDocs[] = {
     {"tls_cert", "PATH"},
     {"tls_key", "PATH"},
     {"tls_client_ca", "PATH"},
+    {"insecure_plaintext", "BOOL"},
 };
 
 std::string Dashed(absl::string_view flag) { return absl::StrReplaceAll(flag, {{"_", "-"}}); }
@@ -164,6 +169,9 @@ absl::Status ParseArgs(const std::vector<std::string>& args) {
     std::string value;
     if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
       value = std::string(arg.substr(eq + 1));
+    } else if (flag->IsOfType<bool>()) {
+      // A switch: "--insecure-plaintext" alone means true.
+      value = "true";
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
@@ -299,6 +307,7 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
   config.tls_cert = absl::GetFlag(FLAGS_tls_cert);
   config.tls_key = absl::GetFlag(FLAGS_tls_key);
   config.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  config.insecure_plaintext = absl::GetFlag(FLAGS_insecure_plaintext);
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     return Invalid("tls_key", "--tls-cert and --tls-key go together");
   }

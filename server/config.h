@@ -53,6 +53,8 @@ struct ServerConfig {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  // With auth_config and no TLS: allow a non-loopback listen address.
+  bool insecure_plaintext = false;
 };
 
 // EnvLookup returns the value of an environment variable, or nullopt when it

@@ -16,6 +16,7 @@
 #include "server/auth/config_reloader.h"
 #include "server/config.h"
 #include "server/json_log.h"
+#include "server/protobuf_log_route.h"
 #include "server/server_runner.h"
 #include "server/signals.h"
 #include "server/store_factory.h"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   cp::server::BlockTerminationSignals();
   cp::server::auth::BlockReloadSignal();
   cp::server::JsonLog log(config.log_level);
+  cp::server::RouteProtobufLog(&log);
 
   std::optional<cp::server::auth::AuthConfig> auth_config;
   if (!config.auth_config.empty()) {

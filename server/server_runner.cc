@@ -71,6 +71,7 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
   options.tls_client_ca_file = config.tls_client_ca;
+  options.insecure_plaintext = config.insecure_plaintext;
   return options;
 }
 
@@ -114,6 +115,18 @@ absl::Status ServerRunner::Start() {
     }
     log_->Event(LogLevel::kWarn, "auth_disabled",
                 {{"detail", "no --auth-config: development mode, every caller has every scope"}});
+  } else if (options_.tls_cert_file.empty() && !IsLoopbackHost(options_.listen_address)) {
+    if (!options_.insecure_plaintext) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("refusing to listen on ", options_.listen_address,
+                       " in plaintext: API keys and tokens would cross the network in clear; give "
+                       "--tls-cert and --tls-key, listen on a loopback address, or pass "
+                       "--insecure-plaintext behind a TLS-terminating proxy"));
+    }
+    log_->Event(
+        LogLevel::kWarn, "plaintext",
+        {{"address", options_.listen_address},
+         {"detail", "--insecure-plaintext: API keys and tokens cross the network unencrypted"}});
   }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
   if (!credentials.ok()) return credentials.status();

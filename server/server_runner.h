@@ -53,6 +53,9 @@ struct ServerRunnerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // Allows plaintext on a non-loopback address with `access` set; without
+  // it Start refuses that (credentials would cross the network in clear).
+  bool insecure_plaintext = false;
 };
 
 // IsLoopbackHost tells whether HOST of "HOST:PORT" is a loopback address

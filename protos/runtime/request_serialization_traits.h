@@ -15,7 +15,9 @@ namespace cp::protos {
 // request rejected only for invalid UTF-8 in string fields is accepted with
 // those fields emptied and their paths recorded (see TakeInvalidUtf8Paths),
 // so the service can answer INVALID_ARGUMENT naming the fields instead of
-// gRPC answering UNIMPLEMENTED before any handler runs.
+// gRPC answering UNIMPLEMENTED before any handler runs. Bytes that do not
+// parse at all are accepted as an empty request marked malformed
+// (IsMalformed), which the service answers with INVALID_ARGUMENT too.
 template <class T>
 class RequestSerializationTraits {
  public:
@@ -34,7 +36,8 @@ class RequestSerializationTraits {
       DropInvalidUtf8Paths(request);
       return status;
     }
-    return TolerantParse(retained, request) ? grpc::Status::OK : status;
+    if (!TolerantParse(retained, request)) MarkMalformed(request);
+    return grpc::Status::OK;
   }
 };
 

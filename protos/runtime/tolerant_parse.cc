@@ -251,7 +251,22 @@ std::vector<std::string> TakeInvalidUtf8Paths(google::protobuf::Message* message
 void DropInvalidUtf8Paths(google::protobuf::Message* message) {
   const UnknownFieldSet& unknown = message->GetReflection()->GetUnknownFields(*message);
   if (unknown.empty()) return;
-  message->GetReflection()->MutableUnknownFields(message)->DeleteByNumber(kInvalidUtf8MarkerField);
+  UnknownFieldSet* mutable_unknown = message->GetReflection()->MutableUnknownFields(message);
+  mutable_unknown->DeleteByNumber(kInvalidUtf8MarkerField);
+  mutable_unknown->DeleteByNumber(kMalformedMarkerField);
+}
+
+void MarkMalformed(google::protobuf::Message* message) {
+  message->Clear();
+  message->GetReflection()->MutableUnknownFields(message)->AddVarint(kMalformedMarkerField, 1);
+}
+
+bool IsMalformed(const google::protobuf::Message& message) {
+  const UnknownFieldSet& unknown = message.GetReflection()->GetUnknownFields(message);
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    if (unknown.field(i).number() == kMalformedMarkerField) return true;
+  }
+  return false;
 }
 
 }  // namespace cp::protos

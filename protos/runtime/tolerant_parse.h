@@ -14,6 +14,10 @@ namespace cp::protos {
 // largest valid field number, so no declared field uses it.
 inline constexpr int kInvalidUtf8MarkerField = 536870911;
 
+// kMalformedMarkerField marks, in a message's unknown fields, a request
+// whose bytes could not be parsed at all (see MarkMalformed).
+inline constexpr int kMalformedMarkerField = 536870910;
+
 // TolerantParse parses `buffer` into `message` like ParseFromString, except
 // that every string field whose value is not valid UTF-8 (which proto3
 // parsing rejects) becomes the empty string and its path, such as
@@ -32,8 +36,17 @@ std::vector<std::string> InvalidUtf8Paths(const google::protobuf::Message& messa
 // in wire order, and removes the record. Empty for a normally parsed message.
 std::vector<std::string> TakeInvalidUtf8Paths(google::protobuf::Message* message);
 
-// DropInvalidUtf8Paths removes any record of invalid paths from `message`, so
-// that a client cannot forge one by sending field kInvalidUtf8MarkerField.
+// DropInvalidUtf8Paths removes any record of invalid paths (and the
+// malformed mark) from `message`, so that a client cannot forge one by sending
+// field kInvalidUtf8MarkerField or kMalformedMarkerField.
 void DropInvalidUtf8Paths(google::protobuf::Message* message);
+
+// MarkMalformed clears `message` and marks it as a request whose bytes did
+// not parse, so that the service can answer INVALID_ARGUMENT (gRPC would
+// answer UNIMPLEMENTED before any handler runs).
+void MarkMalformed(google::protobuf::Message* message);
+
+// IsMalformed tells whether MarkMalformed marked `message`.
+bool IsMalformed(const google::protobuf::Message& message);
 
 }  // namespace cp::protos

@@ -349,6 +349,44 @@ TEST(AuthProcessTest, DevelopmentModeOnlyOnLoopback) {
   EXPECT_TRUE(absl::StrContains(err, "auth_disabled"));
 }
 
+// Verifies that with an auth config but no TLS the server refuses a
+// non-loopback address (credentials would cross the network in clear),
+// serves there with --insecure-plaintext and a warning line, and serves on
+// loopback without one.
+TEST(AuthProcessTest, PlaintextWithAuthOnlyOnLoopbackUnlessInsecurePlaintext) {
+  TempDir dir;
+  WriteFile(dir.File("auth.yaml"), "reflection: true\n" + Config({"a-key"}));
+  std::string auth = "--auth-config=" + dir.File("auth.yaml");
+  {
+    TempDir run;
+    int exit_code = 0;
+    Server server(run, {"--listen=0.0.0.0:0", auth});
+    EXPECT_EQ(server.Address(&exit_code), "");
+    EXPECT_NE(exit_code, 0);
+    std::string err = server.Stderr();
+    EXPECT_TRUE(absl::StrContains(err, "in plaintext")) << err;
+    EXPECT_TRUE(absl::StrContains(err, "--insecure-plaintext")) << err;
+  }
+  {
+    TempDir run;
+    Server server(run, {"--listen=0.0.0.0:0", auth, "--insecure-plaintext"});
+    std::string address = server.Address();
+    ASSERT_FALSE(address.empty()) << server.Stderr();
+    std::string port = address.substr(address.rfind(':') + 1);
+    auto channel = grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials());
+    EXPECT_EQ(Get(channel, "a-key"), grpc::StatusCode::NOT_FOUND);
+    std::string err = server.Stderr();
+    EXPECT_TRUE(absl::StrContains(err, "\"event\":\"plaintext\"")) << err;
+    EXPECT_TRUE(absl::StrContains(err, "\"level\":\"warn\"")) << err;
+  }
+  {
+    TempDir run;
+    Server server(run, {"--listen=127.0.0.1:0", auth});
+    ASSERT_FALSE(server.Address().empty()) << server.Stderr();
+    EXPECT_FALSE(absl::StrContains(server.Stderr(), "\"event\":\"plaintext\""));
+  }
+}
+
 // Shell runs a shell command, true on exit 0.
 bool Shell(const std::string& command) { return std::system(command.c_str()) == 0; }
 

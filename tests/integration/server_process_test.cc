@@ -1,5 +1,6 @@
 #include "tests/support/server_process.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -21,6 +22,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/support/rpc_status.h"
 #include "tests/support/temp_dir.h"
 
 namespace cp::testing {
@@ -73,6 +75,64 @@ class ServerProcessTest : public ::testing::Test {
   std::string address_;
   int starts_ = 0;
 };
+
+// RawUnary calls `method` at `address` with `bytes` as the request message,
+// whatever they are, and returns the call's status.
+grpc::Status RawUnary(const std::string& address, const std::string& method,
+                      const std::string& bytes) {
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+      stub.PrepareUnaryCall(&context, method, request, &cq);
+  call->StartCall();
+  int tag = 0;
+  call->Finish(&response, &status, &tag);
+  void* got = nullptr;
+  bool ok = false;
+  cq.Next(&got, &ok);
+  cq.Shutdown();
+  while (cq.Next(&got, &ok)) {
+  }
+  return status;
+}
+
+// Verifies, against the real binary, that a request whose bytes do not
+// parse is INVALID_ARGUMENT (reason MALFORMED_REQUEST), not UNIMPLEMENTED;
+// that a request with invalid UTF-8 names the field once in its
+// BadRequest; and that every line the server wrote to stderr meanwhile is
+// JSON (protobuf's own complaint about the UTF-8 included).
+TEST_F(ServerProcessTest, MalformedAndInvalidUtf8RequestsAreInvalidArgumentAndLoggedAsJson) {
+  auto process = Start();
+  ASSERT_NE(process, nullptr);
+  grpc::Status malformed = RawUnary(address_, "/customerprofile.v1.ProfileService/GetProfile",
+                                    std::string("\x0a\xff\xff", 3));
+  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << malformed.error_message();
+  EXPECT_EQ(ReasonOf(malformed), "MALFORMED_REQUEST");
+
+  v1::CreateProfileRequest request = CreateRequest("utf8-1");
+  request.mutable_profile()->add_emails()->set_address("kari\xC3\x28@example.com");
+  grpc::Status invalid = RawUnary(address_, "/customerprofile.v1.ProfileService/CreateProfile",
+                                  request.SerializePartialAsString());
+  EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << invalid.error_message();
+  EXPECT_THAT(BadRequestFields(invalid), ::testing::ElementsAre("profile.emails[0].address"));
+
+  process->Signal(SIGTERM);
+  EXPECT_EQ(process->Wait(), 0);
+  std::string err = process->Stderr();
+  EXPECT_THAT(err, HasSubstr("\"event\":\"protobuf\""));
+  EXPECT_THAT(err, Not(HasSubstr("[libprotobuf")));
+  for (absl::string_view line : absl::StrSplit(err, '\n', absl::SkipEmpty())) {
+    EXPECT_FALSE(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false).is_discarded())
+        << line;
+  }
+}
 
 // Verifies that --help documents every flag and its environment variable
 // and exits 0.

@@ -124,17 +124,26 @@ TEST_F(TolerantParseTest, ReportsOverlongAndSurrogateEncodings) {
   }
 }
 
-// Verifies that bytes that are malformed for a reason other than UTF-8 still
-// fail to deserialize.
-TEST_F(TolerantParseTest, RejectsMalformedBuffer) {
+// Verifies that bytes that are malformed for a reason other than UTF-8 are
+// delivered as an empty request marked malformed (for an INVALID_ARGUMENT
+// answer), and that a well-formed request is not marked.
+TEST_F(TolerantParseTest, MarksMalformedBuffer) {
   CreateProfileRequest sent = ValidRequest();
   sent.mutable_profile()->set_given_name(kInvalid);
   std::string bytes = sent.SerializeAsString();
   bytes.resize(bytes.size() - 3);  // Truncates the last field.
 
   CreateProfileRequest received;
-  EXPECT_FALSE(Deserialize(bytes, &received).ok());
-  EXPECT_FALSE(Deserialize(std::string("\x0a\xff\xff", 3), &received).ok());
+  ASSERT_TRUE(Deserialize(bytes, &received).ok());
+  EXPECT_TRUE(IsMalformed(received));
+  EXPECT_FALSE(received.has_profile());
+  CreateProfileRequest garbage;
+  ASSERT_TRUE(Deserialize(std::string("\x0a\xff\xff", 3), &garbage).ok());
+  EXPECT_TRUE(IsMalformed(garbage));
+
+  CreateProfileRequest valid;
+  ASSERT_TRUE(Deserialize(ValidRequest().SerializeAsString(), &valid).ok());
+  EXPECT_FALSE(IsMalformed(valid));
 }
 
 // Verifies that a client cannot forge the record of invalid paths by sending
@@ -144,9 +153,11 @@ TEST_F(TolerantParseTest, IgnoresForgedMarker) {
   sent.set_name("profiles/a");
   sent.GetReflection()->MutableUnknownFields(&sent)->AddLengthDelimited(kInvalidUtf8MarkerField,
                                                                         "forged");
+  sent.GetReflection()->MutableUnknownFields(&sent)->AddVarint(kMalformedMarkerField, 1);
   GetProfileRequest received;
   ASSERT_TRUE(Deserialize(sent.SerializeAsString(), &received).ok());
   EXPECT_THAT(TakeInvalidUtf8Paths(&received), IsEmpty());
+  EXPECT_FALSE(IsMalformed(received));
 
   sent.set_name(kInvalid);
   ASSERT_TRUE(Deserialize(sent.SerializeAsString(), &received).ok());

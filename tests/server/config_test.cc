@@ -68,6 +68,22 @@ TEST_F(ConfigTest, ParsesFlagsWithDashesOrUnderscores) {
   EXPECT_EQ(config->sqlite_pool_size, 2);
 }
 
+// Verifies that a switch (a bool flag) given without a value is true and
+// does not swallow the argument after it; "=false" turns it off.
+TEST_F(ConfigTest, SwitchWithoutValueIsTrue) {
+  absl::StatusOr<ServerConfig> config =
+      ParseConfig({"--insecure-plaintext", "--workers", "3"}, FakeEnv({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->insecure_plaintext);
+  EXPECT_EQ(config->workers, 3);
+  config = ParseConfig({"--insecure_plaintext=false"}, FakeEnv({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->insecure_plaintext);
+  config = ParseConfig({}, FakeEnv({{"PROFILE_SERVER_INSECURE_PLAINTEXT", "true"}}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->insecure_plaintext);
+}
+
 // Verifies that every flag falls back to its PROFILE_SERVER_* variable.
 TEST_F(ConfigTest, ReadsEnvironment) {
   absl::StatusOr<ServerConfig> config =
