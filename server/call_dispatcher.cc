@@ -23,9 +23,9 @@ absl::Status NotReadyError() {
 
 }  // namespace
 
-CallDispatcher::CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessControl* access,
-                               CallDispatcherOptions options)
-    : pool_(pool), log_(log), access_(access), options_(options) {}
+CallDispatcher::CallDispatcher(WorkerPool* pool, StreamWatchdog* watchdog, JsonLog* log,
+                               auth::AccessControl* access, CallDispatcherOptions options)
+    : pool_(pool), watchdog_(watchdog), log_(log), access_(access), options_(options) {}
 
 CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
                                            absl::string_view full_method,
