@@ -41,9 +41,9 @@ absl::Status MalformedRequestError(const google::protobuf::Message& request) {
                    " message (its bytes do not parse)"));
 }
 
-CallDispatcher::CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessControl* access,
-                               CallDispatcherOptions options)
-    : pool_(pool), log_(log), access_(access), options_(options) {}
+CallDispatcher::CallDispatcher(WorkerPool* pool, StreamWatchdog* watchdog, JsonLog* log,
+                               auth::AccessControl* access, CallDispatcherOptions options)
+    : pool_(pool), watchdog_(watchdog), log_(log), access_(access), options_(options) {}
 
 CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
                                            absl::string_view full_method,

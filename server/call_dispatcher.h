@@ -17,6 +17,7 @@
 #include "server/auth/access_control.h"
 #include "server/auth/pii_redaction.h"
 #include "server/json_log.h"
+#include "server/stream_watchdog.h"
 #include "server/worker_pool.h"
 
 namespace cp::server {
@@ -51,10 +52,11 @@ class CallDispatcher {
   template <typename Response>
   using Handler = absl::AnyInvocable<absl::StatusOr<Response>(const domain::CallContext&) &&>;
 
-  // CallDispatcher runs work on `pool`, logs to `log` and asks `access`
-  // who may call what; all three must outlive it.
-  CallDispatcher(WorkerPool* pool, JsonLog* log, auth::AccessControl* access,
-                 CallDispatcherOptions options = {});
+  // CallDispatcher runs work on `pool`, watches streams with `watchdog`,
+  // logs to `log` and asks `access` who may call what; all four must
+  // outlive it.
+  CallDispatcher(WorkerPool* pool, StreamWatchdog* watchdog, JsonLog* log,
+                 auth::AccessControl* access, CallDispatcherOptions options = {});
 
   // SetReady makes the services answer calls (true) or refuse them with
   // UNAVAILABLE (false).
@@ -73,8 +75,10 @@ class CallDispatcher {
   // BeginStream admits the streaming call `full_method` as Dispatch admits
   // a unary one; the call may go on only when `admission` is OK. The
   // service checks each message's size (auth::CheckMessageSize), runs its
-  // blocking work on pool(), redacts what it sends with
-  // auth::RedactForCaller and reports the end with EndStream.
+  // blocking work on pool(), has watchdog() end the stream at
+  // `context.deadline` and when it waits too long for a message, redacts
+  // what it sends with auth::RedactForCaller, and reports the end with
+  // EndStream.
   Call BeginStream(grpc::CallbackServerContext* ctx, absl::string_view full_method) {
     return Begin(ctx, full_method, nullptr, "", /*unary=*/false);
   }
@@ -85,6 +89,9 @@ class CallDispatcher {
 
   // pool is the worker pool blocking work runs on.
   WorkerPool* pool() const { return pool_; }
+
+  // watchdog ends streams at their deadline or when idle.
+  StreamWatchdog* watchdog() const { return watchdog_; }
 
   // Dispatch admits the call `full_method` (e.g.
   // "/customerprofile.v1.ProfileService/GetProfile") with `request` and,
@@ -164,6 +171,7 @@ class CallDispatcher {
   void Finish(const Call& call, const absl::Status& status);
 
   WorkerPool* const pool_;
+  StreamWatchdog* const watchdog_;
   JsonLog* const log_;
   auth::AccessControl* const access_;
   const CallDispatcherOptions options_;

@@ -39,6 +39,16 @@ ABSL_FLAG(int32_t, default_page_size, 50, "ListProfiles page size when the reque
 ABSL_FLAG(int32_t, max_page_size, 1000, "Largest ListProfiles page; larger requests are clamped.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
+ABSL_FLAG(absl::Duration, max_call_time, absl::Seconds(30),
+          "The longest any call may run, whatever deadline the client sets (or none); an app's "
+          "max_deadline may lower it. Register imports are one call: raise it for very large "
+          "files on a slow database.");
+ABSL_FLAG(absl::Duration, stream_idle_timeout, absl::Seconds(30),
+          "How long a streaming call (ImportSuppressionEntries) may wait for the client's next "
+          "message before it ends with DEADLINE_EXCEEDED; the call's deadline ends it too.");
+ABSL_FLAG(int32_t, max_concurrent_streams, 100,
+          "Calls one client connection may have open at once; gRPC holds further calls of that "
+          "connection back until one ends.");
 ABSL_FLAG(int32_t, sqlite_pool_size, 4, "Connections of a sqlite: store.");
 ABSL_FLAG(int64_t, profile_cache_mb, 128,
           "Memory for recently read profiles of a sqlite: store (MiB), answered without the "
@@ -83,6 +93,9 @@ constexpr FlagDoc kFlagDocs[] = {
     {"default_page_size", "N"},
     {"max_page_size", "N"},
     {"drain_timeout", "DURATION"},
+    {"max_call_time", "DURATION"},
+    {"stream_idle_timeout", "DURATION"},
+    {"max_concurrent_streams", "N"},
     {"sqlite_pool_size", "N"},
     {"profile_cache_mb", "MIB"},
     {"log_level", "LEVEL"},
@@ -288,6 +301,22 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
   if (config.drain_timeout < absl::ZeroDuration() ||
       config.drain_timeout == absl::InfiniteDuration()) {
     return Invalid("drain_timeout", "must be a finite duration of 0s or more, e.g. 10s");
+  }
+  config.max_call_time = absl::GetFlag(FLAGS_max_call_time);
+  if (config.max_call_time <= absl::ZeroDuration() ||
+      config.max_call_time == absl::InfiniteDuration()) {
+    return Invalid("max_call_time", "must be a finite duration of more than 0s, e.g. 30s");
+  }
+  config.stream_idle_timeout = absl::GetFlag(FLAGS_stream_idle_timeout);
+  if (config.stream_idle_timeout <= absl::ZeroDuration() ||
+      config.stream_idle_timeout == absl::InfiniteDuration()) {
+    return Invalid("stream_idle_timeout", "must be a finite duration of more than 0s, e.g. 30s");
+  }
+  config.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  if (absl::Status s =
+          CheckRange("max_concurrent_streams", config.max_concurrent_streams, 1, 1'000'000);
+      !s.ok()) {
+    return s;
   }
   config.sqlite_pool_size = absl::GetFlag(FLAGS_sqlite_pool_size);
   if (absl::Status s = CheckRange("sqlite_pool_size", config.sqlite_pool_size, 1, 64); !s.ok()) {

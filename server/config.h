@@ -40,7 +40,13 @@ struct ServerConfig {
   int64_t max_message_bytes = 4 * 1024 * 1024;
   int default_page_size = 50;
   int max_page_size = 1000;
+  // The longest a call may run (CallDispatcherOptions::max_call_time).
+  absl::Duration max_call_time = absl::Seconds(30);
   absl::Duration drain_timeout = absl::Seconds(10);
+  // How long a stream may wait for its client's next message.
+  absl::Duration stream_idle_timeout = absl::Seconds(30);
+  // Streams (calls) one connection may have open at once.
+  int max_concurrent_streams = 100;
   int sqlite_pool_size = 4;
   // MiB of profile rows a sqlite: store caches (0 = no cache, no file lock).
   int64_t profile_cache_mb = 128;

@@ -60,6 +60,9 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   ServerRunnerOptions options;
   options.listen_address = config.listen;
   options.max_message_bytes = static_cast<int>(config.max_message_bytes);
+  options.stream_idle_timeout = config.stream_idle_timeout;
+  options.dispatcher.max_call_time = config.max_call_time;
+  options.max_concurrent_streams = config.max_concurrent_streams;
   options.workers = config.workers;
   options.max_queue = static_cast<size_t>(config.max_queue);
   options.migrate = config.migrate;
@@ -81,9 +84,10 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       store_(store),
       log_(log),
       pool_(options_.workers, options_.max_queue),
+      watchdog_(options_.stream_idle_timeout),
       access_(options_.access != nullptr ? options_.access
                                          : std::make_shared<auth::AccessControl>(std::nullopt)),
-      dispatcher_(&pool_, log, access_.get(), options_.dispatcher),
+      dispatcher_(&pool_, &watchdog_, log, access_.get(), options_.dispatcher),
       manager_(store, clock, ids, options_.manager),
       service_(&manager_, &dispatcher_),
       purposes_(store, clock),
@@ -141,6 +145,9 @@ absl::Status ServerRunner::Start() {
     builder.experimental().SetInterceptorCreators(std::move(gate));
   }
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Every call is a stream of its connection: bounding them bounds what one
+  // client can make the server hold.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.AddListeningPort(options_.listen_address, *credentials, &port_);

@@ -24,6 +24,7 @@
 #include "server/consent_service.h"
 #include "server/json_log.h"
 #include "server/profile_service.h"
+#include "server/stream_watchdog.h"
 #include "server/suppression_cleaner.h"
 #include "server/suppression_service.h"
 #include "server/worker_pool.h"
@@ -37,6 +38,12 @@ struct ServerRunnerOptions {
   std::string listen_address = "127.0.0.1:0";
   // gRPC's limit on a received or sent message.
   int max_message_bytes = 4 * 1024 * 1024;
+  // How long a stream may wait for its client's next message before it
+  // ends with DEADLINE_EXCEEDED (more than zero).
+  absl::Duration stream_idle_timeout = absl::Seconds(30);
+  // Streams (calls) one connection may have open at once (at least 1);
+  // gRPC holds further calls of that connection back until one ends.
+  int max_concurrent_streams = 100;
   int workers = 4;
   size_t max_queue = 1024;
   // kAuto: MakeReady migrates the store first; kOff: it does not.
@@ -115,6 +122,7 @@ class ServerRunner {
   storage::Store* const store_;
   JsonLog* const log_;
   WorkerPool pool_;
+  StreamWatchdog watchdog_;
   std::shared_ptr<auth::AccessControl> access_;
   CallDispatcher dispatcher_;
   domain::ProfileManager manager_;

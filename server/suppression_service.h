@@ -11,7 +11,9 @@ namespace cp::server {
 // import is admitted the same way, then reads one message at a time and
 // stages it on the worker pool before asking for the next (so a fast client
 // cannot pile up memory), and publishes when the client closes the stream.
-// A cancelled or failed stream changes nothing visible.
+// The stream ends with DEADLINE_EXCEEDED at the call's deadline and when it
+// waits longer than the dispatcher's StreamWatchdog allows for a message.
+// A cancelled, failed or expired stream changes nothing visible.
 class SuppressionService final : public customerprofile::v1::SuppressionService::CallbackService {
  public:
   // SuppressionService serves `manager` through `dispatcher`; both must

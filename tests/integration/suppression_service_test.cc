@@ -1,3 +1,4 @@
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -39,13 +40,16 @@ std::string E164(int i) { return absl::StrCat("+47", 90000000 + i); }
 // over the test MariaDB (skipped when CP_TEST_MYSQL_URI is unset).
 class SuppressionServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartServer({}); }
+
+  // StartServer starts the server on the test's backend with `options`.
+  void StartServer(TestServerOptions options) {
     if (GetParam() == Backend::kMysql && !MysqlTestServerOptions().has_value()) {
       GTEST_SKIP() << kNoMysqlTestServer;
     }
-    absl::StatusOr<std::unique_ptr<TestServer>> server = GetParam() == Backend::kSqlite
-                                                             ? TestServer::StartWithSqlite()
-                                                             : TestServer::StartWithMysql();
+    absl::StatusOr<std::unique_ptr<TestServer>> server =
+        GetParam() == Backend::kSqlite ? TestServer::StartWithSqlite(std::move(options))
+                                       : TestServer::StartWithMysql(std::move(options));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     profiles_ = server_->NewStub();
@@ -413,6 +417,59 @@ TEST_P(SuppressionServiceTest, CancelledImportAndDeletedList) {
   EXPECT_FALSE(Check("+4791234567").suppressed());
 }
 
+// RawStream sends `messages` (any bytes) as the messages of one
+// ImportSuppressionEntries call on `channel` and returns its status.
+grpc::Status RawStream(const std::shared_ptr<grpc::Channel>& channel,
+                       const std::vector<std::string>& messages) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto call = stub.PrepareCall(
+      &context, "/customerprofile.v1.SuppressionService/ImportSuppressionEntries", &cq);
+  void* got = nullptr;
+  bool ok = false;
+  int tag = 0;
+  call->StartCall(&tag);
+  cq.Next(&got, &ok);
+  for (const std::string& message : messages) {
+    grpc::Slice slice(message);
+    grpc::ByteBuffer buffer(&slice, 1);
+    call->Write(buffer, &tag);
+    cq.Next(&got, &ok);
+    if (!ok) break;
+  }
+  call->WritesDone(&tag);
+  cq.Next(&got, &ok);
+  grpc::Status status;
+  call->Finish(&status, &tag);
+  cq.Next(&got, &ok);
+  cq.Shutdown();
+  while (cq.Next(&got, &ok)) {
+  }
+  return status;
+}
+
+// Verifies that a stream message whose bytes do not parse ends an import
+// with INVALID_ARGUMENT (reason MALFORMED_REQUEST), not UNIMPLEMENTED, and
+// that nothing of the REPLACE it began is applied.
+TEST_P(SuppressionServiceTest, MalformedStreamMessageIsInvalidArgument) {
+  ASSERT_TRUE(CreateList("rr", v1::IDENTIFIER_KIND_PHONE_NUMBER, {v1::CHANNEL_SMS}).ok());
+  v1::ImportSuppressionEntriesResponse response;
+  ASSERT_TRUE(Import("rr", v1::IMPORT_MODE_REPLACE, {"91234567"}, &response).ok());
+  v1::ImportSuppressionEntriesRequest first;
+  first.set_suppression_list("suppressionLists/rr");
+  first.set_mode(v1::IMPORT_MODE_REPLACE);
+  first.add_lines(Mobile(2000));
+  grpc::Status status =
+      RawStream(server_->NewChannel(), {first.SerializeAsString(), std::string("\x0a\xff\xff", 3)});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_EQ(ReasonOf(status), "MALFORMED_REQUEST");
+  EXPECT_TRUE(Check("+4791234567").suppressed());
+  EXPECT_FALSE(Check(E164(2000)).suppressed());
+  EXPECT_EQ(GetList("rr").entry_count(), 1);
+}
+
 // Verifies that concurrent single adds from several clients all land and
 // keep the list's count exact (a write that loses the race on the list's
 // revision is retried, not lost).
@@ -533,6 +590,159 @@ TEST_P(SuppressionServiceTest, LargeReplaceIsAtomicUnderConcurrentChecks) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SuppressionServiceTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kMysql), BackendName);
+
+// SuppressionStreamLimitsTest runs on a server with short stream limits:
+// streams end after 2 s without a message or 4 s in all, and a connection
+// may hold 2 streams at once.
+class SuppressionStreamLimitsTest : public SuppressionServiceTest {
+ protected:
+  static constexpr absl::Duration kIdleTimeout = absl::Seconds(2);
+  static constexpr absl::Duration kMaxCallTime = absl::Seconds(4);
+
+  void SetUp() override {
+    TestServerOptions options;
+    options.runner.stream_idle_timeout = kIdleTimeout;
+    options.runner.dispatcher.max_call_time = kMaxCallTime;
+    options.runner.max_concurrent_streams = 2;
+    StartServer(std::move(options));
+  }
+
+  // FirstMessage is the first message of an import into `list`, with
+  // `lines` lines.
+  static v1::ImportSuppressionEntriesRequest FirstMessage(const std::string& list,
+                                                          v1::ImportMode mode, int lines) {
+    v1::ImportSuppressionEntriesRequest request;
+    request.set_suppression_list("suppressionLists/" + list);
+    request.set_mode(mode);
+    for (int i = 0; i < lines; ++i) request.add_lines(Mobile(1000 + i));
+    return request;
+  }
+
+  // LogHas tells whether a log line holds every one of `parts`.
+  bool LogHas(const std::vector<std::string>& parts) const {
+    for (const std::string& line : server_->LogLines()) {
+      bool all = true;
+      for (const std::string& part : parts) all = all && line.find(part) != std::string::npos;
+      if (all) return true;
+    }
+    return false;
+  }
+};
+
+// Verifies that a stream that opens and sends nothing ends with
+// DEADLINE_EXCEEDED (STREAM_IDLE_TIMEOUT) at the idle limit, long before the
+// client's deadline, and that its end is logged.
+TEST_P(SuppressionStreamLimitsTest, SilentStreamEndsAtIdleLimit) {
+  grpc::ClientContext context;
+  SetDeadline(&context, 20);
+  v1::ImportSuppressionEntriesResponse response;
+  absl::Time start = absl::Now();
+  auto writer = suppressions_->ImportSuppressionEntries(&context, &response);
+  grpc::Status status = writer->Finish();
+  absl::Duration elapsed = absl::Now() - start;
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  EXPECT_EQ(ReasonOf(status), "STREAM_IDLE_TIMEOUT");
+  EXPECT_GE(elapsed, kIdleTimeout - absl::Milliseconds(100));
+  EXPECT_LT(elapsed, kIdleTimeout + absl::Seconds(2));
+  EXPECT_TRUE(LogHas({"ImportSuppressionEntries", "STREAM_IDLE_TIMEOUT"}));
+}
+
+// Verifies that a stream without a client deadline ends with
+// DEADLINE_EXCEEDED at the server's longest call time although its client
+// keeps sending (each message well within the idle limit), and that
+// nothing of the APPEND is applied.
+TEST_P(SuppressionStreamLimitsTest, BusyStreamEndsAtCallDeadline) {
+  ASSERT_TRUE(CreateList("rr", v1::IDENTIFIER_KIND_PHONE_NUMBER, {v1::CHANNEL_SMS}).ok());
+  grpc::ClientContext context;
+  v1::ImportSuppressionEntriesResponse response;
+  absl::Time start = absl::Now();
+  auto writer = suppressions_->ImportSuppressionEntries(&context, &response);
+  v1::ImportSuppressionEntriesRequest request = FirstMessage("rr", v1::IMPORT_MODE_APPEND, 1);
+  // 20 messages 500 ms apart outlast the 4 s call time by far.
+  for (int i = 0; i < 20 && writer->Write(request); ++i) {
+    request.Clear();
+    request.add_lines(Mobile(2000 + i));
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  absl::Duration elapsed = absl::Now() - start;
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  EXPECT_EQ(ReasonOf(status), "DEADLINE_EXCEEDED");
+  EXPECT_GE(elapsed, kMaxCallTime - absl::Milliseconds(100));
+  EXPECT_LT(elapsed, kMaxCallTime + absl::Seconds(2));
+  EXPECT_EQ(GetList("rr").entry_count(), 0);
+  EXPECT_FALSE(Check(E164(1000)).suppressed());
+}
+
+// Verifies that a REPLACE that sent lines and then idles out is abandoned:
+// the list keeps its entries and none of the new lines appear.
+TEST_P(SuppressionStreamLimitsTest, IdleReplaceChangesNothing) {
+  ASSERT_TRUE(CreateList("rr", v1::IDENTIFIER_KIND_PHONE_NUMBER, {v1::CHANNEL_SMS}).ok());
+  v1::ImportSuppressionEntriesResponse response;
+  ASSERT_TRUE(Import("rr", v1::IMPORT_MODE_REPLACE, {"91234567"}, &response).ok());
+  std::string etag = GetList("rr").etag();
+
+  grpc::ClientContext context;
+  SetDeadline(&context, 20);
+  auto writer = suppressions_->ImportSuppressionEntries(&context, &response);
+  ASSERT_TRUE(writer->Write(FirstMessage("rr", v1::IMPORT_MODE_REPLACE, 1000)));
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  EXPECT_EQ(ReasonOf(status), "STREAM_IDLE_TIMEOUT");
+
+  v1::SuppressionList list = GetList("rr");
+  EXPECT_EQ(list.entry_count(), 1);
+  EXPECT_EQ(list.etag(), etag);
+  EXPECT_TRUE(Check("+4791234567").suppressed());
+  EXPECT_FALSE(Check(E164(1000)).suppressed());
+  EXPECT_FALSE(Check(E164(1999)).suppressed());
+}
+
+// Verifies --max-concurrent-streams: with two import streams open on a
+// connection, a third call on it waits (and misses its deadline) while a
+// call on another connection succeeds; once the streams idled out, the
+// first connection serves again.
+TEST_P(SuppressionStreamLimitsTest, StreamsPerConnectionAreLimited) {
+  ASSERT_TRUE(CreateList("rr", v1::IDENTIFIER_KIND_PHONE_NUMBER, {v1::CHANNEL_SMS}).ok());
+  auto stub = v1::SuppressionService::NewStub(server_->NewChannel());
+  auto get = [](v1::SuppressionService::Stub* on, absl::Duration timeout) {
+    v1::GetSuppressionListRequest request;
+    request.set_name("suppressionLists/rr");
+    v1::SuppressionList list;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    return on->GetSuppressionList(&context, request, &list);
+  };
+  // Connected, with the server's settings (the stream limit) received.
+  ASSERT_TRUE(get(stub.get(), absl::Seconds(5)).ok());
+
+  grpc::ClientContext first_context;
+  grpc::ClientContext second_context;
+  v1::ImportSuppressionEntriesResponse first_response;
+  v1::ImportSuppressionEntriesResponse second_response;
+  auto first = stub->ImportSuppressionEntries(&first_context, &first_response);
+  auto second = stub->ImportSuppressionEntries(&second_context, &second_response);
+  ASSERT_TRUE(first->Write(FirstMessage("rr", v1::IMPORT_MODE_APPEND, 1)));
+  ASSERT_TRUE(second->Write(FirstMessage("rr", v1::IMPORT_MODE_APPEND, 1)));
+  absl::SleepFor(absl::Milliseconds(200));
+
+  absl::Time start = absl::Now();
+  grpc::Status third = get(stub.get(), absl::Milliseconds(700));
+  EXPECT_EQ(third.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << third.error_message();
+  EXPECT_LT(absl::Now() - start, kIdleTimeout) << "answered only after a stream idled out";
+  grpc::Status other =
+      get(v1::SuppressionService::NewStub(server_->NewChannel()).get(), absl::Seconds(5));
+  EXPECT_TRUE(other.ok()) << other.error_message();
+
+  EXPECT_EQ(first->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(second->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  grpc::Status after = get(stub.get(), absl::Seconds(5));
+  EXPECT_TRUE(after.ok()) << after.error_message();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SuppressionStreamLimitsTest,
                          ::testing::Values(Backend::kSqlite, Backend::kMysql), BackendName);
 
 }  // namespace

@@ -45,6 +45,9 @@ TEST_F(ConfigTest, DefaultsApply) {
   EXPECT_EQ(config->default_page_size, 50);
   EXPECT_EQ(config->max_page_size, 1000);
   EXPECT_EQ(config->drain_timeout, absl::Seconds(10));
+  EXPECT_EQ(config->max_call_time, absl::Seconds(30));
+  EXPECT_EQ(config->stream_idle_timeout, absl::Seconds(30));
+  EXPECT_EQ(config->max_concurrent_streams, 100);
   EXPECT_EQ(config->log_level, LogLevel::kInfo);
 }
 
@@ -54,7 +57,8 @@ TEST_F(ConfigTest, ParsesFlagsWithDashesOrUnderscores) {
   absl::StatusOr<ServerConfig> config =
       ParseConfig({"--listen=0.0.0.0:6000", "--default-phone-region", "se", "--max_queue=7",
                    "--drain-timeout=2s", "--migrate=only", "--workers=3", "--log-level=warn",
-                   "--store=sqlite:/tmp/x.db", "--sqlite-pool-size=2"},
+                   "--store=sqlite:/tmp/x.db", "--sqlite-pool-size=2", "--stream-idle-timeout=5s",
+                   "--max_concurrent_streams=8", "--max-call-time=2m"},
                   FakeEnv({}));
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->listen, "0.0.0.0:6000");
@@ -66,6 +70,9 @@ TEST_F(ConfigTest, ParsesFlagsWithDashesOrUnderscores) {
   EXPECT_EQ(config->log_level, LogLevel::kWarn);
   EXPECT_EQ(config->store, "sqlite:/tmp/x.db");
   EXPECT_EQ(config->sqlite_pool_size, 2);
+  EXPECT_EQ(config->stream_idle_timeout, absl::Seconds(5));
+  EXPECT_EQ(config->max_concurrent_streams, 8);
+  EXPECT_EQ(config->max_call_time, absl::Minutes(2));
 }
 
 // Verifies that a switch (a bool flag) given without a value is true and
@@ -90,6 +97,8 @@ TEST_F(ConfigTest, ReadsEnvironment) {
       ParseConfig({}, FakeEnv({{"PROFILE_SERVER_LISTEN", "127.0.0.1:7000"},
                                {"PROFILE_SERVER_MAX_QUEUE", "9"},
                                {"PROFILE_SERVER_DRAIN_TIMEOUT", "3s"},
+                               {"PROFILE_SERVER_STREAM_IDLE_TIMEOUT", "1m"},
+                               {"PROFILE_SERVER_MAX_CONCURRENT_STREAMS", "12"},
                                {"PROFILE_SERVER_DEFAULT_PHONE_REGION", "DE"},
                                {"PROFILE_SERVER_MYSQL_PASSWORD_FILE", "/run/secret"},
                                {"PROFILE_SERVER_MYSQL_PASSWORD", "hunter2"}}));
@@ -97,6 +106,8 @@ TEST_F(ConfigTest, ReadsEnvironment) {
   EXPECT_EQ(config->listen, "127.0.0.1:7000");
   EXPECT_EQ(config->max_queue, 9);
   EXPECT_EQ(config->drain_timeout, absl::Seconds(3));
+  EXPECT_EQ(config->stream_idle_timeout, absl::Minutes(1));
+  EXPECT_EQ(config->max_concurrent_streams, 12);
   EXPECT_EQ(config->default_phone_region, "DE");
   EXPECT_EQ(config->mysql_password_file, "/run/secret");
   EXPECT_EQ(config->mysql_password_env, "hunter2");
@@ -132,6 +143,9 @@ TEST_F(ConfigTest, RejectsBadValuesWithOneLineErrors) {
       {{"--default-page-size=2000"}, "invalid --default-page-size"},
       {{"--max-request-bytes=10000", "--max-message-bytes=5000"}, "invalid --max-message-bytes"},
       {{"--drain-timeout=-1s"}, "invalid --drain-timeout"},
+      {{"--stream-idle-timeout=0s"}, "invalid --stream-idle-timeout"},
+      {{"--stream-idle-timeout=inf"}, "invalid --stream-idle-timeout"},
+      {{"--max-concurrent-streams=0"}, "invalid --max-concurrent-streams"},
       {{"--log-level=loud"}, "invalid --log-level"},
       {{"--listen"}, "missing value"},
   };

@@ -28,6 +28,9 @@ TEST(ServerRunnerTest, OptionsFromConfig) {
   config.max_request_bytes = 5000;
   config.default_page_size = 20;
   config.max_page_size = 200;
+  config.stream_idle_timeout = absl::Seconds(7);
+  config.max_concurrent_streams = 9;
+  config.max_call_time = absl::Seconds(90);
   ServerRunnerOptions options = RunnerOptionsFromConfig(config);
   EXPECT_EQ(options.listen_address, "0.0.0.0:6000");
   EXPECT_EQ(options.max_message_bytes, 1 << 20);
@@ -38,6 +41,9 @@ TEST(ServerRunnerTest, OptionsFromConfig) {
   EXPECT_EQ(options.manager.validation.limits.max_request_bytes, 5000u);
   EXPECT_EQ(options.manager.default_page_size, 20);
   EXPECT_EQ(options.manager.max_page_size, 200);
+  EXPECT_EQ(options.stream_idle_timeout, absl::Seconds(7));
+  EXPECT_EQ(options.max_concurrent_streams, 9);
+  EXPECT_EQ(options.dispatcher.max_call_time, absl::Seconds(90));
 }
 
 // Verifies that a runner reports the port it picked, and that a second
