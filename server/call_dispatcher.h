@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "domain/call_context.h"
+#include "domain/common/call_context.h"
 #include "google/protobuf/message.h"
 #include "server/auth/access_control.h"
 #include "server/auth/pii_redaction.h"

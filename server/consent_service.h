@@ -3,9 +3,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include "customerprofile/v1/consent_service.grpc.pb.h"
-#include "domain/consent_checker.h"
-#include "domain/consent_ledger.h"
-#include "domain/purpose_manager.h"
+#include "domain/consent/consent_checker.h"
+#include "domain/consent/consent_ledger.h"
+#include "domain/consent/purpose_manager.h"
 #include "server/call_dispatcher.h"
 
 namespace cp::server {

@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "domain/clock.h"
-#include "domain/id_generator.h"
+#include "domain/common/clock.h"
+#include "domain/common/id_generator.h"
 #include "server/auth/access_control.h"
 #include "server/auth/api_key.h"
 #include "server/auth/auth_config.h"

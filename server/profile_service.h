@@ -3,7 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "customerprofile/v1/profile_service.grpc.pb.h"
-#include "domain/profile_manager.h"
+#include "domain/profile/profile_manager.h"
 #include "server/call_dispatcher.h"
 
 namespace cp::server {

@@ -29,6 +29,20 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view f
   return buffer.str();
 }
 
+// LedgerOptions and CheckerOptions read contact point phone numbers in the
+// region the profile's own phones are read in.
+domain::ConsentLedgerOptions LedgerOptions(const ServerRunnerOptions& options) {
+  domain::ConsentLedgerOptions ledger;
+  ledger.default_phone_region = options.manager.validation.default_phone_region;
+  return ledger;
+}
+
+domain::ConsentCheckerOptions CheckerOptions(const ServerRunnerOptions& options) {
+  domain::ConsentCheckerOptions checker;
+  checker.default_phone_region = options.manager.validation.default_phone_region;
+  return checker;
+}
+
 }  // namespace
 
 bool IsLoopbackHost(const std::string& listen_address) {
@@ -91,8 +105,8 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       manager_(store, clock, ids, options_.manager),
       service_(&manager_, &dispatcher_),
       purposes_(store, clock),
-      ledger_(store, clock, ids),
-      checker_(store, clock, &suppression_source_),
+      ledger_(store, clock, ids, LedgerOptions(options_)),
+      checker_(store, clock, &registers_, CheckerOptions(options_)),
       consent_service_(&purposes_, &ledger_, &checker_, &dispatcher_),
       suppression_identifiers_(options_.manager.validation.default_phone_region),
       suppressions_(store, clock, &suppression_identifiers_),

@@ -9,15 +9,15 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "domain/clock.h"
-#include "domain/consent_checker.h"
-#include "domain/consent_ledger.h"
-#include "domain/id_generator.h"
-#include "domain/profile_manager.h"
-#include "domain/purpose_manager.h"
-#include "domain/store_suppression_source.h"
-#include "domain/suppression_identifier.h"
-#include "domain/suppression_manager.h"
+#include "domain/common/clock.h"
+#include "domain/consent/consent_checker.h"
+#include "domain/consent/consent_ledger.h"
+#include "domain/common/id_generator.h"
+#include "domain/profile/profile_manager.h"
+#include "domain/consent/purpose_manager.h"
+#include "domain/suppression/store_do_not_contact_registers.h"
+#include "domain/suppression/suppression_identifier.h"
+#include "domain/suppression/suppression_manager.h"
 #include "server/auth/access_control.h"
 #include "server/call_dispatcher.h"
 #include "server/config.h"
@@ -129,7 +129,7 @@ class ServerRunner {
   ProfileService service_;
   domain::PurposeManager purposes_;
   domain::ConsentLedger ledger_;
-  domain::StoreSuppressionSource suppression_source_;
+  domain::StoreDoNotContactRegisters registers_;
   domain::ConsentChecker checker_;
   ConsentService consent_service_;
   domain::SuppressionIdentifiers suppression_identifiers_;

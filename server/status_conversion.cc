@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/cord.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 #include "google/protobuf/any.pb.h"
 #include "google/rpc/status.pb.h"
 

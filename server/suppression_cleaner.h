@@ -4,7 +4,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "domain/suppression_manager.h"
+#include "domain/suppression/suppression_manager.h"
 #include "server/json_log.h"
 
 namespace cp::server {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 #include "protos/runtime/tolerant_parse.h"
 #include "server/auth/message_size.h"
 #include "server/auth/pii_redaction.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
-#include "domain/suppression_manager.h"
+#include "domain/suppression/suppression_manager.h"
 #include "server/call_dispatcher.h"
 
 namespace cp::server {

@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 #include "server/auth/api_key.h"
 #include "server/auth/metadata.h"
 #include "server/auth/method_policy.h"

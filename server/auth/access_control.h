@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "domain/call_context.h"
+#include "domain/common/call_context.h"
 #include "server/auth/auth_config.h"
 #include "server/auth/jwt_verifier.h"
 #include "server/auth/rate_limiter.h"

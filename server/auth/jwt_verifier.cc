@@ -10,7 +10,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 
 namespace cp::server::auth {
 namespace {

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 
 namespace cp::server::auth {
 

@@ -3,7 +3,7 @@
 #include <cstddef>
 
 #include "absl/status/status.h"
-#include "domain/call_context.h"
+#include "domain/common/call_context.h"
 #include "google/protobuf/message_lite.h"
 
 namespace cp::server::auth {

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "absl/strings/cord.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/rpc/error_details.pb.h"
 

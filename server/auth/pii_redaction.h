@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/call_context.h"
+#include "domain/common/call_context.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 

@@ -7,8 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "domain/errors.h"
-#include "domain/filter_lexer.h"
+#include "domain/common/errors.h"
+#include "domain/profile/filter_lexer.h"
 #include "server/auth/method_policy.h"
 #include "server/auth/pii_redaction.h"
 

@@ -4,7 +4,7 @@
 #include "absl/strings/string_view.h"
 #include "customerprofile/v1/profile.pb.h"
 #include "customerprofile/v1/profile_service.pb.h"
-#include "domain/call_context.h"
+#include "domain/common/call_context.h"
 
 namespace cp::server::auth {
 

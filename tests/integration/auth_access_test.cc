@@ -15,7 +15,7 @@
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"

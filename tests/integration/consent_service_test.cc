@@ -13,7 +13,7 @@
 #include "absl/time/time.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
-#include "domain/proto_time.h"
+#include "domain/common/proto_time.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -160,6 +160,36 @@ class ConsentServiceTest : public ::testing::TestWithParam<Backend> {
 };
 
 // Verifies that changing a purpose's notice text makes version 2 while
+// Verifies that a national-format phone number given as a consent contact
+// point is read with --default-phone-region (NO here), the rule the phones
+// on the profile itself are read with, not with the profile's region_code:
+// a Swedish profile's +4791234567 is its own "912 34 567" both when the
+// consent is recorded and when it is checked.
+TEST_P(ConsentServiceTest, ContactPointPhoneUsesTheDefaultRegionLikeProfilePhones) {
+  v1::CreateProfileRequest create;
+  create.set_profile_id("sven");
+  create.mutable_profile()->set_region_code("SE");
+  create.mutable_profile()->add_phones()->set_number("912 34 567");
+  v1::Profile sven;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(profiles_->CreateProfile(&context, create, &sven).ok());
+  }
+  ASSERT_EQ(sven.phones(0).number(), "+4791234567");
+  v1::RecordConsentResponse recorded;
+  grpc::Status status = Record(Request("sven", "newsletter", v1::CONSENT_DECISION_GRANTED,
+                                       absl::Minutes(1), v1::CHANNEL_SMS,
+                                       v1::EVIDENCE_METHOD_WEB_FORM, "912 34 567"),
+                               &recorded);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(recorded.consent_event().contact_point(), "+4791234567");
+  v1::ConsentCheck check;
+  status = Check("sven", "newsletter", v1::CHANNEL_SMS, &check, "912 34 567");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(check.allowed());
+}
+
 // version 1 stays readable word for word, and that a stale etag is ABORTED.
 TEST_P(ConsentServiceTest, NoticeTextChangeCreatesVersionTwoAndKeepsVersionOne) {
   v1::GetPurposeRequest get;

@@ -13,7 +13,7 @@
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
-#include "domain/proto_time.h"
+#include "domain/common/proto_time.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "domain/clock.h"
-#include "domain/id_generator.h"
+#include "domain/common/clock.h"
+#include "domain/common/id_generator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/sqlite/sqlite_store.h"

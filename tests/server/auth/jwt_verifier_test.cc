@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "customerprofile/v1/profile_service.pb.h"
-#include "domain/errors.h"
+#include "domain/common/errors.h"
 #include "gtest/gtest.h"
 
 namespace cp::server::auth {

@@ -8,7 +8,7 @@
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
-#include "domain/call_context.h"
+#include "domain/common/call_context.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"

@@ -1,0 +1,497 @@
+#include "domain/profile/profile_manager.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "domain/common/errors.h"
+#include "domain/profile/filter_parser.h"
+#include "domain/common/idempotency.h"
+#include "domain/common/page_token.h"
+#include "domain/profile/profile_patch.h"
+#include "domain/common/resource_names.h"
+#include "protos/runtime/tolerant_parse.h"
+
+namespace cp::domain {
+namespace {
+
+using customerprofile::v1::CreateProfileRequest;
+using customerprofile::v1::DeleteProfileRequest;
+using customerprofile::v1::GetProfileRequest;
+using customerprofile::v1::ListProfilesRequest;
+using customerprofile::v1::ListProfilesResponse;
+using customerprofile::v1::Profile;
+using customerprofile::v1::UndeleteProfileRequest;
+using customerprofile::v1::UpdateProfileRequest;
+using storage::ProfileRecord;
+using storage::Transaction;
+using storage::TransactionMode;
+
+constexpr absl::string_view kCreateScope = "CreateProfile";
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
+  int64_t micros = absl::ToUnixMicros(t);
+  out->set_seconds(micros / 1000000 - (micros % 1000000 < 0 ? 1 : 0));
+  int64_t rem = micros % 1000000;
+  if (rem < 0) rem += 1000000;
+  out->set_nanos(static_cast<int32_t>(rem * 1000));
+}
+
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000000 + t.nanos() / 1000;
+}
+
+// AddOutputOnlyViolations refuses output-only fields set on a new profile,
+// so that a client never believes it set them.
+void AddOutputOnlyViolations(const Profile& profile, FieldViolations* violations) {
+  constexpr char kWhy[] = "is output only and cannot be set";
+  if (!profile.name().empty()) violations->Add("profile.name", kWhy);
+  if (!profile.etag().empty()) violations->Add("profile.etag", kWhy);
+  if (profile.has_create_time()) violations->Add("profile.create_time", kWhy);
+  if (profile.has_update_time()) violations->Add("profile.update_time", kWhy);
+  if (profile.has_delete_time()) violations->Add("profile.delete_time", kWhy);
+}
+
+// CheckTimesUnchanged refuses an update that tries to change the
+// output-only times; sending back the values read is fine, so that a
+// read-modify-write of a whole profile works.
+absl::Status CheckTimesUnchanged(const Profile& request, const Profile& stored) {
+  FieldViolations violations;
+  constexpr char kWhy[] = "is output only and cannot be changed";
+  auto differs = [](bool has, const google::protobuf::Timestamp& sent, bool stored_has,
+                    const google::protobuf::Timestamp& current) {
+    return has && (!stored_has || sent.SerializeAsString() != current.SerializeAsString());
+  };
+  if (differs(request.has_create_time(), request.create_time(), stored.has_create_time(),
+              stored.create_time())) {
+    violations.Add("profile.create_time", kWhy);
+  }
+  if (differs(request.has_update_time(), request.update_time(), stored.has_update_time(),
+              stored.update_time())) {
+    violations.Add("profile.update_time", kWhy);
+  }
+  if (differs(request.has_delete_time(), request.delete_time(), stored.has_delete_time(),
+              stored.delete_time())) {
+    violations.Add("profile.delete_time", kWhy);
+  }
+  return violations.ToStatus();
+}
+
+// SetNameAndEtag gives a stored profile (of profile `id` at `revision`) its
+// API name and etag.
+void SetNameAndEtag(absl::string_view id, int64_t revision, Profile* profile) {
+  profile->set_name(ProfileName(id));
+  profile->set_etag(ComputeEtag(id, revision));
+}
+
+// ToResource is the API view of a stored record.
+Profile ToResource(const ProfileRecord& record) {
+  Profile profile = record.profile;
+  SetNameAndEtag(record.id, record.revision, &profile);
+  return profile;
+}
+
+// CheckUtf8 is AddInvalidUtf8 for requests with no other checks up front.
+absl::Status CheckUtf8(const google::protobuf::Message& request) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  return violations.ToStatus();
+}
+
+// FindReplay looks up the stored response to CreateProfile `request_id`:
+// true with *result set when there is one, false when there is none, and
+// REQUEST_ID_REUSED when the id answered a different request.
+absl::StatusOr<bool> FindReplay(Transaction& tx, absl::string_view request_id,
+                                absl::string_view request_hash, Profile* result) {
+  auto previous = tx.GetRequest(kCreateScope, request_id);
+  if (!previous.ok()) return previous.status();
+  if (!previous->has_value()) return false;
+  if ((*previous)->request_hash != request_hash) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "REQUEST_ID_REUSED",
+                     "request_id was already used for a different request");
+  }
+  if (!result->ParseFromString((*previous)->response)) {
+    return absl::InternalError("stored response does not parse");
+  }
+  return true;
+}
+
+absl::Status NotFound(absl::string_view id) {
+  return MakeError(absl::StatusCode::kNotFound, "PROFILE_NOT_FOUND", "profile not found",
+                   {{"name", ProfileName(id)}});
+}
+
+absl::Status CheckEtag(const ProfileRecord& record, absl::string_view etag) {
+  if (etag.empty() || etag == ComputeEtag(record.id, record.revision)) return absl::OkStatus();
+  return MakeError(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                   "the profile changed since it was read: read it again and retry",
+                   {{"name", ProfileName(record.id)}});
+}
+
+// CheckExternalIds fails with ALREADY_EXISTS when an external id of
+// `profile` belongs to another live profile than `self_id`.
+absl::Status CheckExternalIds(Transaction& tx, const Profile& profile, absl::string_view self_id) {
+  for (const auto& external_id : profile.external_ids()) {
+    auto owner = tx.FindLiveProfileByExternalId(external_id.system(), external_id.id());
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value() && **owner != self_id) {
+      return MakeError(absl::StatusCode::kAlreadyExists, "EXTERNAL_ID_ALREADY_EXISTS",
+                       absl::StrCat("an external id of system \"", external_id.system(),
+                                    "\" already belongs to another live profile"),
+                       {{"system", external_id.system()}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ExternalIdPairs returns the (system, id) pairs of `profile`, sorted.
+std::vector<std::pair<std::string, std::string>> ExternalIdPairs(const Profile& profile) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  pairs.reserve(profile.external_ids_size());
+  for (const auto& external_id : profile.external_ids()) {
+    pairs.emplace_back(external_id.system(), external_id.id());
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
+}
+
+// ExplainConflict turns a bare ALREADY_EXISTS from the store (a race that a
+// unique key decided after our checks passed) into the error a client can
+// act on: which external id system collided, if any.
+absl::Status ExplainConflict(storage::Store* store, const absl::Status& status,
+                             const Profile& profile, absl::string_view self_id,
+                             absl::Time deadline) {
+  if (status.code() != absl::StatusCode::kAlreadyExists || GetErrorInfo(status)) return status;
+  absl::Status explained = status;
+  absl::Status read = store->Run(TransactionMode::kReadOnly, deadline, [&](Transaction& tx) {
+    explained = CheckExternalIds(tx, profile, self_id);
+    return absl::OkStatus();
+  });
+  if (read.ok() && !explained.ok()) return explained;
+  return MakeError(absl::StatusCode::kAlreadyExists, "PROFILE_ALREADY_EXISTS",
+                   "a concurrent write created a conflicting profile: retry");
+}
+
+std::variant<int64_t, std::string> CursorKey(const Profile& profile,
+                                             storage::ProfileOrderField field) {
+  switch (field) {
+    case storage::ProfileOrderField::kUpdateTime:
+      return Micros(profile.update_time());
+    case storage::ProfileOrderField::kDisplayName:
+      return profile.display_name();
+    case storage::ProfileOrderField::kCreateTime:
+      break;
+  }
+  return Micros(profile.create_time());
+}
+
+}  // namespace
+
+ProfileManager::ProfileManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
+                               ProfileManagerOptions options)
+    : store_(store),
+      clock_(clock),
+      ids_(ids),
+      options_(std::move(options)),
+      validator_(clock, options_.validation) {}
+
+absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest& request,
+                                                      const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  validator_.CheckRequestSize("profile", request.ByteSizeLong(), &violations);
+  if (!request.profile_id().empty() && !IsValidResourceId(request.profile_id())) {
+    violations.Add("profile_id",
+                   "must be 1-63 characters of [a-z0-9-], start with a letter and not end "
+                   "with '-'");
+  }
+  CheckRequestId(request.request_id(), &violations);
+  AddOutputOnlyViolations(request.profile(), &violations);
+  Profile profile = request.profile();
+  validator_.Normalize("profile", &profile, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  SetTimestamp(now, profile.mutable_create_time());
+  SetTimestamp(now, profile.mutable_update_time());
+  std::string request_hash = request.request_id().empty() ? "" : RequestHash(request);
+  std::string new_id = request.profile_id().empty() ? ids_->NewId() : request.profile_id();
+
+  Profile result;
+  absl::Status status = store_->Run(
+      TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) -> absl::Status {
+        if (!request.request_id().empty()) {
+          absl::StatusOr<bool> replayed =
+              FindReplay(tx, request.request_id(), request_hash, &result);
+          if (!replayed.ok() || *replayed) return replayed.status();
+        }
+        auto existing = tx.GetProfile(new_id);
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value()) {
+          return MakeError(absl::StatusCode::kAlreadyExists, "PROFILE_ALREADY_EXISTS",
+                           "a profile with this id already exists",
+                           {{"name", ProfileName(new_id)}});
+        }
+        if (absl::Status s = CheckExternalIds(tx, profile, new_id); !s.ok()) return s;
+        ProfileRecord record{new_id, 1, profile};
+        record.profile.set_name(ProfileName(new_id));
+        if (absl::Status s = tx.InsertProfile(record); !s.ok()) return s;
+        result = ToResource(record);
+        if (!request.request_id().empty()) {
+          storage::IdempotencyRecord idempotency{std::string(kCreateScope), request.request_id(),
+                                                 request_hash, result.SerializeAsString(), now};
+          if (absl::Status s = tx.PutRequest(idempotency); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      });
+  if (status.code() == absl::StatusCode::kAlreadyExists && !request.request_id().empty()) {
+    // Two servers took the same request_id at once and the other one
+    // committed first: answer as a replay would.
+    absl::StatusOr<Profile> first = ReplayedResult(request.request_id(), request_hash, context);
+    if (first.ok() || first.status().code() != absl::StatusCode::kNotFound) return first;
+  }
+  if (!status.ok()) return ExplainConflict(store_, status, profile, new_id, context.deadline);
+  return result;
+}
+
+absl::StatusOr<Profile> ProfileManager::ReplayedResult(absl::string_view request_id,
+                                                       absl::string_view request_hash,
+                                                       const CallContext& context) {
+  Profile result;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        absl::StatusOr<bool> replayed = FindReplay(tx, request_id, request_hash, &result);
+        if (!replayed.ok()) return replayed.status();
+        return *replayed ? absl::OkStatus() : absl::NotFoundError("no stored request");
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Profile> ProfileManager::GetProfile(const GetProfileRequest& request,
+                                                   const CallContext& context) {
+  if (absl::Status utf8 = CheckUtf8(request); !utf8.ok()) return utf8;
+  absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  Profile result;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        auto record = tx.GetProfile(*id);
+        if (!record.ok()) return record.status();
+        if (!record->has_value()) return NotFound(*id);
+        result = ToResource(**record);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
+bool ProfileManager::GetCachedProfile(const GetProfileRequest& request, Profile* out) {
+  storage::ProfileCache* cache = store_->profile_cache();
+  if (cache == nullptr) return false;
+  absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
+  if (!id.ok()) return false;
+  std::shared_ptr<const storage::CachedProfile> row = cache->Lookup(*id);
+  if (row == nullptr) return false;
+  Profile profile;
+  if (!profile.ParseFromString(row->data)) return false;
+  SetNameAndEtag(*id, row->revision, &profile);
+  *out = std::move(profile);
+  return true;
+}
+
+absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest& request,
+                                                      const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  validator_.CheckRequestSize("profile", request.ByteSizeLong(), &violations);
+  absl::StatusOr<std::string> id = ParseProfileName(request.profile().name(), "profile.name");
+  if (!id.ok()) {
+    // Kept in a variable: a range-for over a member of a temporary optional
+    // would read freed memory.
+    auto bad_request = GetBadRequest(id.status());
+    if (bad_request) {
+      for (const auto& v : bad_request->field_violations()) {
+        violations.Add(v.field(), v.description());
+      }
+    }
+  }
+  const google::protobuf::FieldMask* mask =
+      request.has_update_mask() ? &request.update_mask() : nullptr;
+  if (mask != nullptr) validator_.ValidateUpdateMask(*mask, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  std::vector<std::string> paths = EffectiveUpdatePaths(mask, request.profile());
+  Profile patch = ExtractPatch(request.profile(), paths);
+  validator_.Normalize("profile", &patch, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  Profile result;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
+        auto current = tx.GetProfile(*id);
+        if (!current.ok()) return current.status();
+        if (!current->has_value()) return NotFound(*id);
+        ProfileRecord record = **current;
+        if (record.profile.has_delete_time()) {
+          return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_DELETED",
+                           "the profile is deleted: undelete it first",
+                           {{"name", ProfileName(*id)}});
+        }
+        if (absl::Status s = CheckEtag(record, request.profile().etag()); !s.ok()) return s;
+        if (absl::Status s = CheckTimesUnchanged(request.profile(), record.profile); !s.ok()) {
+          return s;
+        }
+        ApplyPatch(patch, paths, &record.profile);
+        // A patch of single attributes can only be checked against the
+        // limits once merged with what is stored.
+        FieldViolations merged;
+        validator_.Normalize("profile", &record.profile, &merged);
+        if (!merged.empty()) return merged.ToStatus();
+        SetTimestamp(now, record.profile.mutable_update_time());
+        // The stored external ids of a live profile are unique among live
+        // profiles already (this check and the unique key saw to it), so
+        // only an update that changes them needs the lookups, one round
+        // trip each; most updates are masked to other fields.
+        if (ExternalIdPairs(record.profile) != ExternalIdPairs((*current)->profile)) {
+          if (absl::Status s = CheckExternalIds(tx, record.profile, *id); !s.ok()) return s;
+        }
+        int64_t expected = record.revision;
+        record.revision = expected + 1;
+        result = ToResource(record);
+        if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return ExplainConflict(store_, status, result, *id, context.deadline);
+  return result;
+}
+
+absl::StatusOr<Profile> ProfileManager::DeleteProfile(const DeleteProfileRequest& request,
+                                                      const CallContext& context) {
+  if (absl::Status utf8 = CheckUtf8(request); !utf8.ok()) return utf8;
+  absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  Profile result;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
+        auto current = tx.GetProfile(*id);
+        if (!current.ok()) return current.status();
+        if (!current->has_value()) return NotFound(*id);
+        ProfileRecord record = **current;
+        if (absl::Status s = CheckEtag(record, request.etag()); !s.ok()) return s;
+        if (record.profile.has_delete_time()) {
+          return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_ALREADY_DELETED",
+                           "the profile is already deleted", {{"name", ProfileName(*id)}});
+        }
+        SetTimestamp(now, record.profile.mutable_delete_time());
+        SetTimestamp(now, record.profile.mutable_update_time());
+        int64_t expected = record.revision;
+        record.revision = expected + 1;
+        result = ToResource(record);
+        if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileRequest& request,
+                                                        const CallContext& context) {
+  if (absl::Status utf8 = CheckUtf8(request); !utf8.ok()) return utf8;
+  absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  Profile result;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
+        auto current = tx.GetProfile(*id);
+        if (!current.ok()) return current.status();
+        if (!current->has_value()) return NotFound(*id);
+        ProfileRecord record = **current;
+        if (absl::Status s = CheckEtag(record, request.etag()); !s.ok()) return s;
+        if (!record.profile.has_delete_time()) {
+          return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_NOT_DELETED",
+                           "the profile is not deleted", {{"name", ProfileName(*id)}});
+        }
+        if (absl::Status s = CheckExternalIds(tx, record.profile, *id); !s.ok()) return s;
+        record.profile.clear_delete_time();
+        SetTimestamp(now, record.profile.mutable_update_time());
+        int64_t expected = record.revision;
+        record.revision = expected + 1;
+        result = ToResource(record);
+        if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return ExplainConflict(store_, status, result, *id, context.deadline);
+  return result;
+}
+
+absl::StatusOr<ListProfilesResponse> ProfileManager::ListProfiles(
+    const ListProfilesRequest& request, const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
+  auto filter = ParseProfileFilter(request.filter());
+  auto order = ParseProfileOrderBy(request.order_by());
+  for (const absl::Status* s : {&filter.status(), &order.status()}) {
+    if (s->ok()) continue;
+    auto bad_request = GetBadRequest(*s);
+    if (!bad_request) return *s;
+    for (const auto& v : bad_request->field_violations())
+      violations.Add(v.field(), v.description());
+  }
+  std::string fingerprint =
+      QueryFingerprint(request.filter(), request.order_by(), request.show_deleted());
+  std::optional<storage::ProfileCursor> after;
+  if (!request.page_token().empty()) {
+    auto cursor = DecodePageToken(request.page_token(), fingerprint);
+    if (!cursor.ok()) {
+      auto bad_request = GetBadRequest(cursor.status());
+      if (!bad_request) return cursor.status();
+      for (const auto& v : bad_request->field_violations()) {
+        violations.Add(v.field(), v.description());
+      }
+    } else {
+      after = *cursor;
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+
+  int page_size = request.page_size() == 0 ? options_.default_page_size : request.page_size();
+  page_size = std::min(page_size, options_.max_page_size);
+  storage::ProfileListQuery query;
+  query.filter = *filter;
+  query.order_field = order->field;
+  query.descending = order->descending;
+  query.show_deleted = request.show_deleted();
+  query.limit = page_size + 1;
+  query.after = after;
+
+  ListProfilesResponse response;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        auto records = tx.ListProfiles(query);
+        if (!records.ok()) return records.status();
+        response.Clear();
+        int n = std::min<int>(records->size(), page_size);
+        for (int i = 0; i < n; ++i) *response.add_profiles() = ToResource((*records)[i]);
+        if (static_cast<int>(records->size()) > page_size) {
+          const ProfileRecord& last = (*records)[n - 1];
+          storage::ProfileCursor cursor{CursorKey(last.profile, order->field), last.id};
+          response.set_next_page_token(EncodePageToken(cursor, fingerprint));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace cp::domain

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "customerprofile/v1/profile_service.pb.h"
+#include "domain/common/call_context.h"
+#include "domain/common/clock.h"
+#include "domain/common/id_generator.h"
+#include "domain/profile/profile_validator.h"
+#include "storage/store.h"
+
+namespace cp::domain {
+
+// ProfileManagerOptions configures the profile use cases.
+struct ProfileManagerOptions {
+  ValidationOptions validation;
+  int default_page_size = 50;
+  int max_page_size = 1000;
+};
+
+// ProfileManager carries out the ProfileService methods: validation,
+// normalisation, etag checks, idempotency and soft delete, each in one
+// store transaction. Thread-safe; blocking (call it from a worker thread).
+class ProfileManager {
+ public:
+  ProfileManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
+                 ProfileManagerOptions options);
+
+  absl::StatusOr<customerprofile::v1::Profile> CreateProfile(
+      const customerprofile::v1::CreateProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Profile> GetProfile(
+      const customerprofile::v1::GetProfileRequest& request, const CallContext& context);
+  // GetCachedProfile answers GetProfile from the store's profile cache
+  // without blocking (so a gRPC thread may call it): true with *out set on a
+  // hit; false, *out untouched, when the store has no cache, the profile is
+  // not in it or the request is malformed. GetProfile then gives the
+  // answer (or the error).
+  bool GetCachedProfile(const customerprofile::v1::GetProfileRequest& request,
+                        customerprofile::v1::Profile* out);
+  absl::StatusOr<customerprofile::v1::Profile> UpdateProfile(
+      const customerprofile::v1::UpdateProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Profile> DeleteProfile(
+      const customerprofile::v1::DeleteProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Profile> UndeleteProfile(
+      const customerprofile::v1::UndeleteProfileRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::ListProfilesResponse> ListProfiles(
+      const customerprofile::v1::ListProfilesRequest& request, const CallContext& context);
+
+  const ProfileValidator& validator() const { return validator_; }
+
+ private:
+  // ReplayedResult returns the stored response to CreateProfile request
+  // `request_id`: NOT_FOUND when none is stored, FAILED_PRECONDITION when it
+  // answered a different request.
+  absl::StatusOr<customerprofile::v1::Profile> ReplayedResult(absl::string_view request_id,
+                                                              absl::string_view request_hash,
+                                                              const CallContext& context);
+
+  storage::Store* store_;
+  const Clock* clock_;
+  IdGenerator* ids_;
+  ProfileManagerOptions options_;
+  ProfileValidator validator_;
+};
+
+}  // namespace cp::domain
