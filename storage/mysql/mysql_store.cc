@@ -127,11 +127,18 @@ class MysqlStore final : public Store {
   // RunOnce runs the transaction once on a borrowed connection that the
   // watchdog cuts at `deadline`, body included: database work never outlives
   // the call. A cut connection is discarded and the attempt, unless it had
-  // already ended, fails with DEADLINE_EXCEEDED.
+  // already ended, fails with DEADLINE_EXCEEDED, as does one that got its
+  // connection only after the deadline.
   Attempt RunOnce(TransactionMode mode, absl::Time deadline,
                   absl::FunctionRef<absl::Status(Transaction&)> body) {
     absl::StatusOr<MysqlConnectionPool::Lease> lease = pool_.Borrow(deadline);
     if (!lease.ok()) return {Outcome::kDone, lease.status()};
+    // A connect may end after the deadline (whole seconds): then nothing
+    // starts, so no work of the call reaches the database after it.
+    if (absl::Now() >= deadline) {
+      return {Outcome::kDone,
+              absl::DeadlineExceededError("the call's deadline passed while connecting to MySQL")};
+    }
     MysqlConnection& connection = **lease;
     uint64_t watch = watchdog_.Arm(connection.socket_fd(), deadline);
     Attempt attempt = mode == TransactionMode::kReadOnly ? RunReadOnly(connection, deadline, body)
