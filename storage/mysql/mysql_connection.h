@@ -30,12 +30,12 @@ class MysqlConnection {
  public:
   // Open connects as `options` say, waiting at most until `deadline` (and
   // options.connect_timeout; the connector counts whole seconds, so with
-  // less than one left it may end up to a second late). The
-  // session uses utf8mb4, strict SQL mode, READ COMMITTED and autocommit
-  // (transactions are explicit); with a `watchdog`, setting it up ends at
-  // `deadline` too. A clear error on failure: FAILED_PRECONDITION for a
-  // wrong password or unknown database, UNAVAILABLE when the server cannot
-  // be reached or does not answer in time.
+  // less than one left it may end up to a second late). The session uses
+  // utf8mb4, strict SQL mode, READ COMMITTED and autocommit (transactions
+  // are explicit); with a `watchdog`, setting it up ends at `deadline` too.
+  // A clear error on failure: FAILED_PRECONDITION for a wrong password or
+  // unknown database, UNAVAILABLE when the server cannot be reached or does
+  // not answer in time.
   static absl::StatusOr<std::unique_ptr<MysqlConnection>> Open(
       const MysqlStoreOptions& options, absl::Time deadline,
       MysqlStatementWatchdog* watchdog = nullptr);
@@ -62,8 +62,9 @@ class MysqlConnection {
   // Call.
   void SetLockWaitTimeout(int seconds);
 
-  // socket_fd is the connection's socket, for MysqlStatementWatchdog; -1
-  // when it could not be found (the connection then goes unwatched).
+  // socket_fd is an fd of the connection's socket, valid for the
+  // connection's life, for MysqlStatementWatchdog; -1 when it could not be
+  // found (the connection then goes unwatched).
   int socket_fd() const { return socket_fd_; }
 
   // broken is true once the connection failed; the pool then discards it.

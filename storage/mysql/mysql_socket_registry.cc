@@ -2,9 +2,13 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <utility>
@@ -25,8 +29,11 @@ struct Registry {
   absl::Mutex mu;
   // A connect is under way (it runs without the lock).
   bool connecting ABSL_GUARDED_BY(mu) = false;
-  // The sockets of the live connections.
-  absl::flat_hash_set<int> fds ABSL_GUARDED_BY(mu);
+  // The sockets (inode numbers) of the live connections. Each is kept open
+  // by a duplicate fd of the registry's own, so its inode is not reused
+  // while it is here, even after the connector closed its own fd (as it does
+  // on a lost connection) and that fd number went to another socket.
+  absl::flat_hash_set<ino_t> sockets ABSL_GUARDED_BY(mu);
 };
 
 Registry& TheRegistry() {
@@ -54,18 +61,27 @@ bool IsSocketTo(int fd, const MysqlStoreOptions& options) {
   return false;
 }
 
-// UnregisteredSocketsTo lists the process's open sockets to the server of
-// `options` that are not in `registered`.
+// SocketInode is the inode number of socket `fd`, or 0 when `fd` is not an
+// open socket.
+ino_t SocketInode(int fd) {
+  struct stat status;
+  if (fstat(fd, &status) != 0 || !S_ISSOCK(status.st_mode)) return 0;
+  return status.st_ino;
+}
+
+// UnregisteredSocketsTo lists an fd of each of the process's open sockets
+// to the server of `options` that is not in `registered`.
 std::vector<int> UnregisteredSocketsTo(const MysqlStoreOptions& options,
-                                       const absl::flat_hash_set<int>& registered) {
+                                       const absl::flat_hash_set<ino_t>& registered) {
   std::vector<int> found;
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return found;
   int own = dirfd(dir);
   while (dirent* entry = readdir(dir)) {
     int fd;
-    if (!absl::SimpleAtoi(entry->d_name, &fd) || fd == own || registered.contains(fd)) continue;
-    if (IsSocketTo(fd, options)) found.push_back(fd);
+    if (!absl::SimpleAtoi(entry->d_name, &fd) || fd == own) continue;
+    ino_t inode = SocketInode(fd);
+    if (inode != 0 && !registered.contains(inode) && IsSocketTo(fd, options)) found.push_back(fd);
   }
   closedir(dir);
   return found;
@@ -92,17 +108,21 @@ absl::StatusOr<int> ConnectFindingSocket(const MysqlStoreOptions& options, absl:
   std::move(failed).Cancel();
   absl::MutexLock lock(&registry.mu);
   registry.connecting = false;
-  std::vector<int> candidates = UnregisteredSocketsTo(options, registry.fds);
+  std::vector<int> candidates = UnregisteredSocketsTo(options, registry.sockets);
   if (candidates.size() != 1) return -1;
-  registry.fds.insert(candidates.front());
-  return candidates.front();
+  int own = fcntl(candidates.front(), F_DUPFD_CLOEXEC, 0);
+  if (own < 0) return -1;
+  registry.sockets.insert(SocketInode(own));
+  return own;
 }
 
 void CloseRegisteredSocket(int fd, absl::FunctionRef<void()> close) {
   Registry& registry = TheRegistry();
   absl::MutexLock lock(&registry.mu);
   close();
-  registry.fds.erase(fd);
+  if (fd < 0) return;
+  registry.sockets.erase(SocketInode(fd));
+  ::close(fd);
 }
 
 }  // namespace cp::storage

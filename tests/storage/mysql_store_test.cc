@@ -311,6 +311,25 @@ TEST_F(MysqlStoreTest, FindsEachConnectionsSocket) {
   }
 }
 
+// Verifies that a new connection's socket is still found after a lost
+// connection's (KILL), whose fd the connector closes while the connection
+// lives on, so that the new socket may get the same fd number.
+TEST_F(MysqlStoreTest, FindsTheSocketAfterAConnectionWasLost) {
+  absl::StatusOr<std::unique_ptr<MysqlConnection>> lost =
+      MysqlConnection::Open(Options(), absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(lost.ok()) << lost.status();
+  for (const std::string& id : ConnectionIds()) {
+    ASSERT_TRUE(testing::MysqlExecute(server_, absl::StrCat("KILL ", id)).ok());
+  }
+  EXPECT_FALSE((*lost)->Call("select after KILL", [&]() { (*lost)->Execute("DO 1"); }).ok());
+  EXPECT_TRUE((*lost)->broken());
+
+  absl::StatusOr<std::unique_ptr<MysqlConnection>> next =
+      MysqlConnection::Open(Options(), absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_GE((*next)->socket_fd(), 0);
+}
+
 // Verifies that a borrower waits for a busy pool at most until its
 // deadline, then fails with UNAVAILABLE, and that the pool works again once
 // the connection is returned.
