@@ -15,6 +15,7 @@
 #include "server/auth/message_size.h"
 #include "server/auth/metadata.h"
 #include "server/status_conversion.h"
+#include "storage/retry_info.h"
 
 namespace cp::server {
 namespace {
@@ -87,7 +88,7 @@ absl::Status CallDispatcher::Precheck(const grpc::CallbackServerContext& ctx,
 }
 
 absl::Status CallDispatcher::BusyError() const {
-  return auth::WithRetryInfo(
+  return storage::WithRetryInfo(
       domain::MakeError(absl::StatusCode::kResourceExhausted, "SERVER_BUSY",
                         "too many calls are waiting; retry after a short delay"),
       options_.busy_retry_delay);

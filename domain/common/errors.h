@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
+#include "storage/retry_info.h"
 
 namespace cp::domain {
 
@@ -20,7 +21,7 @@ inline constexpr absl::string_view kErrorDomain = "customerprofile.example.com";
 // server turns each payload into a google.protobuf.Any of google.rpc.Status.
 inline constexpr absl::string_view kErrorInfoTypeUrl = "type.googleapis.com/google.rpc.ErrorInfo";
 inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
-inline constexpr absl::string_view kRetryInfoTypeUrl = "type.googleapis.com/google.rpc.RetryInfo";
+inline constexpr absl::string_view kRetryInfoTypeUrl = storage::kRetryInfoTypeUrl;
 
 // MakeError returns a status with `code`, `message` (which must not contain
 // personal data) and a google.rpc.ErrorInfo with kErrorDomain, `reason`

@@ -11,6 +11,7 @@
 #include "server/auth/api_key.h"
 #include "server/auth/metadata.h"
 #include "server/auth/method_policy.h"
+#include "storage/retry_info.h"
 
 namespace cp::server::auth {
 namespace {
@@ -172,7 +173,7 @@ absl::Status AccessControl::Admit(const grpc::ServerContextBase& ctx, absl::stri
                           : context->app_id;
     absl::Duration wait = limiter_.TryAcquire(key, *limits->rate_limit, now);
     if (wait > absl::ZeroDuration()) {
-      return WithRetryInfo(
+      return storage::WithRetryInfo(
           domain::MakeError(absl::StatusCode::kResourceExhausted, "RATE_LIMITED",
                             "the caller's rate limit is reached; retry after the given delay"),
           wait);

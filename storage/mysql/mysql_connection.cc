@@ -8,11 +8,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "storage/mysql/mysql_driver.h"
+#include "storage/mysql/mysql_socket_registry.h"
 #include "storage/mysql/mysql_uri.h"
 
 namespace cp::storage {
@@ -29,6 +32,15 @@ constexpr absl::string_view kSessionSetup =
 int WholeSeconds(absl::Duration d, int min, int max) {
   double seconds = std::ceil(absl::ToDoubleSeconds(d));
   return static_cast<int>(std::clamp<double>(seconds, min, max));
+}
+
+// ConnectSeconds is the connect timeout for `remaining` time: whole seconds
+// rounded down, so that the connect ends before the deadline, but at least
+// one (the connector's granularity). It bounds the TCP connect and the wait
+// for the server's greeting.
+int ConnectSeconds(absl::Duration remaining) {
+  double seconds = std::floor(absl::ToDoubleSeconds(remaining));
+  return static_cast<int>(std::clamp<double>(seconds, 1, 3600));
 }
 
 // ConnectError explains a failed connect in one line, without the password.
@@ -64,8 +76,7 @@ absl::Status ConnectError(const MysqlStoreOptions& options, int code, absl::stri
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(
-    const MysqlStoreOptions& options, absl::Time deadline) {
-  absl::Duration remaining = std::min(options.connect_timeout, deadline - absl::Now());
+    const MysqlStoreOptions& options, absl::Time deadline, MysqlStatementWatchdog* watchdog) {
   int io_seconds = WholeSeconds(
       std::max(options.io_timeout, options.lock_wait_timeout + absl::Seconds(5)), 1, 86400);
   ::sql::ConnectOptionsMap properties;
@@ -78,47 +89,67 @@ absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(
   properties["userName"] = ::sql::SQLString(options.user);
   properties["password"] = ::sql::SQLString(options.password);
   properties["schema"] = ::sql::SQLString(options.database);
-  properties["OPT_CONNECT_TIMEOUT"] = WholeSeconds(remaining, 1, 3600);
   properties["OPT_READ_TIMEOUT"] = io_seconds;
   properties["OPT_WRITE_TIMEOUT"] = io_seconds;
   properties["OPT_RECONNECT"] = false;
   // UPDATE reports the rows it matched, not only those it changed.
   properties["CLIENT_FOUND_ROWS"] = true;
   properties["OPT_CHARSET_NAME"] = ::sql::SQLString("utf8mb4");
-  try {
-    ::sql::Driver* driver = MysqlDriver();
-    if (driver == nullptr) {
+  std::unique_ptr<MysqlConnection> result;
+  uint64_t watch = MysqlStatementWatchdog::kNotArmed;
+  absl::Status status = [&]() -> absl::Status {
+    try {
+      ::sql::Driver* driver = MysqlDriver();
+      if (driver == nullptr) {
+        return absl::UnavailableError(absl::StrCat("cannot connect to ", MysqlEndpoint(options),
+                                                   ": the MySQL client library did not start"));
+      }
+      std::unique_ptr<::sql::Connection> connection;
+      absl::StatusOr<int> fd = ConnectFindingSocket(options, deadline, [&]() {
+        // What is left once it is this connect's turn.
+        absl::Duration remaining = std::min(options.connect_timeout, deadline - absl::Now());
+        properties["OPT_CONNECT_TIMEOUT"] = ConnectSeconds(remaining);
+        connection.reset(driver->connect(properties));
+      });
+      if (!fd.ok()) return fd.status();
+      result.reset(new MysqlConnection(std::move(connection), *fd));
+      if (watchdog != nullptr) watch = watchdog->Arm(*fd, deadline);
+      result->connection_->setAutoCommit(true);
+      result->connection_->setTransactionIsolation(::sql::TRANSACTION_READ_COMMITTED);
+      result->text_statement_.reset(result->connection_->createStatement());
+      result->Execute(std::string(kSessionSetup));
+      return absl::OkStatus();
+    } catch (const ::sql::SQLException& e) {
+      return ConnectError(options, e.getErrorCode(), e.getSQLState());
+    } catch (const std::exception&) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ", MysqlEndpoint(options),
-                                                 ": the MySQL client library did not start"));
+                                                 ": the MySQL connector failed"));
     }
-    std::unique_ptr<::sql::Connection> connection(driver->connect(properties));
-    connection->setAutoCommit(true);
-    connection->setTransactionIsolation(::sql::TRANSACTION_READ_COMMITTED);
-    std::unique_ptr<MysqlConnection> result(new MysqlConnection(std::move(connection)));
-    result->text_statement_.reset(result->connection_->createStatement());
-    result->Execute(std::string(kSessionSetup));
-    return result;
-  } catch (const ::sql::SQLException& e) {
-    return ConnectError(options, e.getErrorCode(), e.getSQLState());
-  } catch (const std::exception&) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot connect to ", MysqlEndpoint(options), ": the MySQL connector failed"));
+  }();
+  // Disarmed before `result` may be closed.
+  if (watchdog != nullptr && watchdog->Disarm(watch)) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to ", MysqlEndpoint(options),
+                                               ": the server did not answer before the deadline"));
   }
+  if (!status.ok()) return status;
+  return result;
 }
 
-MysqlConnection::MysqlConnection(std::unique_ptr<::sql::Connection> connection)
-    : connection_(std::move(connection)) {}
+MysqlConnection::MysqlConnection(std::unique_ptr<::sql::Connection> connection, int socket_fd)
+    : connection_(std::move(connection)), socket_fd_(socket_fd) {}
 
 MysqlConnection::~MysqlConnection() {
   EnsureMysqlThread();
-  try {
-    statements_.clear();
-    text_statement_.reset();
-    connection_.reset();
-  } catch (const std::exception&) {
-    // Closing a connection that already failed may throw; nothing is left
-    // to release then.
-  }
+  CloseRegisteredSocket(socket_fd_, [this]() {
+    try {
+      statements_.clear();
+      text_statement_.reset();
+      connection_.reset();
+    } catch (const std::exception&) {
+      // Closing a connection that already failed may throw; nothing is left
+      // to release then.
+    }
+  });
 }
 
 absl::Status MysqlConnection::Call(absl::string_view what, absl::FunctionRef<void()> body) {

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "storage/mysql/mysql_statement_watchdog.h"
 #include "storage/mysql/mysql_status.h"
 #include "storage/mysql/mysql_store.h"
 
@@ -28,12 +29,16 @@ namespace cp::storage {
 class MysqlConnection {
  public:
   // Open connects as `options` say, waiting at most until `deadline` (and
-  // options.connect_timeout). The session uses utf8mb4, strict SQL mode,
-  // READ COMMITTED and autocommit (transactions are explicit). A clear error
-  // on failure: FAILED_PRECONDITION for a wrong password or unknown
-  // database, UNAVAILABLE when the server cannot be reached.
-  static absl::StatusOr<std::unique_ptr<MysqlConnection>> Open(const MysqlStoreOptions& options,
-                                                               absl::Time deadline);
+  // options.connect_timeout; the connector counts whole seconds, so with
+  // less than one left it may end up to a second late). The session uses
+  // utf8mb4, strict SQL mode, READ COMMITTED and autocommit (transactions
+  // are explicit); with a `watchdog`, setting it up ends at `deadline` too.
+  // A clear error on failure: FAILED_PRECONDITION for a wrong password or
+  // unknown database, UNAVAILABLE when the server cannot be reached or does
+  // not answer in time.
+  static absl::StatusOr<std::unique_ptr<MysqlConnection>> Open(
+      const MysqlStoreOptions& options, absl::Time deadline,
+      MysqlStatementWatchdog* watchdog = nullptr);
 
   ~MysqlConnection();
   MysqlConnection(const MysqlConnection&) = delete;
@@ -57,6 +62,11 @@ class MysqlConnection {
   // Call.
   void SetLockWaitTimeout(int seconds);
 
+  // socket_fd is an fd of the connection's socket, valid for the
+  // connection's life, for MysqlStatementWatchdog; -1 when it could not be
+  // found (the connection then goes unwatched).
+  int socket_fd() const { return socket_fd_; }
+
   // broken is true once the connection failed; the pool then discards it.
   bool broken() const { return broken_; }
   void MarkBroken() { broken_ = true; }
@@ -67,13 +77,14 @@ class MysqlConnection {
   int last_error_code() const { return last_error_code_; }
 
  private:
-  explicit MysqlConnection(std::unique_ptr<::sql::Connection> connection);
+  MysqlConnection(std::unique_ptr<::sql::Connection> connection, int socket_fd);
 
   // The statement cache is cleared when it grows beyond this (list queries
   // with many filter shapes would otherwise grow it without bound).
   static constexpr size_t kMaxCachedStatements = 256;
 
   std::unique_ptr<::sql::Connection> connection_;
+  const int socket_fd_;
   std::unique_ptr<::sql::Statement> text_statement_;
   absl::flat_hash_map<std::string, std::unique_ptr<::sql::PreparedStatement>> statements_;
   int lock_wait_timeout_ = -1;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/mysql/mysql_driver.h"
+#include "storage/retry_info.h"
 
 namespace cp::storage {
 
@@ -15,8 +16,9 @@ MysqlConnectionPool::Lease::~Lease() {
   if (connection_ != nullptr) pool_->Return(std::move(connection_));
 }
 
-MysqlConnectionPool::MysqlConnectionPool(MysqlStoreOptions options)
-    : options_(std::move(options)) {}
+MysqlConnectionPool::MysqlConnectionPool(MysqlStoreOptions options,
+                                         MysqlStatementWatchdog* watchdog)
+    : options_(std::move(options)), watchdog_(watchdog) {}
 
 MysqlConnectionPool::~MysqlConnectionPool() {
   EnsureMysqlThread();
@@ -35,16 +37,21 @@ absl::StatusOr<MysqlConnectionPool::Lease> MysqlConnectionPool::Borrow(absl::Tim
   }
   if (open_ >= options_.pool_size) {
     mu_.Unlock();
-    return absl::UnavailableError(absl::StrCat(
-        "all ", options_.pool_size, " MySQL connections stayed busy until the deadline"));
+    return WithRetryInfo(
+        absl::UnavailableError(absl::StrCat("all ", options_.pool_size,
+                                            " MySQL connections stayed busy until the deadline")),
+        kRetryDelay);
   }
   ++open_;
   mu_.Unlock();
   absl::StatusOr<std::unique_ptr<MysqlConnection>> connection =
-      MysqlConnection::Open(options_, deadline);
+      MysqlConnection::Open(options_, deadline, watchdog_);
   if (!connection.ok()) {
     absl::MutexLock lock(&mu_);
     --open_;
+    if (absl::IsUnavailable(connection.status())) {
+      return WithRetryInfo(connection.status(), kRetryDelay);
+    }
     return connection.status();
   }
   return Lease(this, *std::move(connection));

@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "storage/mysql/mysql_connection.h"
+#include "storage/mysql/mysql_statement_watchdog.h"
 #include "storage/mysql/mysql_store.h"
 
 namespace cp::storage {
@@ -16,6 +17,10 @@ namespace cp::storage {
 // one borrower at a time, connecting lazily. A connection returned broken is
 // discarded together with every idle one (after a server restart they are
 // all dead), so the next borrower reconnects. Thread-safe.
+//
+// When no healthy connection can be had in time, Borrow fails with
+// UNAVAILABLE and a google.rpc.RetryInfo of kRetryDelay: the database is
+// down, stopped or overloaded, and retrying at once would only add to it.
 class MysqlConnectionPool {
  public:
   // Lease is a borrowed connection, returned to the pool on destruction.
@@ -36,12 +41,19 @@ class MysqlConnectionPool {
     std::unique_ptr<MysqlConnection> connection_;
   };
 
-  explicit MysqlConnectionPool(MysqlStoreOptions options);
+  // The retry delay a failed Borrow asks for.
+  static constexpr absl::Duration kRetryDelay = absl::Seconds(1);
+
+  // MysqlConnectionPool connects as `options` say; `watchdog` (which must
+  // outlive the pool) bounds setting up each new session by the borrower's
+  // deadline.
+  MysqlConnectionPool(MysqlStoreOptions options, MysqlStatementWatchdog* watchdog);
   ~MysqlConnectionPool();
 
   // Borrow lends an idle connection or opens a new one while fewer than
   // pool_size exist; otherwise waits for one until `deadline`, then fails
-  // with UNAVAILABLE. Connecting fails as MysqlConnection::Open does.
+  // with UNAVAILABLE. Connecting fails as MysqlConnection::Open does (by
+  // `deadline`); its UNAVAILABLE carries the retry delay too.
   absl::StatusOr<Lease> Borrow(absl::Time deadline);
 
   const MysqlStoreOptions& options() const { return options_; }
@@ -53,6 +65,7 @@ class MysqlConnectionPool {
   }
 
   const MysqlStoreOptions options_;
+  MysqlStatementWatchdog* const watchdog_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<MysqlConnection>> idle_ ABSL_GUARDED_BY(mu_);
   // Idle, lent and connecting connections.

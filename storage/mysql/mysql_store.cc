@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_connection_pool.h"
 #include "storage/mysql/mysql_migrator.h"
+#include "storage/mysql/mysql_statement_watchdog.h"
 #include "storage/mysql/mysql_transaction.h"
 #include "storage/mysql/mysql_uri.h"
 
@@ -42,7 +44,7 @@ absl::Duration Backoff(int retry) {
 
 class MysqlStore final : public Store {
  public:
-  explicit MysqlStore(MysqlStoreOptions options) : pool_(std::move(options)) {}
+  explicit MysqlStore(MysqlStoreOptions options) : pool_(std::move(options), &watchdog_) {}
 
   // CheckConnection connects once, so that a wrong password or database
   // fails at start; the connection stays in the pool.
@@ -111,7 +113,7 @@ class MysqlStore final : public Store {
   enum class Outcome {
     kDone,
     // The connection was found dead before the body ran: run it again once
-    // on a fresh connection.
+    // on a fresh connection. Never one the watchdog cut at the deadline.
     kStaleConnection,
     // Deadlock (MySQL rolled back) or lock wait timeout: run it again.
     kDeadlock,
@@ -122,12 +124,40 @@ class MysqlStore final : public Store {
     absl::Status status;
   };
 
+  // RunOnce runs the transaction once on a borrowed connection that the
+  // watchdog cuts at `deadline`, body included: database work never outlives
+  // the call. A cut connection is discarded and the attempt, unless it had
+  // already ended, fails with DEADLINE_EXCEEDED, as does one that got its
+  // connection only after the deadline.
   Attempt RunOnce(TransactionMode mode, absl::Time deadline,
                   absl::FunctionRef<absl::Status(Transaction&)> body) {
     absl::StatusOr<MysqlConnectionPool::Lease> lease = pool_.Borrow(deadline);
     if (!lease.ok()) return {Outcome::kDone, lease.status()};
+    // A connect may end after the deadline (whole seconds): then nothing
+    // starts, so no work of the call reaches the database after it.
+    if (absl::Now() >= deadline) {
+      return {Outcome::kDone,
+              absl::DeadlineExceededError("the call's deadline passed while connecting to MySQL")};
+    }
     MysqlConnection& connection = **lease;
-    if (mode == TransactionMode::kReadOnly) return RunReadOnly(connection, deadline, body);
+    uint64_t watch = watchdog_.Arm(connection.socket_fd(), deadline);
+    Attempt attempt = mode == TransactionMode::kReadOnly ? RunReadOnly(connection, deadline, body)
+                                                         : RunReadWrite(connection, deadline, body);
+    // Disarmed before the lease hands the connection back.
+    if (watchdog_.Disarm(watch)) {
+      connection.MarkBroken();
+      if (absl::IsUnavailable(attempt.status)) {
+        return {Outcome::kDone, absl::DeadlineExceededError(
+                                    "the database did not answer before the call's deadline")};
+      }
+    }
+    return attempt;
+  }
+
+  // RunReadWrite runs `body` between START TRANSACTION and COMMIT, rolling
+  // back when it or the transaction failed.
+  Attempt RunReadWrite(MysqlConnection& connection, absl::Time deadline,
+                       absl::FunctionRef<absl::Status(Transaction&)> body) {
     absl::Status status = connection.Call("begin a transaction", [&]() {
       connection.SetLockWaitTimeout(LockWaitSeconds(pool_.options(), deadline));
       connection.Execute("START TRANSACTION");
@@ -136,7 +166,7 @@ class MysqlStore final : public Store {
       return {connection.broken() ? Outcome::kStaleConnection : Outcome::kDone, status};
     }
 
-    MysqlTransaction transaction(&connection, mode == TransactionMode::kReadOnly);
+    MysqlTransaction transaction(&connection, /*read_only=*/false);
     status = body(transaction);
     if (status.ok() && transaction.failure().ok()) {
       status = connection.Call("commit", [&]() { connection.Execute("COMMIT"); });
@@ -186,6 +216,7 @@ class MysqlStore final : public Store {
     return connection.last_error_code() == 1205 ? Outcome::kLockWaitTimeout : Outcome::kDeadlock;
   }
 
+  MysqlStatementWatchdog watchdog_;
   MysqlConnectionPool pool_;
 };
 

@@ -7,11 +7,13 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -282,6 +284,50 @@ TEST_F(MysqlStoreTest, ConnectsOverTheSocketAndDescribesWithoutPassword) {
   EXPECT_TRUE(Insert(*store, Profile("over-socket")).ok());
   EXPECT_THAT(store->Describe(), HasSubstr(absl::StrCat("?socket=", socket)));
   EXPECT_THAT(store->Describe(), Not(HasSubstr(server_.password)));
+}
+
+// Verifies that the socket of each new connection is found, over TCP and
+// over the Unix socket, and is a different one for connections open at the
+// same time: the watchdog can bound every connection, none falls back to
+// the connector's read timeout.
+TEST_F(MysqlStoreTest, FindsEachConnectionsSocket) {
+  std::vector<MysqlStoreOptions> transports = {Options()};
+  if (const char* socket = std::getenv("CP_MYSQL_SOCKET"); socket != nullptr) {
+    transports.push_back(Options());
+    transports.back().unix_socket = socket;
+  }
+  for (const MysqlStoreOptions& options : transports) {
+    std::vector<std::unique_ptr<MysqlConnection>> connections;
+    std::set<int> fds;
+    for (int i = 0; i < 3; ++i) {
+      absl::StatusOr<std::unique_ptr<MysqlConnection>> connection =
+          MysqlConnection::Open(options, absl::Now() + absl::Seconds(10));
+      ASSERT_TRUE(connection.ok()) << connection.status();
+      EXPECT_GE((*connection)->socket_fd(), 0) << MysqlEndpoint(options);
+      fds.insert((*connection)->socket_fd());
+      connections.push_back(*std::move(connection));
+    }
+    EXPECT_EQ(fds.size(), 3u) << MysqlEndpoint(options);
+  }
+}
+
+// Verifies that a new connection's socket is still found after a lost
+// connection's (KILL), whose fd the connector closes while the connection
+// lives on, so that the new socket may get the same fd number.
+TEST_F(MysqlStoreTest, FindsTheSocketAfterAConnectionWasLost) {
+  absl::StatusOr<std::unique_ptr<MysqlConnection>> lost =
+      MysqlConnection::Open(Options(), absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(lost.ok()) << lost.status();
+  for (const std::string& id : ConnectionIds()) {
+    ASSERT_TRUE(testing::MysqlExecute(server_, absl::StrCat("KILL ", id)).ok());
+  }
+  EXPECT_FALSE((*lost)->Call("select after KILL", [&]() { (*lost)->Execute("DO 1"); }).ok());
+  EXPECT_TRUE((*lost)->broken());
+
+  absl::StatusOr<std::unique_ptr<MysqlConnection>> next =
+      MysqlConnection::Open(Options(), absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_GE((*next)->socket_fd(), 0);
 }
 
 // Verifies that a borrower waits for a busy pool at most until its
@@ -702,6 +748,56 @@ TEST(MysqlServerRestartTest, UnavailableWhileStoppedAndRecoversAfterRestart) {
   ASSERT_TRUE(up.ok()) << up.status();
   EXPECT_TRUE(up->has_value());
   EXPECT_TRUE(Insert(store, Profile("after-restart")).ok());
+}
+
+// Verifies that while MariaDB hangs (SIGSTOP: connections stay open, nothing
+// answers) transactions with a 2 s deadline end within half a second of it,
+// not after the connector's 30 s read timeout: a read on a pooled connection
+// is cut by the watchdog (DEADLINE_EXCEEDED), then a write and a read that
+// must connect anew fail in time too; and that after SIGCONT the same store
+// reconnects and succeeds.
+TEST(MysqlServerHangTest, TransactionsEndAtTheirDeadlineAndRecoverAfterResume) {
+  if (!testing::MysqlTestServerOptions()) GTEST_SKIP() << testing::kNoMysqlTestServer;
+  testing::PrivateMariaDb server;
+  ASSERT_TRUE(server.Start().ok());
+  std::optional<MysqlStoreOptions> options = server.Options();
+  ASSERT_TRUE(options.has_value());
+  absl::StatusOr<std::unique_ptr<Store>> opened = OpenMysqlStore(*options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Store& store = **opened;
+  ASSERT_TRUE(store.Migrate().ok());
+  ASSERT_TRUE(Insert(store, Profile("survivor")).ok());
+
+  ASSERT_TRUE(server.Pause().ok());
+  auto read = [](Transaction& tx) { return tx.GetProfile("survivor").status(); };
+  auto write = [](Transaction& tx) { return Bump(tx, "survivor"); };
+  struct Step {
+    TransactionMode mode;
+    absl::FunctionRef<absl::Status(Transaction&)> body;
+  };
+  Step steps[] = {{TransactionMode::kReadOnly, read},
+                  {TransactionMode::kReadWrite, write},
+                  {TransactionMode::kReadOnly, read}};
+  for (int i = 0; i < 3; ++i) {
+    absl::Time start = absl::Now();
+    absl::Status status = store.Run(steps[i].mode, start + absl::Seconds(2), steps[i].body);
+    absl::Duration took = absl::Now() - start;
+    if (i == 0) {
+      EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+      EXPECT_GE(took, absl::Milliseconds(1900));
+    } else {
+      EXPECT_THAT(status.code(), ::testing::AnyOf(absl::StatusCode::kDeadlineExceeded,
+                                                  absl::StatusCode::kUnavailable))
+          << "step " << i << ": " << status;
+    }
+    EXPECT_LT(took, absl::Milliseconds(2500)) << "step " << i << ": " << status;
+  }
+
+  ASSERT_TRUE(server.Resume().ok());
+  absl::StatusOr<std::optional<ProfileRecord>> up = Get(store, "survivor", absl::Seconds(10));
+  ASSERT_TRUE(up.ok()) << up.status();
+  EXPECT_TRUE(up->has_value());
+  EXPECT_TRUE(Insert(store, Profile("after-resume")).ok());
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "tests/support/private_mariadb.h"
 
+#include <signal.h>
+#include <sys/types.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <utility>
@@ -10,6 +13,7 @@
 namespace cp::testing {
 
 PrivateMariaDb::~PrivateMariaDb() {
+  if (paused_) Resume().IgnoreError();
   if (started_) Script("stop").IgnoreError();
 }
 
@@ -19,6 +23,27 @@ absl::Status PrivateMariaDb::Start() {
 }
 
 absl::Status PrivateMariaDb::Stop() { return Script("stop"); }
+
+absl::Status PrivateMariaDb::Pause() {
+  absl::Status status = Signal(SIGSTOP);
+  if (status.ok()) paused_ = true;
+  return status;
+}
+
+absl::Status PrivateMariaDb::Resume() {
+  absl::Status status = Signal(SIGCONT);
+  if (status.ok()) paused_ = false;
+  return status;
+}
+
+absl::Status PrivateMariaDb::Signal(int signal) {
+  std::ifstream file(dir_.File("mysqld.pid"));
+  pid_t pid = 0;
+  if (!(file >> pid) || pid <= 0 || kill(pid, signal) != 0) {
+    return absl::InternalError(absl::StrCat("cannot signal the MariaDB server in ", dir_.path()));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status PrivateMariaDb::Script(const std::string& command) {
   std::string line = absl::StrCat("bash '", CP_SOURCE_DIR, "/scripts/mariadb.sh' ", command, " '",

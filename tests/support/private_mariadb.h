@@ -29,6 +29,15 @@ class PrivateMariaDb {
   // Stop shuts the server down and waits until it has exited.
   absl::Status Stop();
 
+  // Pause stops the running server with SIGSTOP (read from its pid file):
+  // its sockets stay open but nothing answers, as with a hung database.
+  // INTERNAL when there is no server to signal.
+  absl::Status Pause();
+
+  // Resume continues a paused server with SIGCONT. The destructor resumes a
+  // paused server before stopping it.
+  absl::Status Resume();
+
   // Options returns the connection options for its database cp_test (TCP,
   // user cp with its password), read from the env file Start writes;
   // nullopt before the first Start.
@@ -39,9 +48,11 @@ class PrivateMariaDb {
 
  private:
   absl::Status Script(const std::string& command);
+  absl::Status Signal(int signal);
 
   TempDir dir_;
   bool started_ = false;
+  bool paused_ = false;
 };
 
 }  // namespace cp::testing
