@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "domain/consent/consent_evaluator.h"
-#include "domain/consent/consent_names.h"
-#include "domain/identity/contact_points.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/resource_names.h"
+#include "domain/consent/consent_evaluator.h"
+#include "domain/consent/consent_names.h"
+#include "domain/identity/contact_points.h"
 
 namespace cp::domain {
 namespace {

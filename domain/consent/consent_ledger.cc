@@ -17,13 +17,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "domain/consent/consent_evaluator.h"
-#include "domain/consent/consent_names.h"
-#include "domain/identity/contact_points.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
+#include "domain/consent/consent_evaluator.h"
+#include "domain/consent/consent_names.h"
+#include "domain/identity/contact_points.h"
 
 namespace cp::domain {
 namespace {
@@ -269,9 +269,9 @@ absl::StatusOr<v1::RecordConsentResponse> ConsentLedger::RecordConsent(
         }
         std::string contact_point;
         if (!in.contact_point().empty()) {
-          auto own = ResolveOwnContactPoint((*profile)->profile, in.channel(), in.contact_point(),
-                                            "consent_event.contact_point",
-                                            options_.default_phone_region);
+          auto own =
+              ResolveOwnContactPoint((*profile)->profile, in.channel(), in.contact_point(),
+                                     "consent_event.contact_point", options_.default_phone_region);
           if (!own.ok()) return own.status();
           contact_point = *std::move(own);
         }

@@ -10,12 +10,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "domain/consent/consent_names.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/page_token.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
+#include "domain/consent/consent_names.h"
 
 namespace cp::domain {
 namespace {

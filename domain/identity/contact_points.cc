@@ -1,7 +1,7 @@
 #include "domain/identity/contact_points.h"
 
-#include "domain/identity/email_address.h"
 #include "domain/common/errors.h"
+#include "domain/identity/email_address.h"
 #include "domain/identity/phone_number.h"
 
 namespace cp::domain {
@@ -21,8 +21,7 @@ absl::string_view ContactPointKind(v1::Channel channel) {
 }
 
 absl::StatusOr<std::string> ResolveOwnContactPoint(const v1::Profile& profile, v1::Channel channel,
-                                                   absl::string_view given,
-                                                   absl::string_view field,
+                                                   absl::string_view given, absl::string_view field,
                                                    absl::string_view default_phone_region) {
   absl::string_view kind = ContactPointKind(channel);
   if (kind.empty()) {

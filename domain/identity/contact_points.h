@@ -23,8 +23,7 @@ absl::string_view ContactPointKind(customerprofile::v1::Channel channel);
 // points, the value is malformed, or it is not one of the profile's own.
 absl::StatusOr<std::string> ResolveOwnContactPoint(const customerprofile::v1::Profile& profile,
                                                    customerprofile::v1::Channel channel,
-                                                   absl::string_view given,
-                                                   absl::string_view field,
+                                                   absl::string_view given, absl::string_view field,
                                                    absl::string_view default_phone_region);
 
 // ContactPointsOf returns the values of `kind` among (kind, value) pairs.

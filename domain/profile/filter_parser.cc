@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "domain/common/errors.h"
-#include "domain/profile/filter_lexer.h"
 #include "domain/common/rfc3339.h"
+#include "domain/profile/filter_lexer.h"
 
 // The grammar is AIP-160's (https://google.aip.dev/assets/misc/ebnf-filtering.txt):
 //

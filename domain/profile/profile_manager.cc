@@ -10,11 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "domain/common/errors.h"
-#include "domain/profile/filter_parser.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/page_token.h"
-#include "domain/profile/profile_patch.h"
 #include "domain/common/resource_names.h"
+#include "domain/profile/filter_parser.h"
+#include "domain/profile/profile_patch.h"
 #include "protos/runtime/tolerant_parse.h"
 
 namespace cp::domain {
@@ -417,7 +417,8 @@ absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileReq
         ProfileRecord record = **current;
         if (absl::Status s = CheckEtag(record, request.etag()); !s.ok()) return s;
         if (!record.profile.has_delete_time()) {
-          return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_NOT_DELETED",
+          // AIP-164: undeleting what is not deleted MUST be ALREADY_EXISTS.
+          return MakeError(absl::StatusCode::kAlreadyExists, "PROFILE_NOT_DELETED",
                            "the profile is not deleted", {{"name", ProfileName(*id)}});
         }
         if (absl::Status s = CheckExternalIds(tx, record.profile, *id); !s.ok()) return s;

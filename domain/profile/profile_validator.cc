@@ -13,13 +13,13 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "domain/profile/birth_date.h"
-#include "domain/identity/email_address.h"
-#include "domain/profile/locale_codes.h"
-#include "domain/identity/phone_number.h"
-#include "domain/profile/profile_patch.h"
 #include "domain/common/slugs.h"
 #include "domain/common/utf8.h"
+#include "domain/identity/email_address.h"
+#include "domain/identity/phone_number.h"
+#include "domain/profile/birth_date.h"
+#include "domain/profile/locale_codes.h"
+#include "domain/profile/profile_patch.h"
 
 namespace cp::domain {
 namespace {

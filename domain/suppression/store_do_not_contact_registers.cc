@@ -15,7 +15,8 @@ constexpr size_t kLookupChunk = 4096;
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::optional<SuppressionHit>>> StoreDoNotContactRegisters::FindSuppressions(
+absl::StatusOr<std::vector<std::optional<SuppressionHit>>>
+StoreDoNotContactRegisters::FindSuppressions(
     storage::Transaction& tx, customerprofile::v1::Channel channel,
     absl::Span<const std::vector<std::string>> identifiers) {
   std::vector<std::optional<SuppressionHit>> hits(identifiers.size());

@@ -2,10 +2,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "domain/identity/email_address.h"
 #include "domain/common/errors.h"
-#include "domain/identity/phone_number.h"
 #include "domain/common/utf8.h"
+#include "domain/identity/email_address.h"
+#include "domain/identity/phone_number.h"
 
 namespace cp::domain {
 namespace {

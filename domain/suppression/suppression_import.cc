@@ -5,12 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "domain/consent/consent_names.h"
 #include "domain/common/errors.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
-#include "domain/suppression/suppression_list_view.h"
 #include "domain/common/utf8.h"
+#include "domain/consent/consent_names.h"
+#include "domain/suppression/suppression_list_view.h"
 
 namespace cp::domain {
 namespace {

@@ -1,8 +1,8 @@
 #include "domain/suppression/suppression_list_view.h"
 
-#include "domain/consent/consent_names.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
+#include "domain/consent/consent_names.h"
 
 namespace cp::domain {
 

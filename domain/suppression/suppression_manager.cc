@@ -9,12 +9,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "domain/consent/consent_names.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/page_token.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
+#include "domain/consent/consent_names.h"
 #include "domain/suppression/suppression_list_view.h"
 
 namespace cp::domain {

@@ -178,10 +178,10 @@ TEST_P(ConsentServiceTest, ContactPointPhoneUsesTheDefaultRegionLikeProfilePhone
   }
   ASSERT_EQ(sven.phones(0).number(), "+4791234567");
   v1::RecordConsentResponse recorded;
-  grpc::Status status = Record(Request("sven", "newsletter", v1::CONSENT_DECISION_GRANTED,
-                                       absl::Minutes(1), v1::CHANNEL_SMS,
-                                       v1::EVIDENCE_METHOD_WEB_FORM, "912 34 567"),
-                               &recorded);
+  grpc::Status status =
+      Record(Request("sven", "newsletter", v1::CONSENT_DECISION_GRANTED, absl::Minutes(1),
+                     v1::CHANNEL_SMS, v1::EVIDENCE_METHOD_WEB_FORM, "912 34 567"),
+             &recorded);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(recorded.consent_event().contact_point(), "+4791234567");
   v1::ConsentCheck check;

@@ -15,6 +15,7 @@
 #include "server/status_conversion.h"
 #include "storage/profile_cache.h"
 #include "tests/support/mysql_test_database.h"
+#include "tests/support/rpc_status.h"
 #include "tests/support/test_server.h"
 
 namespace cp::testing {
@@ -191,6 +192,16 @@ TEST_P(ProfileServiceTest, LifecycleHappyPath) {
     status = stub_->UndeleteProfile(&context, request, &undeleted);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_FALSE(undeleted.has_delete_time());
+  }
+  {
+    // AIP-164: undeleting a profile that is not deleted is ALREADY_EXISTS.
+    grpc::ClientContext context;
+    v1::UndeleteProfileRequest request;
+    request.set_name("profiles/kari");
+    v1::Profile again;
+    status = stub_->UndeleteProfile(&context, request, &again);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS) << status.error_message();
+    EXPECT_EQ(ReasonOf(status), "PROFILE_NOT_DELETED");
   }
   EXPECT_THAT(Names(List(false)), UnorderedElementsAre("profiles/kari", "profiles/ola"));
   EXPECT_THAT(Names(List(false, "display_name = \"Ola N\"")), ElementsAre("profiles/ola"));

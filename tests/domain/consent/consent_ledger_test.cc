@@ -6,13 +6,13 @@
 #include <thread>
 #include <vector>
 
+#include "domain/common/errors.h"
+#include "domain/common/proto_time.h"
 #include "domain/consent/consent_checker.h"
 #include "domain/consent/consent_evaluator.h"
 #include "domain/consent/consent_names.h"
-#include "domain/common/errors.h"
-#include "domain/profile/profile_manager.h"
-#include "domain/common/proto_time.h"
 #include "domain/consent/purpose_manager.h"
+#include "domain/profile/profile_manager.h"
 #include "gtest/gtest.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "tests/support/temp_dir.h"

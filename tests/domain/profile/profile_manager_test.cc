@@ -409,8 +409,9 @@ TEST_F(ProfileManagerTest, DeleteAndUndelete) {
   auto revived = manager_->UndeleteProfile(undelete, context_);
   ASSERT_TRUE(revived.ok());
   EXPECT_FALSE(revived->has_delete_time());
+  // AIP-164: undeleting a profile that is not deleted is ALREADY_EXISTS.
   EXPECT_EQ(manager_->UndeleteProfile(undelete, context_).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+            absl::StatusCode::kAlreadyExists);
 
   GetProfileRequest get;
   get.set_name("profiles/missing");
