@@ -376,6 +376,30 @@ TEST_P(SuppressionServiceTest, SuppressedContactsFailConsentChecks) {
   EXPECT_TRUE(CheckConsent("kari", v1::CHANNEL_SMS).allowed());
 }
 
+// Verifies the rule suppression.proto states for IDENTIFIER_KIND_EMAIL_ADDRESS:
+// an entry is stored wholly lowercased, local part too, and blocks a
+// profile's address whatever its case (profiles keep the local part's case).
+TEST_P(SuppressionServiceTest, EmailEntriesAreWhollyLowercasedAndMatchAnyCase) {
+  MustCreatePurpose("offers");
+  MustCreateProfile("kari", "+4791234567", "KARI.Nordmann@example.com");
+  MustGrant("kari", "offers", v1::CHANNEL_EMAIL);
+  ASSERT_TRUE(CreateList("emails", v1::IDENTIFIER_KIND_EMAIL_ADDRESS, {v1::CHANNEL_EMAIL}).ok());
+  v1::AddSuppressionEntryRequest add;
+  add.set_suppression_list("suppressionLists/emails");
+  add.set_identifier(" Kari.NORDMANN@Example.COM ");
+  v1::SuppressionEntry entry;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  ASSERT_TRUE(suppressions_->AddSuppressionEntry(&context, add, &entry).ok());
+  EXPECT_EQ(entry.identifier(), "kari.nordmann@example.com");
+  v1::CheckSuppressionResponse checked = Check("kari.nordmann@EXAMPLE.com", "emails");
+  EXPECT_TRUE(checked.suppressed());
+  EXPECT_EQ(checked.identifier(), "kari.nordmann@example.com");
+  v1::ConsentCheck email = CheckConsent("kari", v1::CHANNEL_EMAIL);
+  EXPECT_EQ(email.reason(), v1::CHECK_REASON_SUPPRESSED);
+  EXPECT_EQ(email.suppression_entry(), "kari.nordmann@example.com");
+}
+
 // Verifies that a cancelled import changes nothing, and that a deleted
 // list stops suppressing at once.
 TEST_P(SuppressionServiceTest, CancelledImportAndDeletedList) {
