@@ -35,4 +35,8 @@ Idempotency IdempotencyOf(const customerprofile::v1::ListProfilesRequest&) {
   return Idempotency::kIdempotent;
 }
 
+Idempotency IdempotencyOf(const customerprofile::v1::BatchGetProfilesRequest&) {
+  return Idempotency::kIdempotent;
+}
+
 }  // namespace cp::client

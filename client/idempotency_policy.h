@@ -15,5 +15,6 @@ Idempotency IdempotencyOf(const customerprofile::v1::UpdateProfileRequest& reque
 Idempotency IdempotencyOf(const customerprofile::v1::DeleteProfileRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::UndeleteProfileRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::ListProfilesRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::BatchGetProfilesRequest& request);
 
 }  // namespace cp::client

@@ -75,4 +75,12 @@ absl::StatusOr<v1::ListProfilesResponse> ProfileClient::ListProfiles(
   return connection_->ListProfiles(request);
 }
 
+absl::StatusOr<v1::BatchGetProfilesResponse> ProfileClient::BatchGetProfiles(
+    const std::vector<std::string>& names, bool allow_missing) {
+  v1::BatchGetProfilesRequest request;
+  for (const std::string& name : names) request.add_names(name);
+  request.set_allow_missing(allow_missing);
+  return connection_->BatchGetProfiles(request);
+}
+
 }  // namespace cp::client

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -60,6 +61,12 @@ class ProfileClient {
   // ListProfiles returns one page of profiles.
   absl::StatusOr<customerprofile::v1::ListProfilesResponse> ListProfiles(
       const customerprofile::v1::ListProfilesRequest& request);
+
+  // BatchGetProfiles returns up to 1,000 profiles by name, in request order;
+  // NOT_FOUND for a missing one unless `allow_missing` (then the response
+  // lists the missing names).
+  absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> BatchGetProfiles(
+      const std::vector<std::string>& names, bool allow_missing = false);
 
  private:
   std::shared_ptr<ProfileConnection> connection_;

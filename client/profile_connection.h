@@ -25,6 +25,8 @@ class ProfileConnection {
       const customerprofile::v1::UndeleteProfileRequest& request) = 0;
   virtual absl::StatusOr<customerprofile::v1::ListProfilesResponse> ListProfiles(
       const customerprofile::v1::ListProfilesRequest& request) = 0;
+  virtual absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> BatchGetProfiles(
+      const customerprofile::v1::BatchGetProfilesRequest& request) = 0;
 };
 
 }  // namespace cp::client

@@ -85,6 +85,11 @@ absl::StatusOr<v1::ListProfilesResponse> ProfileStubConnection::ListProfiles(
   return Call(&v1::ProfileService::StubInterface::ListProfiles, request);
 }
 
+absl::StatusOr<v1::BatchGetProfilesResponse> ProfileStubConnection::BatchGetProfiles(
+    const v1::BatchGetProfilesRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::BatchGetProfiles, request);
+}
+
 std::shared_ptr<ProfileConnection> MakeProfileConnection(Options options) {
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       options.credentials ? options.credentials : grpc::InsecureChannelCredentials();

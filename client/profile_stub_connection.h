@@ -33,6 +33,8 @@ class ProfileStubConnection : public ProfileConnection {
       const customerprofile::v1::UndeleteProfileRequest& request) override;
   absl::StatusOr<customerprofile::v1::ListProfilesResponse> ListProfiles(
       const customerprofile::v1::ListProfilesRequest& request) override;
+  absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> BatchGetProfiles(
+      const customerprofile::v1::BatchGetProfilesRequest& request) override;
 
  private:
   template <class Request, class Response>

@@ -38,6 +38,9 @@ class ProfileService final : public customerprofile::v1::ProfileService::Callbac
   grpc::ServerUnaryReactor* ListProfiles(
       grpc::CallbackServerContext* ctx, const customerprofile::v1::ListProfilesRequest* request,
       customerprofile::v1::ListProfilesResponse* response) override;
+  grpc::ServerUnaryReactor* BatchGetProfiles(
+      grpc::CallbackServerContext* ctx, const customerprofile::v1::BatchGetProfilesRequest* request,
+      customerprofile::v1::BatchGetProfilesResponse* response) override;
 
  private:
   domain::ProfileManager* const manager_;

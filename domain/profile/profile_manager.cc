@@ -291,6 +291,45 @@ absl::StatusOr<Profile> ProfileManager::GetProfile(const GetProfileRequest& requ
   return result;
 }
 
+absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> ProfileManager::BatchGetProfiles(
+    const customerprofile::v1::BatchGetProfilesRequest& request, const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  if (request.names_size() > kMaxBatchGetNames) {
+    violations.Add("names", absl::StrCat("at most ", kMaxBatchGetNames, " names per call"));
+  }
+  std::vector<std::string> ids;
+  ids.reserve(request.names_size());
+  for (int i = 0; i < request.names_size() && i < kMaxBatchGetNames; ++i) {
+    std::string field = absl::StrCat("names[", i, "]");
+    absl::StatusOr<std::string> id = ParseProfileName(request.names(i), field);
+    if (!id.ok()) {
+      violations.Add(field, "must be a profile name, \"profiles/{profile}\"");
+      continue;
+    }
+    ids.push_back(*std::move(id));
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  customerprofile::v1::BatchGetProfilesResponse response;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        response.Clear();
+        for (const std::string& id : ids) {
+          auto record = tx.GetProfile(id);
+          if (!record.ok()) return record.status();
+          if (!record->has_value()) {
+            if (!request.allow_missing()) return NotFound(id);
+            response.add_missing_names(ProfileName(id));
+            continue;
+          }
+          *response.add_profiles() = ToResource(**record);
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return response;
+}
+
 bool ProfileManager::GetCachedProfile(const GetProfileRequest& request, Profile* out) {
   storage::ProfileCache* cache = store_->profile_cache();
   if (cache == nullptr) return false;

@@ -44,6 +44,15 @@ class ProfileManager {
       const customerprofile::v1::UndeleteProfileRequest& request, const CallContext& context);
   absl::StatusOr<customerprofile::v1::ListProfilesResponse> ListProfiles(
       const customerprofile::v1::ListProfilesRequest& request, const CallContext& context);
+  // BatchGetProfiles reads every named profile in one read-only
+  // transaction. INVALID_ARGUMENT listing each malformed name ("names[i]")
+  // or more than kMaxBatchGetNames names; NOT_FOUND naming the first missing
+  // profile unless request.allow_missing().
+  absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> BatchGetProfiles(
+      const customerprofile::v1::BatchGetProfilesRequest& request, const CallContext& context);
+
+  // The most names one BatchGetProfiles may carry.
+  static constexpr int kMaxBatchGetNames = 1000;
 
   const ProfileValidator& validator() const { return validator_; }
 

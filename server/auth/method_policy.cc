@@ -21,6 +21,7 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kProfileService, "DeleteProfile", kProfilesDelete, false);
   add(kProfileService, "UndeleteProfile", kProfilesDelete, false);
   add(kProfileService, "ListProfiles", kProfilesRead, false);
+  add(kProfileService, "BatchGetProfiles", kProfilesRead, false);
 
   add(kConsentService, "CreatePurpose", kPurposesAdmin, false);
   add(kConsentService, "GetPurpose", kConsentsRead, true);

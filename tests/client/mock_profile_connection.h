@@ -21,6 +21,8 @@ class MockProfileConnection : public ProfileConnection {
               (const customerprofile::v1::UndeleteProfileRequest&), (override));
   MOCK_METHOD(absl::StatusOr<customerprofile::v1::ListProfilesResponse>, ListProfiles,
               (const customerprofile::v1::ListProfilesRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse>, BatchGetProfiles,
+              (const customerprofile::v1::BatchGetProfilesRequest&), (override));
 };
 
 }  // namespace cp::client

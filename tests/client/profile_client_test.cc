@@ -96,6 +96,27 @@ TEST(ProfileClientTest, DeleteAndUndeleteSendNameAndEtag) {
   EXPECT_EQ(client.UndeleteProfile("profiles/x", "e2")->name(), "profiles/x");
 }
 
+// Verifies that BatchGetProfiles sends the names in order and allow_missing.
+TEST(ProfileClientTest, BatchGetProfilesSendsNamesInOrder) {
+  auto connection = std::make_shared<StrictMock<MockProfileConnection>>();
+  EXPECT_CALL(*connection, BatchGetProfiles(_))
+      .WillOnce([](const v1::BatchGetProfilesRequest& request) {
+        EXPECT_EQ(request.names_size(), 2);
+        EXPECT_EQ(request.names(0), "profiles/b");
+        EXPECT_EQ(request.names(1), "profiles/a");
+        EXPECT_TRUE(request.allow_missing());
+        v1::BatchGetProfilesResponse response;
+        *response.add_profiles() = NamedProfile("profiles/b");
+        response.add_missing_names("profiles/a");
+        return response;
+      });
+  ProfileClient client(connection);
+  auto got = client.BatchGetProfiles({"profiles/b", "profiles/a"}, /*allow_missing=*/true);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->profiles(0).name(), "profiles/b");
+  EXPECT_EQ(got->missing_names(0), "profiles/a");
+}
+
 // Verifies that a connection error reaches the caller unchanged, details
 // included.
 TEST(ProfileClientTest, PassesErrorsThrough) {

@@ -24,7 +24,8 @@ expect_match "--list-services lists server reflection" "$services" \
   '^grpc\.reflection\.v1(alpha)?\.ServerReflection$'
 
 methods=$(list --list-methods)
-for method in CreateProfile GetProfile UpdateProfile DeleteProfile UndeleteProfile ListProfiles; do
+for method in CreateProfile GetProfile UpdateProfile DeleteProfile UndeleteProfile ListProfiles \
+  BatchGetProfiles; do
   grep -qx "customerprofile.v1.ProfileService/$method" <<<"$methods" ||
     fail "--list-methods lacks ProfileService/$method: $methods"
 done

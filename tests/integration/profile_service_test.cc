@@ -472,6 +472,61 @@ TEST_P(ProfileServiceTest, LogsCallsWithoutPersonalData) {
   EXPECT_TRUE(found);
 }
 
+// Verifies BatchGetProfiles over the wire: the profiles in request order
+// (a repeated name twice, a soft-deleted one included), NOT_FOUND naming the
+// first missing profile, allow_missing listing the missing names instead,
+// and INVALID_ARGUMENT naming each malformed name and a batch over 1,000.
+TEST_P(ProfileServiceTest, BatchGetReturnsProfilesInRequestOrder) {
+  MustCreate("kari", "Kari N");
+  MustCreate("ola", "Ola N");
+  v1::Profile deleted = MustCreate("per", "Per N");
+  {
+    grpc::ClientContext context;
+    v1::DeleteProfileRequest request;
+    request.set_name("profiles/per");
+    ASSERT_TRUE(stub_->DeleteProfile(&context, request, &deleted).ok());
+  }
+  auto batch = [&](std::vector<std::string> names, bool allow_missing,
+                   v1::BatchGetProfilesResponse* response) {
+    grpc::ClientContext context;
+    v1::BatchGetProfilesRequest request;
+    for (const std::string& name : names) request.add_names(name);
+    request.set_allow_missing(allow_missing);
+    return stub_->BatchGetProfiles(&context, request, response);
+  };
+  v1::BatchGetProfilesResponse got;
+  grpc::Status status =
+      batch({"profiles/ola", "profiles/per", "profiles/kari", "profiles/ola"}, false, &got);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> names;
+  for (const v1::Profile& profile : got.profiles()) names.push_back(profile.name());
+  EXPECT_THAT(names, ElementsAre("profiles/ola", "profiles/per", "profiles/kari", "profiles/ola"));
+  EXPECT_EQ(got.profiles(0).display_name(), "Ola N");
+  EXPECT_TRUE(got.profiles(1).has_delete_time());
+  EXPECT_FALSE(got.profiles(0).etag().empty());
+
+  status = batch({"profiles/kari", "profiles/nobody", "profiles/none"}, false, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ReasonOf(status), "PROFILE_NOT_FOUND");
+  auto info = domain::GetErrorInfo(server::FromGrpcStatus(status));
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->metadata().at("name"), "profiles/nobody");
+
+  v1::BatchGetProfilesResponse partial;
+  status = batch({"profiles/nobody", "profiles/kari", "profiles/none"}, true, &partial);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(partial.profiles_size(), 1);
+  EXPECT_EQ(partial.profiles(0).name(), "profiles/kari");
+  EXPECT_THAT(partial.missing_names(), ElementsAre("profiles/nobody", "profiles/none"));
+
+  status = batch({"profiles/kari", "people/x", "profiles/"}, false, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(status), ElementsAre("names[1]", "names[2]"));
+  status = batch(std::vector<std::string>(1001, "profiles/kari"), false, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(status), ElementsAre("names"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ProfileServiceTest,
                          ::testing::Values(Backend::kSqlite, Backend::kMysql), BackendName);
 

@@ -171,7 +171,8 @@ TEST_F(ReflectionTest, DescribesProfileService) {
   std::set<std::string> methods;
   for (const auto& method : files[0].service(0).method()) methods.insert(method.name());
   EXPECT_EQ(methods, (std::set<std::string>{"CreateProfile", "GetProfile", "UpdateProfile",
-                                            "DeleteProfile", "UndeleteProfile", "ListProfiles"}));
+                                            "DeleteProfile", "UndeleteProfile", "ListProfiles",
+                                            "BatchGetProfiles"}));
 }
 
 // Verifies that health answers SERVING for the server and for
