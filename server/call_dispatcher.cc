@@ -7,6 +7,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "google/protobuf/duration.pb.h"
@@ -89,7 +90,7 @@ absl::Status CallDispatcher::Precheck(const grpc::CallbackServerContext& ctx,
 
 absl::Status CallDispatcher::BusyError() const {
   return storage::WithRetryInfo(
-      domain::MakeError(absl::StatusCode::kResourceExhausted, "SERVER_BUSY",
+      domain::MakeError(absl::StatusCode::kResourceExhausted, domain::kServerBusy,
                         "too many calls are waiting; retry after a short delay"),
       options_.busy_retry_delay);
 }
@@ -108,7 +109,7 @@ void CallDispatcher::Finish(const Call& call, const absl::Status& status) {
     if (status.code() == absl::StatusCode::kUnauthenticated ||
         status.code() == absl::StatusCode::kPermissionDenied ||
         (status.code() == absl::StatusCode::kResourceExhausted &&
-         (entry.reason == "RATE_LIMITED" || entry.reason == "MESSAGE_TOO_LARGE"))) {
+         (entry.reason == domain::kRateLimited || entry.reason == domain::kMessageTooLarge))) {
       log_->Event(LogLevel::kWarn, "access_denied",
                   {{"app_id", call.context.app_id.empty() ? "-" : call.context.app_id},
                    {"method", entry.method},

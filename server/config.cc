@@ -35,8 +35,10 @@ ABSL_FLAG(int64_t, max_request_bytes, 256 * 1024,
           "Largest request the service accepts (bytes); larger ones are INVALID_ARGUMENT.");
 ABSL_FLAG(int64_t, max_message_bytes, 4 * 1024 * 1024,
           "gRPC transport limit on a message (bytes), at least --max-request-bytes.");
-ABSL_FLAG(int32_t, default_page_size, 50, "ListProfiles page size when the request gives none.");
-ABSL_FLAG(int32_t, max_page_size, 1000, "Largest ListProfiles page; larger requests are clamped.");
+ABSL_FLAG(int32_t, default_page_size, 50,
+          "Page size of every List method when the request gives none.");
+ABSL_FLAG(int32_t, max_page_size, 1000,
+          "Largest page of every List method; larger requests are clamped.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled.");
 ABSL_FLAG(absl::Duration, max_call_time, absl::Seconds(30),

@@ -13,18 +13,6 @@ constexpr absl::string_view kServicePath = "/customerprofile.v1.ConsentService/"
 
 std::string FullMethod(absl::string_view name) { return absl::StrCat(kServicePath, name); }
 
-// Capped returns `request` with its page_size lowered to the caller's page
-// cap when it asks for more (or for the default).
-template <typename Request>
-Request Capped(const domain::CallContext& context, const Request& request) {
-  Request capped = request;
-  if (context.max_page_size > 0 &&
-      (request.page_size() == 0 || request.page_size() > context.max_page_size)) {
-    capped.set_page_size(context.max_page_size);
-  }
-  return capped;
-}
-
 }  // namespace
 
 ConsentService::ConsentService(domain::PurposeManager* purposes, domain::ConsentLedger* ledger,
@@ -58,7 +46,7 @@ grpc::ServerUnaryReactor* ConsentService::ListPurposes(grpc::CallbackServerConte
       ctx, FullMethod("ListPurposes"), *request, "", response,
       [this,
        request](const domain::CallContext& context) -> absl::StatusOr<v1::ListPurposesResponse> {
-        return purposes_->ListPurposes(Capped(context, *request), context);
+        return purposes_->ListPurposes(*request, context);
       });
 }
 
@@ -89,7 +77,7 @@ grpc::ServerUnaryReactor* ConsentService::ListNoticeVersions(
       ctx, FullMethod("ListNoticeVersions"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::ListNoticeVersionsResponse> {
-        return purposes_->ListNoticeVersions(Capped(context, *request), context);
+        return purposes_->ListNoticeVersions(*request, context);
       });
 }
 
@@ -125,7 +113,7 @@ grpc::ServerUnaryReactor* ConsentService::ListConsentEvents(
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::ListConsentEventsResponse> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
-        return ledger_->ListConsentEvents(Capped(context, *request), context);
+        return ledger_->ListConsentEvents(*request, context);
       });
 }
 

@@ -1,7 +1,5 @@
 #include "server/profile_service.h"
 
-#include <algorithm>
-
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "server/auth/profile_access.h"
@@ -97,12 +95,6 @@ grpc::ServerUnaryReactor* ProfileService::ListProfiles(grpc::CallbackServerConte
                 auth::CheckQueryFields(context, request->filter(), request->order_by());
             !s.ok()) {
           return s;
-        }
-        if (context.max_page_size > 0 &&
-            (request->page_size() == 0 || request->page_size() > context.max_page_size)) {
-          v1::ListProfilesRequest capped = *request;
-          capped.set_page_size(context.max_page_size);
-          return manager_->ListProfiles(capped, context);
         }
         return manager_->ListProfiles(*request, context);
       });

@@ -29,20 +29,6 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view f
   return buffer.str();
 }
 
-// LedgerOptions and CheckerOptions read contact point phone numbers in the
-// region the profile's own phones are read in.
-domain::ConsentLedgerOptions LedgerOptions(const ServerRunnerOptions& options) {
-  domain::ConsentLedgerOptions ledger;
-  ledger.default_phone_region = options.manager.validation.default_phone_region;
-  return ledger;
-}
-
-domain::ConsentCheckerOptions CheckerOptions(const ServerRunnerOptions& options) {
-  domain::ConsentCheckerOptions checker;
-  checker.default_phone_region = options.manager.validation.default_phone_region;
-  return checker;
-}
-
 }  // namespace
 
 bool IsLoopbackHost(const std::string& listen_address) {
@@ -80,11 +66,17 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   options.workers = config.workers;
   options.max_queue = static_cast<size_t>(config.max_queue);
   options.migrate = config.migrate;
-  options.manager.validation.default_phone_region = config.default_phone_region;
-  options.manager.validation.limits.max_request_bytes =
+  const domain::PagingOptions paging{config.default_page_size, config.max_page_size};
+  options.profile.validation.default_phone_region = config.default_phone_region;
+  options.profile.validation.limits.max_request_bytes =
       static_cast<size_t>(config.max_request_bytes);
-  options.manager.default_page_size = config.default_page_size;
-  options.manager.max_page_size = config.max_page_size;
+  options.profile.paging = paging;
+  options.consent.purposes.paging = paging;
+  options.consent.ledger.paging = paging;
+  options.consent.ledger.default_phone_region = config.default_phone_region;
+  options.consent.checker.default_phone_region = config.default_phone_region;
+  options.suppression.manager.paging = paging;
+  options.suppression.default_phone_region = config.default_phone_region;
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
   options.tls_client_ca_file = config.tls_client_ca;
@@ -102,17 +94,17 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       access_(options_.access != nullptr ? options_.access
                                          : std::make_shared<auth::AccessControl>(std::nullopt)),
       dispatcher_(&pool_, &watchdog_, log, access_.get(), options_.dispatcher),
-      manager_(store, clock, ids, options_.manager),
-      service_(&manager_, &dispatcher_),
-      purposes_(store, clock),
-      ledger_(store, clock, ids, LedgerOptions(options_)),
-      checker_(store, clock, &registers_, CheckerOptions(options_)),
-      consent_service_(&purposes_, &ledger_, &checker_, &dispatcher_),
-      suppression_identifiers_(options_.manager.validation.default_phone_region),
-      suppressions_(store, clock, &suppression_identifiers_),
-      suppression_service_(&suppressions_, &dispatcher_),
-      cleaner_(&suppressions_, log) {
-  suppression_service_.SetChangeCallback([this]() { cleaner_.Notify(); });
+      profile_manager_(store, clock, ids, options_.profile),
+      profile_service_(&profile_manager_, &dispatcher_),
+      purpose_manager_(store, clock, options_.consent.purposes),
+      consent_ledger_(store, clock, ids, options_.consent.ledger),
+      consent_checker_(store, clock, &do_not_contact_registers_, options_.consent.checker),
+      consent_service_(&purpose_manager_, &consent_ledger_, &consent_checker_, &dispatcher_),
+      suppression_identifiers_(options_.suppression.default_phone_region),
+      suppression_manager_(store, clock, &suppression_identifiers_, options_.suppression.manager),
+      suppression_service_(&suppression_manager_, &dispatcher_),
+      suppression_cleaner_(&suppression_manager_, log) {
+  suppression_service_.SetChangeCallback([this]() { suppression_cleaner_.Notify(); });
 }
 
 ServerRunner::~ServerRunner() { Shutdown(absl::ZeroDuration()); }
@@ -165,7 +157,7 @@ absl::Status ServerRunner::Start() {
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.AddListeningPort(options_.listen_address, *credentials, &port_);
-  builder.RegisterService(&service_);
+  builder.RegisterService(&profile_service_);
   builder.RegisterService(&consent_service_);
   builder.RegisterService(&suppression_service_);
   server_ = builder.BuildAndStart();
@@ -190,7 +182,7 @@ absl::Status ServerRunner::MakeReady() {
                  {"latency_ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}});
   }
   dispatcher_.SetReady(true);
-  cleaner_.Start();
+  suppression_cleaner_.Start();
   SetServing(true);
   log_->Event(LogLevel::kInfo, "serving", {{"address", address_}});
   return absl::OkStatus();
@@ -218,7 +210,7 @@ void ServerRunner::Shutdown(absl::Duration drain_timeout) {
     }
     server_->Shutdown(absl::ToChronoTime(absl::Now() + drain_timeout));
   }
-  cleaner_.Stop();
+  suppression_cleaner_.Stop();
   pool_.Shutdown();
   if (server_ != nullptr) {
     server_->Wait();

@@ -32,6 +32,22 @@
 
 namespace cp::server {
 
+// ConsentOptions configures the consent aggregate: purposes and notice
+// versions, the ledger and the checker.
+struct ConsentOptions {
+  domain::PurposeManagerOptions purposes;
+  domain::ConsentLedgerOptions ledger;
+  domain::ConsentCheckerOptions checker;
+};
+
+// SuppressionOptions configures the suppression aggregate.
+struct SuppressionOptions {
+  domain::SuppressionManagerOptions manager;
+  // The region national-format phone numbers on lists are read in
+  // (--default-phone-region, as for the phones on a profile).
+  std::string default_phone_region = "NO";
+};
+
 // ServerRunnerOptions configures the gRPC server and what runs behind it.
 struct ServerRunnerOptions {
   // HOST:PORT; port 0 picks a free one (see ServerRunner::address()).
@@ -48,7 +64,11 @@ struct ServerRunnerOptions {
   size_t max_queue = 1024;
   // kAuto: MakeReady migrates the store first; kOff: it does not.
   MigrateMode migrate = MigrateMode::kAuto;
-  domain::ProfileManagerOptions manager;
+  // One set of options per aggregate; RunnerOptionsFromConfig gives each
+  // the same page sizes and default phone region.
+  domain::ProfileManagerOptions profile;
+  ConsentOptions consent;
+  SuppressionOptions suppression;
   CallDispatcherOptions dispatcher;
   // Who may call what; nullptr = development mode (no credentials, every
   // scope), which Start allows only on a loopback address. It also says,
@@ -74,14 +94,19 @@ bool IsLoopbackHost(const std::string& listen_address);
 ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config);
 
 // ServerRunner owns the gRPC server of profile-server: ProfileService,
-// ConsentService and SuppressionService on a worker pool, the
-// standard health service and server reflection. Its life:
-// Start (listening, health NOT_SERVING), MakeReady (migrations, then
-// SERVING), Shutdown (NOT_SERVING, drain, stop).
+// ConsentService and SuppressionService, each a thin handler over its
+// aggregate's use cases, run on a bounded worker pool by one CallDispatcher
+// (access control, deadlines, logging); the standard health service and
+// server reflection; a StreamWatchdog that ends streams whose client went
+// quiet; and a SuppressionCleaner that deletes retired suppression entries
+// in the background. Its life: Start (listening, health NOT_SERVING, calls
+// answered UNAVAILABLE), MakeReady (migrations, then SERVING and the
+// cleaner running), Shutdown (NOT_SERVING, drain, stop).
 class ServerRunner {
  public:
-  // ServerRunner serves `store` (which must outlive it) through a
-  // domain::ProfileManager made with `clock` and `ids`, logging to `log`.
+  // ServerRunner serves `store` (which must outlive it) through the
+  // managers of every aggregate, made with `clock` and `ids`, logging to
+  // `log` (which must outlive it too).
   ServerRunner(ServerRunnerOptions options, storage::Store* store, const domain::Clock* clock,
                domain::IdGenerator* ids, JsonLog* log);
   // ~ServerRunner shuts down without a drain period if still running.
@@ -90,7 +115,7 @@ class ServerRunner {
   ServerRunner(const ServerRunner&) = delete;
   ServerRunner& operator=(const ServerRunner&) = delete;
 
-  // Start starts listening with health NOT_SERVING and ProfileService
+  // Start starts listening with health NOT_SERVING and every service
   // answering UNAVAILABLE. UNAVAILABLE naming the address when it cannot be
   // bound, e.g. because another server listens on it (SO_REUSEPORT is off).
   // FAILED_PRECONDITION in development mode on a non-loopback address;
@@ -98,13 +123,15 @@ class ServerRunner {
   absl::Status Start();
 
   // MakeReady applies the store's migrations (unless options.migrate is
-  // kOff), then marks ProfileService and health SERVING. On failure the
-  // server stays NOT_SERVING.
+  // kOff), then lets calls through, starts the suppression cleaner and marks
+  // every service SERVING in health. On failure the server stays
+  // NOT_SERVING.
   absl::Status MakeReady();
 
   // Shutdown sets health NOT_SERVING, stops accepting calls, lets in-flight
-  // calls finish for up to `drain_timeout` (then cancels them), and runs the
-  // worker pool dry. The store is not touched. Idempotent.
+  // calls finish for up to `drain_timeout` (then cancels them), stops the
+  // suppression cleaner and runs the worker pool dry. The store is not
+  // touched. Idempotent.
   void Shutdown(absl::Duration drain_timeout);
 
   // address returns the HOST:PORT the server listens on, with the port it
@@ -125,17 +152,17 @@ class ServerRunner {
   StreamWatchdog watchdog_;
   std::shared_ptr<auth::AccessControl> access_;
   CallDispatcher dispatcher_;
-  domain::ProfileManager manager_;
-  ProfileService service_;
-  domain::PurposeManager purposes_;
-  domain::ConsentLedger ledger_;
-  domain::StoreDoNotContactRegisters registers_;
-  domain::ConsentChecker checker_;
+  domain::ProfileManager profile_manager_;
+  ProfileService profile_service_;
+  domain::PurposeManager purpose_manager_;
+  domain::ConsentLedger consent_ledger_;
+  domain::StoreDoNotContactRegisters do_not_contact_registers_;
+  domain::ConsentChecker consent_checker_;
   ConsentService consent_service_;
   domain::SuppressionIdentifiers suppression_identifiers_;
-  domain::SuppressionManager suppressions_;
+  domain::SuppressionManager suppression_manager_;
   SuppressionService suppression_service_;
-  SuppressionCleaner cleaner_;
+  SuppressionCleaner suppression_cleaner_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;

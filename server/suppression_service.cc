@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "protos/runtime/tolerant_parse.h"
 #include "server/auth/message_size.h"
@@ -193,7 +194,7 @@ class SuppressionService::ImportReactor final
       // Not on a worker: abandoning touches the store, so it is left to
       // the cleaner (the staging generation ages out).
       if (import_ != nullptr) import_->Detach();
-      End(domain::MakeError(absl::StatusCode::kResourceExhausted, "SERVER_BUSY",
+      End(domain::MakeError(absl::StatusCode::kResourceExhausted, domain::kServerBusy,
                             "too many calls are waiting; retry after a short delay"));
     }
   }
@@ -265,12 +266,7 @@ grpc::ServerUnaryReactor* SuppressionService::ListSuppressionLists(
       ctx, FullMethod("ListSuppressionLists"), *request, "", response,
       [this, request](
           const domain::CallContext& context) -> absl::StatusOr<v1::ListSuppressionListsResponse> {
-        v1::ListSuppressionListsRequest capped = *request;
-        if (context.max_page_size > 0 &&
-            (capped.page_size() == 0 || capped.page_size() > context.max_page_size)) {
-          capped.set_page_size(context.max_page_size);
-        }
-        return manager_->ListSuppressionLists(capped, context);
+        return manager_->ListSuppressionLists(*request, context);
       });
 }
 

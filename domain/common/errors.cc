@@ -23,6 +23,23 @@ void FieldViolations::Add(std::string field, std::string description) {
   violations_.emplace_back(std::move(field), std::move(description));
 }
 
+bool FieldViolations::AddAll(const absl::Status& status) {
+  std::optional<google::rpc::BadRequest> bad_request = GetBadRequest(status);
+  if (!bad_request.has_value()) return false;
+  for (const auto& violation : bad_request->field_violations()) {
+    Add(violation.field(), violation.description());
+  }
+  std::optional<google::rpc::ErrorInfo> info = GetErrorInfo(status);
+  if (reason_.empty() && info.has_value() && info->reason() != kInvalidArgument) {
+    reason_ = info->reason();
+  }
+  return true;
+}
+
+absl::Status FieldViolations::ToStatus() const {
+  return ToStatus(reason_.empty() ? kInvalidArgument : absl::string_view(reason_));
+}
+
 absl::Status FieldViolations::ToStatus(absl::string_view reason) const {
   if (violations_.empty()) return absl::OkStatus();
   std::string message =
@@ -73,7 +90,7 @@ std::string DefaultReason(absl::StatusCode code) {
     case absl::StatusCode::kOk:
       return "OK";
     case absl::StatusCode::kInvalidArgument:
-      return "INVALID_ARGUMENT";
+      return std::string(kInvalidArgument);
     case absl::StatusCode::kNotFound:
       return "NOT_FOUND";
     case absl::StatusCode::kAlreadyExists:

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "domain/common/error_reasons.h"
 #include "google/rpc/error_details.pb.h"
 #include "storage/retry_info.h"
 
@@ -38,21 +39,34 @@ class FieldViolations {
   // listed once: the first description recorded for it stays.
   void Add(std::string field, std::string description);
 
+  // AddAll records every field violation of `status` (an INVALID_ARGUMENT
+  // made by ToStatus or InvalidField) and keeps its ErrorInfo reason for
+  // ToStatus() when it is more specific than INVALID_ARGUMENT and no earlier
+  // AddAll gave one, so that a reason such as INVALID_FILTER survives being
+  // collected. False, recording
+  // nothing, when `status` carries no google.rpc.BadRequest.
+  bool AddAll(const absl::Status& status);
+
   bool empty() const { return violations_.empty(); }
   const std::vector<std::pair<std::string, std::string>>& violations() const { return violations_; }
 
   // ToStatus returns OK when empty, else INVALID_ARGUMENT with a
   // google.rpc.BadRequest listing every violation and an ErrorInfo with
   // `reason`.
-  absl::Status ToStatus(absl::string_view reason = "INVALID_ARGUMENT") const;
+  absl::Status ToStatus(absl::string_view reason) const;
+
+  // ToStatus is ToStatus(reason) with the reason AddAll kept, or
+  // INVALID_ARGUMENT when it kept none.
+  absl::Status ToStatus() const;
 
  private:
   std::vector<std::pair<std::string, std::string>> violations_;
+  std::string reason_;
 };
 
 // InvalidField is shorthand for a one-violation INVALID_ARGUMENT.
 absl::Status InvalidField(absl::string_view field, absl::string_view description,
-                          absl::string_view reason = "INVALID_ARGUMENT");
+                          absl::string_view reason = kInvalidArgument);
 
 // GetErrorInfo returns the ErrorInfo payload of `status`, if any.
 std::optional<google::rpc::ErrorInfo> GetErrorInfo(const absl::Status& status);

@@ -9,25 +9,28 @@
 #include <variant>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/str_cat.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 
 // A token is the URL-safe base64 (unpadded) of:
 //
 //   u8  version (kVersion)
+//   u16 kind length, kind bytes
 //   u16 fingerprint length, fingerprint bytes
-//   u8  key kind: kIntKey then i64 key, or kStringKey then u16 length + bytes
-//   u16 id length, id bytes
+//   u8  number of cursor fields, then per field:
+//       kIntField then i64, or kStringField then u16 length + bytes
 //
 // with integers big-endian and nothing after. Tokens are not secret: a
-// forged one can only move the start of a listing the caller may read anyway.
+// forged one can only move the start of a listing the caller may read
+// anyway. Version 1 (profiles only) and the older per-list formats are
+// rejected as from an incompatible version; tokens are short-lived.
 
 namespace cp::domain {
 namespace {
 
-constexpr uint8_t kVersion = 1;
-constexpr uint8_t kIntKey = 1;
-constexpr uint8_t kStringKey = 2;
+constexpr uint8_t kVersion = 2;
+constexpr uint8_t kIntField = 1;
+constexpr uint8_t kStringField = 2;
 // Longer tokens are rejected before decoding; real ones are far shorter
 // (display names are at most a few hundred bytes).
 constexpr size_t kMaxTokenLength = 8192;
@@ -36,6 +39,10 @@ constexpr size_t kFingerprintBytes = 16;
 void PutU16(std::string* out, size_t value) {
   out->push_back(static_cast<char>((value >> 8) & 0xFF));
   out->push_back(static_cast<char>(value & 0xFF));
+}
+
+void PutU64(std::string* out, uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(value >> shift));
 }
 
 void PutBytes(std::string* out, absl::string_view bytes) {
@@ -48,13 +55,6 @@ void PutBytes(std::string* out, absl::string_view bytes) {
 class Reader {
  public:
   explicit Reader(absl::string_view data) : data_(data) {}
-
-  std::optional<uint8_t> U8() {
-    if (data_.empty()) return std::nullopt;
-    const auto value = static_cast<uint8_t>(data_[0]);
-    data_.remove_prefix(1);
-    return value;
-  }
 
   std::optional<uint64_t> Unsigned(size_t bytes) {
     if (data_.size() < bytes) return std::nullopt;
@@ -79,101 +79,104 @@ class Reader {
 };
 
 absl::Status Malformed() {
-  return InvalidField("page_token", "page_token is malformed; pass next_page_token unchanged",
-                      "INVALID_PAGE_TOKEN");
+  return InvalidPageToken("page_token is malformed; pass next_page_token unchanged");
+}
+
+// ReadCursor reads the cursor fields; nullopt when they are malformed.
+std::optional<PageCursor> ReadCursor(Reader& reader) {
+  std::optional<uint64_t> count = reader.Unsigned(1);
+  if (!count.has_value()) return std::nullopt;
+  PageCursor cursor;
+  for (uint64_t i = 0; i < *count; ++i) {
+    std::optional<uint64_t> type = reader.Unsigned(1);
+    if (type == kIntField) {
+      std::optional<uint64_t> value = reader.Unsigned(8);
+      if (!value.has_value()) return std::nullopt;
+      cursor.emplace_back(static_cast<int64_t>(*value));
+    } else if (type == kStringField) {
+      std::optional<absl::string_view> value = reader.Bytes();
+      if (!value.has_value()) return std::nullopt;
+      cursor.emplace_back(std::string(*value));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return cursor;
+}
+
+bool HasShape(const PageCursor& cursor, absl::Span<const CursorFieldType> shape) {
+  if (cursor.size() != shape.size()) return false;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    const bool is_int = std::holds_alternative<int64_t>(cursor[i]);
+    if (is_int != (shape[i] == CursorFieldType::kInt)) return false;
+  }
+  return true;
 }
 
 }  // namespace
 
-std::string QueryFingerprint(absl::string_view filter, absl::string_view order_by,
-                             bool show_deleted) {
-  std::string input = "customerprofile.v1.ListProfiles";
-  for (absl::string_view part : {filter, order_by}) {
-    const uint64_t size = part.size();
-    for (int shift = 56; shift >= 0; shift -= 8) input.push_back(static_cast<char>(size >> shift));
+std::string QueryFingerprint(const ListQuery& query) {
+  std::string input;
+  for (absl::string_view part : {query.kind, query.parent, query.filter, query.order_by}) {
+    PutU64(&input, part.size());
     input.append(part.data(), part.size());
   }
-  input.push_back(show_deleted ? 1 : 0);
+  input.push_back(query.show_deleted ? 1 : 0);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
   EVP_Digest(input.data(), input.size(), digest, &digest_size, EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<const char*>(digest), kFingerprintBytes);
 }
 
-std::string EncodePageToken(const storage::ProfileCursor& cursor, absl::string_view fingerprint) {
+std::string EncodePageToken(const ListQuery& query, const PageCursor& cursor) {
   std::string raw;
   raw.push_back(static_cast<char>(kVersion));
-  PutBytes(&raw, fingerprint);
-  std::visit(
-      [&raw](const auto& key) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(key)>, int64_t>) {
-          raw.push_back(static_cast<char>(kIntKey));
-          const auto bits = static_cast<uint64_t>(key);
-          for (int shift = 56; shift >= 0; shift -= 8) {
-            raw.push_back(static_cast<char>((bits >> shift) & 0xFF));
-          }
-        } else {
-          raw.push_back(static_cast<char>(kStringKey));
-          PutBytes(&raw, key);
-        }
-      },
-      cursor.key);
-  PutBytes(&raw, cursor.id);
+  PutBytes(&raw, query.kind);
+  PutBytes(&raw, QueryFingerprint(query));
+  raw.push_back(static_cast<char>(cursor.size()));
+  for (const CursorField& field : cursor) {
+    if (const auto* number = std::get_if<int64_t>(&field)) {
+      raw.push_back(static_cast<char>(kIntField));
+      PutU64(&raw, static_cast<uint64_t>(*number));
+    } else {
+      raw.push_back(static_cast<char>(kStringField));
+      PutBytes(&raw, std::get<std::string>(field));
+    }
+  }
   return absl::WebSafeBase64Escape(raw);
 }
 
-absl::StatusOr<storage::ProfileCursor> DecodePageToken(absl::string_view token,
-                                                       absl::string_view fingerprint) {
+absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token, const ListQuery& query,
+                                           absl::Span<const CursorFieldType> shape) {
   std::string raw;
   if (token.empty() || token.size() > kMaxTokenLength ||
       !absl::WebSafeBase64Unescape(token, &raw) || absl::WebSafeBase64Escape(raw) != token) {
     return Malformed();
   }
   Reader reader(raw);
-  std::optional<uint8_t> version = reader.U8();
+  std::optional<uint64_t> version = reader.Unsigned(1);
   if (!version.has_value()) return Malformed();
   if (*version != kVersion) {
-    return InvalidField("page_token",
-                        "page_token comes from an incompatible server version; list from the start",
-                        "INVALID_PAGE_TOKEN");
+    return InvalidPageToken(
+        "page_token comes from an incompatible server version; list from the start");
   }
-  std::optional<absl::string_view> token_fingerprint = reader.Bytes();
-  std::optional<uint8_t> key_kind = reader.U8();
-  if (!token_fingerprint.has_value() || !key_kind.has_value()) return Malformed();
-  storage::ProfileCursor cursor;
-  if (*key_kind == kIntKey) {
-    std::optional<uint64_t> key = reader.Unsigned(8);
-    if (!key.has_value()) return Malformed();
-    cursor.key = static_cast<int64_t>(*key);
-  } else if (*key_kind == kStringKey) {
-    std::optional<absl::string_view> key = reader.Bytes();
-    if (!key.has_value()) return Malformed();
-    cursor.key = std::string(*key);
-  } else {
-    return Malformed();
+  std::optional<absl::string_view> kind = reader.Bytes();
+  std::optional<absl::string_view> fingerprint = reader.Bytes();
+  if (!kind.has_value() || !fingerprint.has_value()) return Malformed();
+  std::optional<PageCursor> cursor = ReadCursor(reader);
+  if (!cursor.has_value() || !reader.AtEnd()) return Malformed();
+  if (*kind != query.kind) return InvalidPageToken("page_token was issued by another List method");
+  if (*fingerprint != QueryFingerprint(query)) {
+    return InvalidPageToken(
+        "page_token was issued for a different filter, order_by or show_deleted, or another "
+        "parent");
   }
-  std::optional<absl::string_view> id = reader.Bytes();
-  if (!id.has_value() || id->empty() || !reader.AtEnd()) return Malformed();
-  if (*token_fingerprint != fingerprint) {
-    return InvalidField("page_token",
-                        "page_token was issued for a different filter, order_by or show_deleted",
-                        "INVALID_PAGE_TOKEN");
-  }
-  cursor.id = std::string(*id);
-  return cursor;
+  if (!HasShape(*cursor, shape)) return Malformed();
+  return *std::move(cursor);
 }
 
-std::string EncodePositionToken(absl::string_view kind, absl::string_view position) {
-  return absl::WebSafeBase64Escape(absl::StrCat(kind, ":", position));
-}
-
-absl::StatusOr<std::string> DecodePositionToken(absl::string_view kind, absl::string_view token) {
-  std::string raw;
-  std::string prefix = absl::StrCat(kind, ":");
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.compare(0, prefix.size(), prefix) != 0) {
-    return InvalidField("page_token", "is not a token this list returned");
-  }
-  return raw.substr(prefix.size());
+absl::Status InvalidPageToken(absl::string_view description) {
+  return InvalidField("page_token", description, kInvalidPageToken);
 }
 
 }  // namespace cp::domain

@@ -1,34 +1,59 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <variant>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "storage/profile_query.h"
+#include "absl/types/span.h"
 
 namespace cp::domain {
 
-// QueryFingerprint identifies the query a page token belongs to: a hash of
-// the filter text, order_by text and show_deleted.
-std::string QueryFingerprint(absl::string_view filter, absl::string_view order_by,
-                             bool show_deleted);
+// ListQuery is what a page token is bound to: the list (its kind, such as
+// "profiles", and its parent resource, if any) and the request fields that
+// select and order it. A token is accepted only for the same ListQuery.
+struct ListQuery {
+  absl::string_view kind;
+  absl::string_view parent;
+  absl::string_view filter;
+  absl::string_view order_by;
+  bool show_deleted = false;
+};
 
-// EncodePageToken returns an opaque, URL-safe token for `cursor` bound to
-// `fingerprint`.
-std::string EncodePageToken(const storage::ProfileCursor& cursor, absl::string_view fingerprint);
+// CursorField is one value of a cursor: an integer (a time in
+// microseconds, a sequence number, a version) or a string (an id, a name).
+using CursorField = std::variant<int64_t, std::string>;
 
-// DecodePageToken returns the cursor of `token`. INVALID_ARGUMENT (violation
-// on "page_token") when the token is malformed or was issued for another
+// PageCursor is the position a page ends at: the order keys of its last
+// item, most significant first.
+using PageCursor = std::vector<CursorField>;
+
+// CursorFieldType is the type a decoded cursor field must have.
+enum class CursorFieldType { kInt, kString };
+
+// QueryFingerprint identifies `query`: 16 bytes of a hash over all of its
+// fields.
+std::string QueryFingerprint(const ListQuery& query);
+
+// EncodePageToken returns the opaque, URL-safe next_page_token of every List
+// method: a format version, query.kind, QueryFingerprint(query) and
+// `cursor`.
+std::string EncodePageToken(const ListQuery& query, const PageCursor& cursor);
+
+// DecodePageToken returns the cursor of a token EncodePageToken made for
+// `query`, whose fields have the types of `shape`, in order. Otherwise
+// INVALID_ARGUMENT with reason INVALID_PAGE_TOKEN and a violation on
+// "page_token": the token is malformed, comes from another format version,
+// belongs to another list (kind or parent) or was issued for another
 // filter, order_by or show_deleted.
-absl::StatusOr<storage::ProfileCursor> DecodePageToken(absl::string_view token,
-                                                       absl::string_view fingerprint);
+absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token, const ListQuery& query,
+                                           absl::Span<const CursorFieldType> shape);
 
-// EncodePositionToken returns an opaque, URL-safe token for a position in a
-// list ordered by one key (e.g. the last id of a page), tagged with `kind`.
-std::string EncodePositionToken(absl::string_view kind, absl::string_view position);
-
-// DecodePositionToken returns the position of a token EncodePositionToken
-// made for `kind`; INVALID_ARGUMENT on "page_token" otherwise.
-absl::StatusOr<std::string> DecodePositionToken(absl::string_view kind, absl::string_view token);
+// InvalidPageToken returns the error DecodePageToken returns, with
+// `description`, for a caller that finds a decoded cursor out of range.
+absl::Status InvalidPageToken(absl::string_view description);
 
 }  // namespace cp::domain

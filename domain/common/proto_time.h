@@ -29,7 +29,8 @@ inline absl::Time FromProtoTime(const google::protobuf::Timestamp& time) {
   return absl::FromUnixMicros(time.seconds() * 1000000 + time.nanos() / 1000);
 }
 
-// NowMicros returns `now` truncated to microseconds.
+// TruncateToMicros returns `now` truncated to microseconds (towards the
+// past), the precision the stores keep.
 inline absl::Time TruncateToMicros(absl::Time now) {
   return absl::FromUnixMicros(absl::ToUnixMicros(now));
 }

@@ -11,6 +11,7 @@
 #include "domain/common/resource_names.h"
 #include "domain/consent/consent_evaluator.h"
 #include "domain/consent/consent_names.h"
+#include "domain/consent/purpose_channels.h"
 #include "domain/identity/contact_points.h"
 
 namespace cp::domain {
@@ -46,13 +47,6 @@ std::vector<const ConsentStateRecord*> ApplyingStates(const std::vector<ConsentS
     }
   }
   return applying;
-}
-
-bool CoversChannel(const v1::Purpose& purpose, v1::Channel channel) {
-  for (int c : purpose.channels()) {
-    if (c == channel) return true;
-  }
-  return false;
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
 #include "domain/consent/consent_evaluator.h"
 
-#include <algorithm>
-
 #include "absl/time/civil_time.h"
+#include "domain/consent/purpose_channels.h"
 
 namespace cp::domain {
 namespace {
@@ -41,11 +40,6 @@ v1::CheckReason ReasonOf(v1::ConsentState state) {
     default:
       return v1::CHECK_REASON_NO_CONSENT;
   }
-}
-
-bool CoversChannel(const v1::Purpose& purpose, v1::Channel channel) {
-  return std::find(purpose.channels().begin(), purpose.channels().end(), channel) !=
-         purpose.channels().end();
 }
 
 }  // namespace

@@ -10,19 +10,19 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
+#include "domain/common/page_token.h"
+#include "domain/common/paging.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
 #include "domain/consent/consent_evaluator.h"
+#include "domain/consent/consent_event_filter.h"
 #include "domain/consent/consent_names.h"
+#include "domain/consent/purpose_channels.h"
 #include "domain/identity/contact_points.h"
 
 namespace cp::domain {
@@ -39,12 +39,12 @@ constexpr size_t kMaxEvidenceField = 1024;
 constexpr int kTokenBytes = 32;
 
 absl::Status ProfileNotFound(absl::string_view id) {
-  return MakeError(absl::StatusCode::kNotFound, "PROFILE_NOT_FOUND", "profile not found",
+  return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
                    {{"name", ProfileName(id)}});
 }
 
 absl::Status PurposeNotFound(absl::string_view id) {
-  return MakeError(absl::StatusCode::kNotFound, "PURPOSE_NOT_FOUND", "purpose not found",
+  return MakeError(absl::StatusCode::kNotFound, kPurposeNotFound, "purpose not found",
                    {{"name", PurposeName(id)}});
 }
 
@@ -83,11 +83,6 @@ void CheckEvidence(const v1::ConsentEvidence& evidence, absl::string_view prefix
   }
 }
 
-bool CoversChannel(const v1::Purpose& purpose, v1::Channel channel) {
-  return std::find(purpose.channels().begin(), purpose.channels().end(), channel) !=
-         purpose.channels().end();
-}
-
 // ToEventResource is the API view of a stored event.
 v1::ConsentEvent ToEventResource(const ConsentEventRecord& record) {
   v1::ConsentEvent event = record.event;
@@ -123,70 +118,7 @@ absl::StatusOr<v1::Consent> ConsentFor(Transaction& tx, const ConsentEventRecord
   return absl::InternalError("the consent state is missing after an append");
 }
 
-// EventFilter is a parsed ListConsentEvents filter.
-struct EventFilter {
-  std::string purpose_id;
-  v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
-};
-
-absl::StatusOr<EventFilter> ParseEventFilter(absl::string_view text) {
-  EventFilter filter;
-  if (absl::StripAsciiWhitespace(text).empty()) return filter;
-  auto bad = [] {
-    return InvalidField("filter",
-                        "supports only `purpose = \"purposes/{purpose}\"` and `channel = NAME`, "
-                        "joined by AND");
-  };
-  for (absl::string_view term : absl::StrSplit(text, " AND ")) {
-    std::vector<absl::string_view> sides = absl::StrSplit(term, absl::MaxSplits('=', 1));
-    if (sides.size() != 2) return bad();
-    absl::string_view field = absl::StripAsciiWhitespace(sides[0]);
-    absl::string_view value = absl::StripAsciiWhitespace(sides[1]);
-    if (field == "purpose") {
-      if (value.size() < 2 || value.front() != '"' || value.back() != '"') return bad();
-      auto id = ParsePurposeName(value.substr(1, value.size() - 2), "filter");
-      if (!id.ok()) return id.status();
-      filter.purpose_id = *id;
-    } else if (field == "channel") {
-      v1::Channel channel;
-      std::string name(value);
-      if (!absl::StartsWith(name, "CHANNEL_")) name = absl::StrCat("CHANNEL_", name);
-      if (!v1::Channel_Parse(name, &channel) || channel == v1::CHANNEL_UNSPECIFIED) return bad();
-      filter.channel = channel;
-    } else {
-      return bad();
-    }
-  }
-  return filter;
-}
-
-// Event page tokens hold the last (occur_time, sequence) and the filter.
-std::string EncodeEventToken(absl::Time occur, int64_t sequence, absl::string_view filter) {
-  std::string fingerprint = HashToken(filter).substr(0, 8);
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(absl::ToUnixMicros(occur), ":", sequence, ":", fingerprint));
-}
-
-absl::StatusOr<std::pair<absl::Time, int64_t>> DecodeEventToken(absl::string_view token,
-                                                                absl::string_view filter) {
-  std::string raw;
-  std::vector<std::string> parts;
-  int64_t micros = 0;
-  int64_t sequence = 0;
-  if (absl::WebSafeBase64Unescape(token, &raw)) {
-    parts = absl::StrSplit(raw, absl::MaxSplits(':', 2));
-  }
-  if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &micros) ||
-      !absl::SimpleAtoi(parts[1], &sequence) || parts[2] != HashToken(filter).substr(0, 8)) {
-    return InvalidField("page_token", "is not a token this list returned for this filter");
-  }
-  return std::make_pair(absl::FromUnixMicros(micros), sequence);
-}
-
-int PageSize(int requested, const ConsentLedgerOptions& options) {
-  int size = requested == 0 ? options.default_page_size : requested;
-  return std::min(size, options.max_page_size);
-}
+constexpr CursorFieldType kEventCursor[] = {CursorFieldType::kInt, CursorFieldType::kInt};
 
 }  // namespace
 
@@ -238,24 +170,15 @@ absl::StatusOr<v1::RecordConsentResponse> ConsentLedger::RecordConsent(
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
         response.Clear();
         if (!request.request_id().empty()) {
-          auto previous = tx.GetRequest(kRecordScope, request.request_id());
-          if (!previous.ok()) return previous.status();
-          if (previous->has_value()) {
-            if ((*previous)->request_hash != request_hash) {
-              return MakeError(absl::StatusCode::kFailedPrecondition, "REQUEST_ID_REUSED",
-                               "request_id was already used for a different request");
-            }
-            if (!response.ParseFromString((*previous)->response)) {
-              return absl::InternalError("stored response does not parse");
-            }
-            return absl::OkStatus();
-          }
+          absl::StatusOr<bool> replayed =
+              FindReplay(tx, kRecordScope, request.request_id(), request_hash, &response);
+          if (!replayed.ok() || *replayed) return replayed.status();
         }
         auto profile = tx.GetProfile(*profile_id);
         if (!profile.ok()) return profile.status();
         if (!profile->has_value()) return ProfileNotFound(*profile_id);
         if ((*profile)->profile.has_delete_time()) {
-          return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_DELETED",
+          return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
                            "the profile is deleted: undelete it first",
                            {{"name", ProfileName(*profile_id)}});
         }
@@ -323,9 +246,11 @@ absl::StatusOr<v1::RecordConsentResponse> ConsentLedger::RecordConsent(
         if (!consent.ok()) return consent.status();
         *response.mutable_consent() = *std::move(consent);
         if (!request.request_id().empty()) {
-          storage::IdempotencyRecord idempotency{std::string(kRecordScope), request.request_id(),
-                                                 request_hash, response.SerializeAsString(), now};
-          if (absl::Status s = tx.PutRequest(idempotency); !s.ok()) return s;
+          if (absl::Status s = RememberResponse(tx, kRecordScope, request.request_id(),
+                                                request_hash, response, now);
+              !s.ok()) {
+            return s;
+          }
         }
         response.set_confirmation_token(token);
         return absl::OkStatus();
@@ -358,7 +283,7 @@ absl::StatusOr<v1::ConsentEvent> ConsentLedger::ConfirmConsent(
         }
         const storage::ConfirmationTokenRecord& stored = **token;
         if (stored.use_time.has_value()) {
-          return MakeError(absl::StatusCode::kFailedPrecondition, "CONFIRMATION_TOKEN_USED",
+          return MakeError(absl::StatusCode::kFailedPrecondition, kConfirmationTokenUsed,
                            "this confirmation token was already used");
         }
         if (now >= stored.expire_time) {
@@ -368,7 +293,7 @@ absl::StatusOr<v1::ConsentEvent> ConsentLedger::ConfirmConsent(
         auto profile = tx.GetProfile(stored.profile_id);
         if (!profile.ok()) return profile.status();
         if (!profile->has_value() || (*profile)->profile.has_delete_time()) {
-          return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_DELETED",
+          return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
                            "the profile of this confirmation is deleted");
         }
         auto pending = consents.GetConsentEvent(stored.profile_id, stored.event_id);
@@ -391,7 +316,7 @@ absl::StatusOr<v1::ConsentEvent> ConsentLedger::ConfirmConsent(
         }
         if (absl::Status s = consents.MarkConfirmationTokenUsed(token_hash, now); !s.ok()) {
           if (absl::IsAborted(s)) {
-            return MakeError(absl::StatusCode::kFailedPrecondition, "CONFIRMATION_TOKEN_USED",
+            return MakeError(absl::StatusCode::kFailedPrecondition, kConfirmationTokenUsed,
                              "this confirmation token was already used");
           }
           return s;
@@ -431,19 +356,25 @@ absl::StatusOr<v1::ListConsentEventsResponse> ConsentLedger::ListConsentEvents(
   if (!violations.empty()) return violations.ToStatus();
   absl::StatusOr<std::string> profile_id = ParseProfileName(request.parent(), "parent");
   if (!profile_id.ok()) return profile_id.status();
-  if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
-  absl::StatusOr<EventFilter> filter = ParseEventFilter(request.filter());
-  if (!filter.ok()) return filter.status();
+  int page_size = ResolvePageSize(request.page_size(), options_.paging, context, &violations);
+  absl::StatusOr<ConsentEventFilter> filter = ParseConsentEventFilter(request.filter());
+  if (!filter.ok()) violations.AddAll(filter.status());
+  const ListQuery list{
+      .kind = "consentEvents", .parent = request.parent(), .filter = request.filter()};
   storage::ConsentEventQuery query;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageCursor> after = DecodePageToken(request.page_token(), list, kEventCursor);
+    if (after.ok()) {
+      query.after = std::make_pair(absl::FromUnixMicros(std::get<int64_t>((*after)[0])),
+                                   std::get<int64_t>((*after)[1]));
+    } else {
+      violations.AddAll(after.status());
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
   query.profile_id = *profile_id;
   query.purpose_id = filter->purpose_id;
   query.channel = filter->channel;
-  if (!request.page_token().empty()) {
-    auto after = DecodeEventToken(request.page_token(), request.filter());
-    if (!after.ok()) return after.status();
-    query.after = *after;
-  }
-  int page_size = PageSize(request.page_size(), options_);
   query.limit = page_size + 1;
   v1::ListConsentEventsResponse response;
   absl::Status status =
@@ -459,7 +390,7 @@ absl::StatusOr<v1::ListConsentEventsResponse> ConsentLedger::ListConsentEvents(
         if (static_cast<int>(records->size()) > page_size) {
           const ConsentEventRecord& last = (*records)[n - 1];
           response.set_next_page_token(
-              EncodeEventToken(last.occur_time, last.sequence, request.filter()));
+              EncodePageToken(list, {absl::ToUnixMicros(last.occur_time), last.sequence}));
         }
         return absl::OkStatus();
       });

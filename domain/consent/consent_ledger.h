@@ -8,6 +8,7 @@
 #include "domain/common/call_context.h"
 #include "domain/common/clock.h"
 #include "domain/common/id_generator.h"
+#include "domain/common/paging.h"
 #include "storage/store.h"
 
 namespace cp::domain {
@@ -16,8 +17,7 @@ namespace cp::domain {
 struct ConsentLedgerOptions {
   // How long a double opt-in confirmation token stays usable.
   absl::Duration confirmation_token_ttl = absl::Hours(24 * 7);
-  int default_page_size = 50;
-  int max_page_size = 1000;
+  PagingOptions paging;
   // The region a national-format contact point phone number is read in
   // (--default-phone-region, as for the phones on a profile).
   std::string default_phone_region = "NO";

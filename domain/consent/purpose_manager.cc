@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/page_token.h"
+#include "domain/common/paging.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
 #include "domain/consent/consent_names.h"
@@ -39,7 +39,7 @@ constexpr absl::string_view kUpdatableFields[] = {"display_name",
                                                   "notice_text"};
 
 absl::Status NotFound(absl::string_view id) {
-  return MakeError(absl::StatusCode::kNotFound, "PURPOSE_NOT_FOUND", "purpose not found",
+  return MakeError(absl::StatusCode::kNotFound, kPurposeNotFound, "purpose not found",
                    {{"name", PurposeName(id)}});
 }
 
@@ -106,11 +106,6 @@ void ClearOutputOnly(v1::Purpose* purpose) {
   purpose->clear_update_time();
 }
 
-int PageSize(int requested, const PurposeManagerOptions& options) {
-  int size = requested == 0 ? options.default_page_size : requested;
-  return std::min(size, options.max_page_size);
-}
-
 }  // namespace
 
 PurposeManager::PurposeManager(storage::Store* store, const Clock* clock,
@@ -142,7 +137,7 @@ absl::StatusOr<v1::Purpose> PurposeManager::CreatePurpose(const v1::CreatePurpos
         auto existing = consents.GetPurpose(record.id);
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
-          return MakeError(absl::StatusCode::kAlreadyExists, "PURPOSE_ALREADY_EXISTS",
+          return MakeError(absl::StatusCode::kAlreadyExists, kPurposeAlreadyExists,
                            "a purpose with this id already exists",
                            {{"name", PurposeName(record.id)}});
         }
@@ -150,7 +145,7 @@ absl::StatusOr<v1::Purpose> PurposeManager::CreatePurpose(const v1::CreatePurpos
         return consents.InsertNoticeVersion({record.id, 1, purpose.notice_text(), now});
       });
   if (absl::IsAlreadyExists(status) && !GetErrorInfo(status)) {
-    return MakeError(absl::StatusCode::kAlreadyExists, "PURPOSE_ALREADY_EXISTS",
+    return MakeError(absl::StatusCode::kAlreadyExists, kPurposeAlreadyExists,
                      "a purpose with this id already exists", {{"name", PurposeName(record.id)}});
   }
   if (!status.ok()) return status;
@@ -181,18 +176,19 @@ absl::StatusOr<v1::ListPurposesResponse> PurposeManager::ListPurposes(
     const v1::ListPurposesRequest& request, const CallContext& context) {
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
-  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
+  int page_size = ResolvePageSize(request.page_size(), options_.paging, context, &violations);
+  const ListQuery list{.kind = "purposes"};
   std::string after;
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> position = DecodePositionToken("purposes", request.page_token());
-    if (position.ok()) {
-      after = *position;
+    absl::StatusOr<PageCursor> cursor =
+        DecodePageToken(request.page_token(), list, {CursorFieldType::kString});
+    if (cursor.ok()) {
+      after = std::get<std::string>((*cursor)[0]);
     } else {
-      violations.Add("page_token", "is not a token this list returned");
+      violations.AddAll(cursor.status());
     }
   }
   if (!violations.empty()) return violations.ToStatus();
-  int page_size = PageSize(request.page_size(), options_);
   v1::ListPurposesResponse response;
   absl::Status status =
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
@@ -202,7 +198,7 @@ absl::StatusOr<v1::ListPurposesResponse> PurposeManager::ListPurposes(
         int n = std::min<int>(records->size(), page_size);
         for (int i = 0; i < n; ++i) *response.add_purposes() = ToResource((*records)[i]);
         if (static_cast<int>(records->size()) > page_size) {
-          response.set_next_page_token(EncodePositionToken("purposes", (*records)[n - 1].id));
+          response.set_next_page_token(EncodePageToken(list, {(*records)[n - 1].id}));
         }
         return absl::OkStatus();
       });
@@ -255,7 +251,7 @@ absl::StatusOr<v1::Purpose> PurposeManager::UpdatePurpose(const v1::UpdatePurpos
         PurposeRecord record = **current;
         const std::string& etag = request.purpose().etag();
         if (!etag.empty() && etag != ComputeEtag(record.id, record.revision)) {
-          return MakeError(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+          return MakeError(absl::StatusCode::kAborted, kEtagMismatch,
                            "the purpose changed since it was read: read it again and retry",
                            {{"name", PurposeName(record.id)}});
         }
@@ -326,16 +322,21 @@ absl::StatusOr<v1::ListNoticeVersionsResponse> PurposeManager::ListNoticeVersion
   AddInvalidUtf8(request, &violations);
   absl::StatusOr<std::string> id = ParsePurposeName(request.parent(), "parent");
   if (!id.ok()) violations.Add("parent", "must be of the form purposes/{purpose}");
-  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
+  int page_size = ResolvePageSize(request.page_size(), options_.paging, context, &violations);
+  const ListQuery list{.kind = "noticeVersions", .parent = request.parent()};
   int64_t before = 0;
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> position = DecodePositionToken("notices", request.page_token());
-    if (!position.ok() || !absl::SimpleAtoi(*position, &before) || before < 1) {
-      violations.Add("page_token", "is not a token this list returned");
+    absl::StatusOr<PageCursor> cursor =
+        DecodePageToken(request.page_token(), list, {CursorFieldType::kInt});
+    if (cursor.ok()) before = std::get<int64_t>((*cursor)[0]);
+    if (!cursor.ok()) {
+      violations.AddAll(cursor.status());
+    } else if (before < 1) {
+      violations.AddAll(
+          InvalidPageToken("page_token is malformed; pass next_page_token unchanged"));
     }
   }
   if (!violations.empty()) return violations.ToStatus();
-  int page_size = PageSize(request.page_size(), options_);
   v1::ListNoticeVersionsResponse response;
   absl::Status status =
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
@@ -349,8 +350,7 @@ absl::StatusOr<v1::ListNoticeVersionsResponse> PurposeManager::ListNoticeVersion
         for (int i = 0; i < n; ++i)
           *response.add_notice_versions() = ToNoticeVersion((*records)[i]);
         if (static_cast<int>(records->size()) > page_size) {
-          response.set_next_page_token(
-              EncodePositionToken("notices", absl::StrCat((*records)[n - 1].version)));
+          response.set_next_page_token(EncodePageToken(list, {(*records)[n - 1].version}));
         }
         return absl::OkStatus();
       });

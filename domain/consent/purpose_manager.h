@@ -4,14 +4,14 @@
 #include "customerprofile/v1/consent_service.pb.h"
 #include "domain/common/call_context.h"
 #include "domain/common/clock.h"
+#include "domain/common/paging.h"
 #include "storage/store.h"
 
 namespace cp::domain {
 
 // PurposeManagerOptions configures the purpose use cases.
 struct PurposeManagerOptions {
-  int default_page_size = 50;
-  int max_page_size = 1000;
+  PagingOptions paging;
 };
 
 // PurposeManager carries out the purpose methods of ConsentService:

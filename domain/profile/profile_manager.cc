@@ -9,11 +9,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/page_token.h"
+#include "domain/common/paging.h"
+#include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
-#include "domain/profile/filter_parser.h"
+#include "domain/profile/profile_filter.h"
 #include "domain/profile/profile_patch.h"
 #include "protos/runtime/tolerant_parse.h"
 
@@ -33,18 +36,6 @@ using storage::Transaction;
 using storage::TransactionMode;
 
 constexpr absl::string_view kCreateScope = "CreateProfile";
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000 - (micros % 1000000 < 0 ? 1 : 0));
-  int64_t rem = micros % 1000000;
-  if (rem < 0) rem += 1000000;
-  out->set_nanos(static_cast<int32_t>(rem * 1000));
-}
-
-int64_t Micros(const google::protobuf::Timestamp& t) {
-  return t.seconds() * 1000000 + t.nanos() / 1000;
-}
 
 // AddOutputOnlyViolations refuses output-only fields set on a new profile,
 // so that a client never believes it set them.
@@ -103,32 +94,14 @@ absl::Status CheckUtf8(const google::protobuf::Message& request) {
   return violations.ToStatus();
 }
 
-// FindReplay looks up the stored response to CreateProfile `request_id`:
-// true with *result set when there is one, false when there is none, and
-// REQUEST_ID_REUSED when the id answered a different request.
-absl::StatusOr<bool> FindReplay(Transaction& tx, absl::string_view request_id,
-                                absl::string_view request_hash, Profile* result) {
-  auto previous = tx.GetRequest(kCreateScope, request_id);
-  if (!previous.ok()) return previous.status();
-  if (!previous->has_value()) return false;
-  if ((*previous)->request_hash != request_hash) {
-    return MakeError(absl::StatusCode::kFailedPrecondition, "REQUEST_ID_REUSED",
-                     "request_id was already used for a different request");
-  }
-  if (!result->ParseFromString((*previous)->response)) {
-    return absl::InternalError("stored response does not parse");
-  }
-  return true;
-}
-
 absl::Status NotFound(absl::string_view id) {
-  return MakeError(absl::StatusCode::kNotFound, "PROFILE_NOT_FOUND", "profile not found",
+  return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
                    {{"name", ProfileName(id)}});
 }
 
 absl::Status CheckEtag(const ProfileRecord& record, absl::string_view etag) {
   if (etag.empty() || etag == ComputeEtag(record.id, record.revision)) return absl::OkStatus();
-  return MakeError(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+  return MakeError(absl::StatusCode::kAborted, kEtagMismatch,
                    "the profile changed since it was read: read it again and retry",
                    {{"name", ProfileName(record.id)}});
 }
@@ -173,21 +146,21 @@ absl::Status ExplainConflict(storage::Store* store, const absl::Status& status,
     return absl::OkStatus();
   });
   if (read.ok() && !explained.ok()) return explained;
-  return MakeError(absl::StatusCode::kAlreadyExists, "PROFILE_ALREADY_EXISTS",
+  return MakeError(absl::StatusCode::kAlreadyExists, kProfileAlreadyExists,
                    "a concurrent write created a conflicting profile: retry");
 }
 
-std::variant<int64_t, std::string> CursorKey(const Profile& profile,
-                                             storage::ProfileOrderField field) {
+// CursorKey is the value of the order column of `profile`, for its cursor.
+CursorField CursorKey(const Profile& profile, storage::ProfileOrderField field) {
   switch (field) {
     case storage::ProfileOrderField::kUpdateTime:
-      return Micros(profile.update_time());
+      return absl::ToUnixMicros(FromProtoTime(profile.update_time()));
     case storage::ProfileOrderField::kDisplayName:
       return profile.display_name();
     case storage::ProfileOrderField::kCreateTime:
       break;
   }
-  return Micros(profile.create_time());
+  return absl::ToUnixMicros(FromProtoTime(profile.create_time()));
 }
 
 }  // namespace
@@ -216,9 +189,9 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
   validator_.Normalize("profile", &profile, &violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
-  SetTimestamp(now, profile.mutable_create_time());
-  SetTimestamp(now, profile.mutable_update_time());
+  absl::Time now = TruncateToMicros(clock_->Now());
+  *profile.mutable_create_time() = ToProtoTime(now);
+  *profile.mutable_update_time() = ToProtoTime(now);
   std::string request_hash = request.request_id().empty() ? "" : RequestHash(request);
   std::string new_id = request.profile_id().empty() ? ids_->NewId() : request.profile_id();
 
@@ -227,13 +200,13 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
       TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) -> absl::Status {
         if (!request.request_id().empty()) {
           absl::StatusOr<bool> replayed =
-              FindReplay(tx, request.request_id(), request_hash, &result);
+              FindReplay(tx, kCreateScope, request.request_id(), request_hash, &result);
           if (!replayed.ok() || *replayed) return replayed.status();
         }
         auto existing = tx.GetProfile(new_id);
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
-          return MakeError(absl::StatusCode::kAlreadyExists, "PROFILE_ALREADY_EXISTS",
+          return MakeError(absl::StatusCode::kAlreadyExists, kProfileAlreadyExists,
                            "a profile with this id already exists",
                            {{"name", ProfileName(new_id)}});
         }
@@ -243,9 +216,11 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
         if (absl::Status s = tx.InsertProfile(record); !s.ok()) return s;
         result = ToResource(record);
         if (!request.request_id().empty()) {
-          storage::IdempotencyRecord idempotency{std::string(kCreateScope), request.request_id(),
-                                                 request_hash, result.SerializeAsString(), now};
-          if (absl::Status s = tx.PutRequest(idempotency); !s.ok()) return s;
+          if (absl::Status s = RememberResponse(tx, kCreateScope, request.request_id(),
+                                                request_hash, result, now);
+              !s.ok()) {
+            return s;
+          }
         }
         return absl::OkStatus();
       });
@@ -265,7 +240,8 @@ absl::StatusOr<Profile> ProfileManager::ReplayedResult(absl::string_view request
   Profile result;
   absl::Status status =
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
-        absl::StatusOr<bool> replayed = FindReplay(tx, request_id, request_hash, &result);
+        absl::StatusOr<bool> replayed =
+            FindReplay(tx, kCreateScope, request_id, request_hash, &result);
         if (!replayed.ok()) return replayed.status();
         return *replayed ? absl::OkStatus() : absl::NotFoundError("no stored request");
       });
@@ -350,16 +326,7 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
   AddInvalidUtf8(request, &violations);
   validator_.CheckRequestSize("profile", request.ByteSizeLong(), &violations);
   absl::StatusOr<std::string> id = ParseProfileName(request.profile().name(), "profile.name");
-  if (!id.ok()) {
-    // Kept in a variable: a range-for over a member of a temporary optional
-    // would read freed memory.
-    auto bad_request = GetBadRequest(id.status());
-    if (bad_request) {
-      for (const auto& v : bad_request->field_violations()) {
-        violations.Add(v.field(), v.description());
-      }
-    }
-  }
+  if (!id.ok()) violations.AddAll(id.status());
   const google::protobuf::FieldMask* mask =
       request.has_update_mask() ? &request.update_mask() : nullptr;
   if (mask != nullptr) validator_.ValidateUpdateMask(*mask, &violations);
@@ -370,7 +337,7 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
   validator_.Normalize("profile", &patch, &violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  absl::Time now = TruncateToMicros(clock_->Now());
   Profile result;
   absl::Status status =
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
@@ -379,7 +346,7 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
         if (!current->has_value()) return NotFound(*id);
         ProfileRecord record = **current;
         if (record.profile.has_delete_time()) {
-          return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_DELETED",
+          return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
                            "the profile is deleted: undelete it first",
                            {{"name", ProfileName(*id)}});
         }
@@ -393,7 +360,7 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
         FieldViolations merged;
         validator_.Normalize("profile", &record.profile, &merged);
         if (!merged.empty()) return merged.ToStatus();
-        SetTimestamp(now, record.profile.mutable_update_time());
+        *record.profile.mutable_update_time() = ToProtoTime(now);
         // The stored external ids of a live profile are unique among live
         // profiles already (this check and the unique key saw to it), so
         // only an update that changes them needs the lookups, one round
@@ -416,7 +383,7 @@ absl::StatusOr<Profile> ProfileManager::DeleteProfile(const DeleteProfileRequest
   if (absl::Status utf8 = CheckUtf8(request); !utf8.ok()) return utf8;
   absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
   if (!id.ok()) return id.status();
-  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  absl::Time now = TruncateToMicros(clock_->Now());
   Profile result;
   absl::Status status =
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
@@ -429,8 +396,8 @@ absl::StatusOr<Profile> ProfileManager::DeleteProfile(const DeleteProfileRequest
           return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_ALREADY_DELETED",
                            "the profile is already deleted", {{"name", ProfileName(*id)}});
         }
-        SetTimestamp(now, record.profile.mutable_delete_time());
-        SetTimestamp(now, record.profile.mutable_update_time());
+        *record.profile.mutable_delete_time() = ToProtoTime(now);
+        *record.profile.mutable_update_time() = ToProtoTime(now);
         int64_t expected = record.revision;
         record.revision = expected + 1;
         result = ToResource(record);
@@ -446,7 +413,7 @@ absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileReq
   if (absl::Status utf8 = CheckUtf8(request); !utf8.ok()) return utf8;
   absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
   if (!id.ok()) return id.status();
-  absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
+  absl::Time now = TruncateToMicros(clock_->Now());
   Profile result;
   absl::Status status =
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
@@ -462,7 +429,7 @@ absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileReq
         }
         if (absl::Status s = CheckExternalIds(tx, record.profile, *id); !s.ok()) return s;
         record.profile.clear_delete_time();
-        SetTimestamp(now, record.profile.mutable_update_time());
+        *record.profile.mutable_update_time() = ToProtoTime(now);
         int64_t expected = record.revision;
         record.revision = expected + 1;
         result = ToResource(record);
@@ -478,35 +445,34 @@ absl::StatusOr<ListProfilesResponse> ProfileManager::ListProfiles(
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
   if (!violations.empty()) return violations.ToStatus();
-  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
+  int page_size = ResolvePageSize(request.page_size(), options_.paging, context, &violations);
   auto filter = ParseProfileFilter(request.filter());
   auto order = ParseProfileOrderBy(request.order_by());
   for (const absl::Status* s : {&filter.status(), &order.status()}) {
-    if (s->ok()) continue;
-    auto bad_request = GetBadRequest(*s);
-    if (!bad_request) return *s;
-    for (const auto& v : bad_request->field_violations())
-      violations.Add(v.field(), v.description());
+    if (!s->ok() && !violations.AddAll(*s)) return *s;
   }
-  std::string fingerprint =
-      QueryFingerprint(request.filter(), request.order_by(), request.show_deleted());
+  const ListQuery list{.kind = "profiles",
+                       .filter = request.filter(),
+                       .order_by = request.order_by(),
+                       .show_deleted = request.show_deleted()};
   std::optional<storage::ProfileCursor> after;
-  if (!request.page_token().empty()) {
-    auto cursor = DecodePageToken(request.page_token(), fingerprint);
+  if (!request.page_token().empty() && order.ok()) {
+    const CursorFieldType key = order->field == storage::ProfileOrderField::kDisplayName
+                                    ? CursorFieldType::kString
+                                    : CursorFieldType::kInt;
+    absl::StatusOr<PageCursor> cursor =
+        DecodePageToken(request.page_token(), list, {key, CursorFieldType::kString});
     if (!cursor.ok()) {
-      auto bad_request = GetBadRequest(cursor.status());
-      if (!bad_request) return cursor.status();
-      for (const auto& v : bad_request->field_violations()) {
-        violations.Add(v.field(), v.description());
-      }
+      violations.AddAll(cursor.status());
+    } else if (std::get<std::string>((*cursor)[1]).empty()) {
+      violations.AddAll(
+          InvalidPageToken("page_token is malformed; pass next_page_token unchanged"));
     } else {
-      after = *cursor;
+      after = storage::ProfileCursor{std::move((*cursor)[0]), std::get<std::string>((*cursor)[1])};
     }
   }
   if (!violations.empty()) return violations.ToStatus();
 
-  int page_size = request.page_size() == 0 ? options_.default_page_size : request.page_size();
-  page_size = std::min(page_size, options_.max_page_size);
   storage::ProfileListQuery query;
   query.filter = *filter;
   query.order_field = order->field;
@@ -525,8 +491,8 @@ absl::StatusOr<ListProfilesResponse> ProfileManager::ListProfiles(
         for (int i = 0; i < n; ++i) *response.add_profiles() = ToResource((*records)[i]);
         if (static_cast<int>(records->size()) > page_size) {
           const ProfileRecord& last = (*records)[n - 1];
-          storage::ProfileCursor cursor{CursorKey(last.profile, order->field), last.id};
-          response.set_next_page_token(EncodePageToken(cursor, fingerprint));
+          response.set_next_page_token(
+              EncodePageToken(list, {CursorKey(last.profile, order->field), last.id}));
         }
         return absl::OkStatus();
       });

@@ -5,6 +5,7 @@
 #include "domain/common/call_context.h"
 #include "domain/common/clock.h"
 #include "domain/common/id_generator.h"
+#include "domain/common/paging.h"
 #include "domain/profile/profile_validator.h"
 #include "storage/store.h"
 
@@ -13,8 +14,7 @@ namespace cp::domain {
 // ProfileManagerOptions configures the profile use cases.
 struct ProfileManagerOptions {
   ValidationOptions validation;
-  int default_page_size = 50;
-  int max_page_size = 1000;
+  PagingOptions paging;
 };
 
 // ProfileManager carries out the ProfileService methods: validation,

@@ -9,9 +9,11 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
 #include "domain/common/page_token.h"
+#include "domain/common/paging.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
 #include "domain/consent/consent_names.h"
@@ -34,7 +36,7 @@ constexpr absl::string_view kUpdatableFields[] = {"display_name", "channels", "s
 constexpr int kRevisionRetries = 5;
 
 absl::Status NotFound(absl::string_view id) {
-  return MakeError(absl::StatusCode::kNotFound, "SUPPRESSION_LIST_NOT_FOUND",
+  return MakeError(absl::StatusCode::kNotFound, kSuppressionListNotFound,
                    "suppression list not found", {{"name", SuppressionListName(id)}});
 }
 
@@ -178,20 +180,19 @@ absl::StatusOr<v1::ListSuppressionListsResponse> SuppressionManager::ListSuppres
     const v1::ListSuppressionListsRequest& request, const CallContext& context) {
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
-  if (request.page_size() < 0) violations.Add("page_size", "must not be negative");
+  int page_size = ResolvePageSize(request.page_size(), options_.paging, context, &violations);
+  const ListQuery list{.kind = "suppressionLists"};
   std::string after;
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> position =
-        DecodePositionToken("suppressionLists", request.page_token());
-    if (position.ok()) {
-      after = *position;
+    absl::StatusOr<PageCursor> cursor =
+        DecodePageToken(request.page_token(), list, {CursorFieldType::kString});
+    if (cursor.ok()) {
+      after = std::get<std::string>((*cursor)[0]);
     } else {
-      violations.Add("page_token", "is not a token this list returned");
+      violations.AddAll(cursor.status());
     }
   }
   if (!violations.empty()) return violations.ToStatus();
-  int page_size = request.page_size() == 0 ? options_.default_page_size : request.page_size();
-  page_size = std::min(page_size, options_.max_page_size);
   v1::ListSuppressionListsResponse response;
   absl::Status status =
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
@@ -203,8 +204,7 @@ absl::StatusOr<v1::ListSuppressionListsResponse> SuppressionManager::ListSuppres
           *response.add_suppression_lists() = ToSuppressionList((*records)[i]);
         }
         if (static_cast<int>(records->size()) > page_size) {
-          response.set_next_page_token(
-              EncodePositionToken("suppressionLists", (*records)[n - 1].id));
+          response.set_next_page_token(EncodePageToken(list, {(*records)[n - 1].id}));
         }
         return absl::OkStatus();
       });
@@ -258,7 +258,7 @@ absl::StatusOr<v1::SuppressionList> SuppressionManager::UpdateSuppressionList(
         if (!current->has_value()) return NotFound(*id);
         SuppressionListRecord record = **current;
         if (!in.etag().empty() && in.etag() != ComputeEtag(record.id, record.revision)) {
-          return MakeError(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+          return MakeError(absl::StatusCode::kAborted, kEtagMismatch,
                            "the suppression list changed since it was read: read it again and "
                            "retry",
                            {{"name", SuppressionListName(record.id)}});
@@ -299,7 +299,7 @@ absl::StatusOr<v1::DeleteSuppressionListResponse> SuppressionManager::DeleteSupp
         if (!current->has_value()) return NotFound(*id);
         const SuppressionListRecord& record = **current;
         if (!request.etag().empty() && request.etag() != ComputeEtag(record.id, record.revision)) {
-          return MakeError(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+          return MakeError(absl::StatusCode::kAborted, kEtagMismatch,
                            "the suppression list changed since it was read: read it again and "
                            "retry",
                            {{"name", SuppressionListName(record.id)}});

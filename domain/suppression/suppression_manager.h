@@ -8,6 +8,7 @@
 #include "customerprofile/v1/suppression_service.pb.h"
 #include "domain/common/call_context.h"
 #include "domain/common/clock.h"
+#include "domain/common/paging.h"
 #include "domain/suppression/suppression_identifier.h"
 #include "domain/suppression/suppression_import.h"
 #include "storage/store.h"
@@ -16,8 +17,7 @@ namespace cp::domain {
 
 // SuppressionManagerOptions configures the suppression list use cases.
 struct SuppressionManagerOptions {
-  int default_page_size = 50;
-  int max_page_size = 1000;
+  PagingOptions paging;
   SuppressionImportOptions import;
   // Entries deleted per transaction when retired generations are cleaned
   // up, so that writers never wait long.

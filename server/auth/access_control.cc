@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "server/auth/api_key.h"
 #include "server/auth/metadata.h"
@@ -88,12 +89,12 @@ absl::Status AccessControl::Authenticate(const State& state, const grpc::ServerC
     absl::string_view credential = header;
     if (!absl::ConsumePrefix(&credential, "Bearer ") &&
         !absl::ConsumePrefix(&credential, "bearer ")) {
-      return Unauthenticated("MALFORMED_CREDENTIAL",
+      return Unauthenticated(domain::kMalformedCredential,
                              "the authorization metadata must be \"Bearer <key or token>\"");
     }
     credential = absl::StripAsciiWhitespace(credential);
     if (credential.empty()) {
-      return Unauthenticated("MALFORMED_CREDENTIAL", "the bearer credential is empty");
+      return Unauthenticated(domain::kMalformedCredential, "the bearer credential is empty");
     }
     if (LooksLikeJwt(credential)) {
       if (!state.jwt.has_value()) {
@@ -146,14 +147,16 @@ absl::Status AccessControl::Admit(const grpc::ServerContextBase& ctx, absl::stri
   std::shared_ptr<const State> state = Snapshot();
   if (state == nullptr) {
     context->caller = domain::CallerKind::kDevelopment;
-    if (policy == nullptr) return Denied("METHOD_NOT_ALLOWED", "the method has no access policy");
+    if (policy == nullptr)
+      return Denied(domain::kMethodNotAllowed, "the method has no access policy");
     return absl::OkStatus();
   }
   const CallerLimits* limits = nullptr;
   if (absl::Status status = Authenticate(*state, ctx, context, &limits); !status.ok()) {
     return status;
   }
-  if (policy == nullptr) return Denied("METHOD_NOT_ALLOWED", "the method has no access policy");
+  if (policy == nullptr)
+    return Denied(domain::kMethodNotAllowed, "the method has no access policy");
   if (context->IsSelfService() && !policy->self_service) {
     return Denied("SELF_SERVICE_NOT_ALLOWED", "customers cannot call this method");
   }
@@ -174,7 +177,7 @@ absl::Status AccessControl::Admit(const grpc::ServerContextBase& ctx, absl::stri
     absl::Duration wait = limiter_.TryAcquire(key, *limits->rate_limit, now);
     if (wait > absl::ZeroDuration()) {
       return storage::WithRetryInfo(
-          domain::MakeError(absl::StatusCode::kResourceExhausted, "RATE_LIMITED",
+          domain::MakeError(absl::StatusCode::kResourceExhausted, domain::kRateLimited,
                             "the caller's rate limit is reached; retry after the given delay"),
           wait);
     }

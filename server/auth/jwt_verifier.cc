@@ -10,6 +10,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 
 namespace cp::server::auth {
@@ -59,14 +60,14 @@ bool LooksLikeJwt(absl::string_view credential) {
 absl::StatusOr<std::string> JwtVerifier::Verify(absl::string_view token, absl::Time now) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3 || parts[0].empty() || parts[1].empty()) {
-    return Reject("TOKEN_MALFORMED", "the bearer token is not a signed JWT");
+    return Reject(domain::kTokenMalformed, "the bearer token is not a signed JWT");
   }
   std::string alg = HeaderAlg(parts[0]);
   if (alg != config_.algorithm) {
-    return Reject("TOKEN_ALGORITHM_REJECTED",
+    return Reject(domain::kTokenAlgorithmRejected,
                   "the token's algorithm is not the one this server accepts");
   }
-  if (parts[2].empty()) return Reject("TOKEN_SIGNATURE_INVALID", "the token is not signed");
+  if (parts[2].empty()) return Reject(domain::kTokenSignatureInvalid, "the token is not signed");
   jwt_t* raw = nullptr;
   std::string text(token);
   int rc =
@@ -74,15 +75,15 @@ absl::StatusOr<std::string> JwtVerifier::Verify(absl::string_view token, absl::T
                  static_cast<int>(config_.key.size()));
   std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
   if (rc != 0 || jwt == nullptr) {
-    return Reject("TOKEN_SIGNATURE_INVALID", "the token's signature does not verify");
+    return Reject(domain::kTokenSignatureInvalid, "the token's signature does not verify");
   }
   if (jwt_str_alg(config_.algorithm.c_str()) != jwt_get_alg(jwt.get())) {
-    return Reject("TOKEN_ALGORITHM_REJECTED",
+    return Reject(domain::kTokenAlgorithmRejected,
                   "the token's algorithm is not the one this server accepts");
   }
   errno = 0;
   long exp = jwt_get_grant_int(jwt.get(), "exp");
-  if (errno != 0 || exp <= 0) return Reject("TOKEN_MALFORMED", "the token has no exp claim");
+  if (errno != 0 || exp <= 0) return Reject(domain::kTokenMalformed, "the token has no exp claim");
   int64_t now_seconds = absl::ToUnixSeconds(now);
   if (now_seconds >= exp) return Reject("TOKEN_EXPIRED", "the token has expired");
   errno = 0;
@@ -101,7 +102,7 @@ absl::StatusOr<std::string> JwtVerifier::Verify(absl::string_view token, absl::T
   }
   const char* sub = jwt_get_grant(jwt.get(), "sub");
   if (sub == nullptr || *sub == '\0') {
-    return Reject("TOKEN_MALFORMED", "the token has no sub claim");
+    return Reject(domain::kTokenMalformed, "the token has no sub claim");
   }
   return std::string(sub);
 }

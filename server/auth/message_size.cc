@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 
 namespace cp::server::auth {
@@ -12,7 +13,7 @@ absl::Status CheckMessageSize(const domain::CallContext& context, size_t bytes) 
     return absl::OkStatus();
   }
   std::string limit = absl::StrCat(context.max_message_bytes);
-  return domain::MakeError(absl::StatusCode::kResourceExhausted, "MESSAGE_TOO_LARGE",
+  return domain::MakeError(absl::StatusCode::kResourceExhausted, domain::kMessageTooLarge,
                            absl::StrCat("the request message has ", bytes,
                                         " bytes; this caller may send at most ", limit),
                            {{"max_message_bytes", limit}, {"message_bytes", absl::StrCat(bytes)}});

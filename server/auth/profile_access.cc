@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "domain/common/errors.h"
-#include "domain/profile/filter_lexer.h"
+#include "domain/common/filter_lexer.h"
 #include "server/auth/method_policy.h"
 #include "server/auth/pii_redaction.h"
 

@@ -25,6 +25,7 @@
 #include "server/auth/api_key.h"
 #include "server/auth/method_policy.h"
 #include "server/status_conversion.h"
+#include "tests/support/rpc_status.h"
 #include "tests/support/test_server.h"
 
 namespace cp::testing {
@@ -71,11 +72,6 @@ std::string Token(const std::string& sub, jwt_alg_t alg = JWT_ALG_HS256,
   std::free(encoded);
   jwt_free(jwt);
   return token;
-}
-
-std::string Reason(const grpc::Status& status) {
-  auto info = domain::GetErrorInfo(server::FromGrpcStatus(status));
-  return info.has_value() ? info->reason() : "";
 }
 
 class AuthAccessTest : public ::testing::Test {
@@ -299,13 +295,13 @@ TEST_F(AuthAccessTest, ApiKeys) {
   Create("kari");
   grpc::Status missing = Get("", "profiles/kari");
   EXPECT_EQ(missing.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Reason(missing), "MISSING_CREDENTIAL");
+  EXPECT_EQ(ReasonOf(missing), "MISSING_CREDENTIAL");
   grpc::Status malformed = Get("Basic YWRtaW46YWRtaW4=", "profiles/kari");
   EXPECT_EQ(malformed.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Reason(malformed), "MALFORMED_CREDENTIAL");
+  EXPECT_EQ(ReasonOf(malformed), "MALFORMED_CREDENTIAL");
   grpc::Status unknown = Get("Bearer not-a-key", "profiles/kari");
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Reason(unknown), "INVALID_API_KEY");
+  EXPECT_EQ(ReasonOf(unknown), "INVALID_API_KEY");
   EXPECT_TRUE(Get("Bearer admin-key", "profiles/kari").ok());
 }
 
@@ -341,7 +337,7 @@ TEST_F(AuthAccessTest, EachScopeMissingInTurn) {
     });
     done.WaitForNotification();
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-    EXPECT_EQ(Reason(status), "MISSING_SCOPE");
+    EXPECT_EQ(ReasonOf(status), "MISSING_SCOPE");
   }
 }
 
@@ -404,7 +400,7 @@ TEST_F(AuthAccessTest, SelfServiceTokens) {
   auto reason_of = [&](const std::string& token) {
     grpc::Status status = Get(absl::StrCat("Bearer ", token), "profiles/kari");
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-    return Reason(status);
+    return ReasonOf(status);
   };
   EXPECT_EQ(reason_of(Token("kari", JWT_ALG_HS256, kSecret, kAudience, absl::Minutes(-1))),
             "TOKEN_EXPIRED");
@@ -479,7 +475,7 @@ TEST_F(AuthAccessTest, RateLimitReachedAndRecovered) {
   EXPECT_TRUE(Get("Bearer limited-key", "profiles/kari").ok());
   grpc::Status limited = Get("Bearer limited-key", "profiles/kari");
   ASSERT_EQ(limited.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(Reason(limited), "RATE_LIMITED");
+  EXPECT_EQ(ReasonOf(limited), "RATE_LIMITED");
   absl::Status converted = server::FromGrpcStatus(limited);
   auto retry = converted.GetPayload(domain::kRetryInfoTypeUrl);
   ASSERT_TRUE(retry.has_value());
@@ -597,10 +593,8 @@ TEST_F(AuthAccessTest, PerAppMessageSizeLimit) {
     return stub_->CreateProfile(ctx, large, &created);
   });
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(Reason(refused), "MESSAGE_TOO_LARGE");
-  auto info = domain::GetErrorInfo(server::FromGrpcStatus(refused));
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->metadata().at("max_message_bytes"), "400");
+  EXPECT_EQ(ReasonOf(refused), "MESSAGE_TOO_LARGE");
+  EXPECT_EQ(ErrorInfoOf(refused).metadata().at("max_message_bytes"), "400");
   EXPECT_EQ(Get("Bearer admin-key", "profiles/large").error_code(), grpc::StatusCode::NOT_FOUND);
 
   v1::CreateProfileRequest fits = NamedRequest("fits", 50);
@@ -661,7 +655,7 @@ TEST_F(AuthAccessTest, StreamMessagesAreSizeCheckedAndScoped) {
   };
   grpc::Status too_large = import("Bearer registrar-key", 3, 100);
   EXPECT_EQ(too_large.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(Reason(too_large), "MESSAGE_TOO_LARGE");
+  EXPECT_EQ(ReasonOf(too_large), "MESSAGE_TOO_LARGE");
   grpc::Status small = import("Bearer registrar-key", 5, 10);
   EXPECT_TRUE(small.ok()) << small.error_message();
   EXPECT_EQ(import("Bearer marketing-key", 1, 1).error_code(), grpc::StatusCode::PERMISSION_DENIED);

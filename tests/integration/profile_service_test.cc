@@ -28,23 +28,6 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-// RpcDetails parses the google.rpc.Status carried in a call's error details.
-google::rpc::Status RpcDetails(const grpc::Status& status) {
-  google::rpc::Status details;
-  EXPECT_TRUE(details.ParseFromString(status.error_details())) << "no google.rpc.Status";
-  return details;
-}
-
-// ErrorInfoOf returns the google.rpc.ErrorInfo in a call's error details.
-google::rpc::ErrorInfo ErrorInfoOf(const grpc::Status& status) {
-  google::rpc::ErrorInfo info;
-  google::rpc::Status details = RpcDetails(status);
-  for (const google::protobuf::Any& any : details.details()) {
-    if (any.Is<google::rpc::ErrorInfo>()) EXPECT_TRUE(any.UnpackTo(&info));
-  }
-  return info;
-}
-
 v1::Profile NewProfile(const std::string& display_name) {
   v1::Profile profile;
   profile.set_given_name("Kari");
@@ -290,7 +273,7 @@ TEST_P(ProfileServiceTest, InvalidArgumentCarriesBadRequestAndErrorInfo) {
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), Not(HasSubstr("not-an-email")));
 
-  google::rpc::Status details = RpcDetails(status);
+  google::rpc::Status details = Details(status);
   EXPECT_EQ(details.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
   google::rpc::BadRequest bad_request;
   google::rpc::ErrorInfo info;

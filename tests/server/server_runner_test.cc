@@ -37,10 +37,21 @@ TEST(ServerRunnerTest, OptionsFromConfig) {
   EXPECT_EQ(options.workers, 6);
   EXPECT_EQ(options.max_queue, 7u);
   EXPECT_EQ(options.migrate, MigrateMode::kOff);
-  EXPECT_EQ(options.manager.validation.default_phone_region, "SE");
-  EXPECT_EQ(options.manager.validation.limits.max_request_bytes, 5000u);
-  EXPECT_EQ(options.manager.default_page_size, 20);
-  EXPECT_EQ(options.manager.max_page_size, 200);
+  EXPECT_EQ(options.profile.validation.default_phone_region, "SE");
+  EXPECT_EQ(options.profile.validation.limits.max_request_bytes, 5000u);
+  EXPECT_EQ(options.profile.paging.default_page_size, 20);
+  EXPECT_EQ(options.profile.paging.max_page_size, 200);
+  // Every List method pages the same way, and every aggregate reads phone
+  // numbers in the same region.
+  for (const domain::PagingOptions& paging :
+       {options.consent.purposes.paging, options.consent.ledger.paging,
+        options.suppression.manager.paging}) {
+    EXPECT_EQ(paging.default_page_size, 20);
+    EXPECT_EQ(paging.max_page_size, 200);
+  }
+  EXPECT_EQ(options.consent.ledger.default_phone_region, "SE");
+  EXPECT_EQ(options.consent.checker.default_phone_region, "SE");
+  EXPECT_EQ(options.suppression.default_phone_region, "SE");
   EXPECT_EQ(options.stream_idle_timeout, absl::Seconds(7));
   EXPECT_EQ(options.max_concurrent_streams, 9);
   EXPECT_EQ(options.dispatcher.max_call_time, absl::Seconds(90));

@@ -12,7 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "domain/profile/filter_parser.h"
+#include "domain/profile/profile_filter.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/migration.h"

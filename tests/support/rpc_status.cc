@@ -11,14 +11,16 @@ google::rpc::Status Details(const grpc::Status& status) {
   return details;
 }
 
-std::string ReasonOf(const grpc::Status& status) {
+google::rpc::ErrorInfo ErrorInfoOf(const grpc::Status& status) {
   google::rpc::Status details = Details(status);
   for (const google::protobuf::Any& any : details.details()) {
     google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
+    if (any.UnpackTo(&info)) return info;
   }
-  return "";
+  return google::rpc::ErrorInfo();
 }
+
+std::string ReasonOf(const grpc::Status& status) { return ErrorInfoOf(status).reason(); }
 
 std::vector<std::string> BadRequestFields(const grpc::Status& status) {
   std::vector<std::string> fields;

@@ -11,9 +11,11 @@
 namespace cp::domain {
 namespace {
 
-using storage::ProfileCursor;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+
+constexpr CursorFieldType kIntAndId[] = {CursorFieldType::kInt, CursorFieldType::kString};
+constexpr CursorFieldType kStringAndId[] = {CursorFieldType::kString, CursorFieldType::kString};
 
 // ExpectInvalidToken checks `status` is INVALID_ARGUMENT with one
 // violation on page_token whose description contains `what`.
@@ -31,100 +33,160 @@ void ExpectInvalidToken(const absl::Status& status, absl::string_view what) {
 
 // Verifies the fingerprint is 16 bytes, stable, and changes with each input.
 TEST(QueryFingerprintTest, DependsOnEveryInput) {
-  const std::string base = QueryFingerprint("tags:vip", "create_time", false);
+  const ListQuery query{.kind = "profiles", .filter = "tags:vip", .order_by = "create_time"};
+  const std::string base = QueryFingerprint(query);
   EXPECT_EQ(base.size(), 16u);
-  EXPECT_EQ(base, QueryFingerprint("tags:vip", "create_time", false));
-  EXPECT_NE(base, QueryFingerprint("tags:vap", "create_time", false));
-  EXPECT_NE(base, QueryFingerprint("tags:vip", "create_time desc", false));
-  EXPECT_NE(base, QueryFingerprint("tags:vip", "create_time", true));
+  EXPECT_EQ(base, QueryFingerprint(query));
+  ListQuery other = query;
+  other.filter = "tags:vap";
+  EXPECT_NE(base, QueryFingerprint(other));
+  other = query;
+  other.order_by = "create_time desc";
+  EXPECT_NE(base, QueryFingerprint(other));
+  other = query;
+  other.show_deleted = true;
+  EXPECT_NE(base, QueryFingerprint(other));
+  other = query;
+  other.kind = "purposes";
+  EXPECT_NE(base, QueryFingerprint(other));
+  other = query;
+  other.parent = "profiles/p1";
+  EXPECT_NE(base, QueryFingerprint(other));
   // Length prefixes keep the boundary between filter and order_by.
-  EXPECT_NE(QueryFingerprint("ab", "c", false), QueryFingerprint("a", "bc", false));
-  EXPECT_NE(QueryFingerprint("", "", false), QueryFingerprint("", "", true));
+  EXPECT_NE(QueryFingerprint({.filter = "ab", .order_by = "c"}),
+            QueryFingerprint({.filter = "a", .order_by = "bc"}));
+  EXPECT_NE(QueryFingerprint({}), QueryFingerprint({.show_deleted = true}));
 }
 
 // Verifies integer and string cursors survive a round trip in URL-safe text.
 TEST(PageTokenTest, RoundTrip) {
-  const std::string fingerprint = QueryFingerprint("", "", false);
-  for (const ProfileCursor& cursor : {
-           ProfileCursor{int64_t{1767225600000000}, "abc123"},
-           ProfileCursor{int64_t{-1}, "x"},
-           ProfileCursor{std::numeric_limits<int64_t>::min(), "id"},
-           ProfileCursor{std::numeric_limits<int64_t>::max(), "id"},
-           ProfileCursor{std::string("Ærø \"quoted\" / + = ? &"), "p-1"},
-           ProfileCursor{std::string(), "empty-name"},
-           ProfileCursor{std::string("a\0b", 3), std::string(200, 'z')},
+  const ListQuery query{.kind = "profiles"};
+  for (const PageCursor& cursor : {
+           PageCursor{int64_t{1767225600000000}, std::string("abc123")},
+           PageCursor{int64_t{-1}, std::string("x")},
+           PageCursor{std::numeric_limits<int64_t>::min(), std::string("id")},
+           PageCursor{std::numeric_limits<int64_t>::max(), std::string("id")},
        }) {
-    const std::string token = EncodePageToken(cursor, fingerprint);
+    const std::string token = EncodePageToken(query, cursor);
     EXPECT_THAT(token, MatchesRegex("[A-Za-z0-9_-]+"));
-    absl::StatusOr<ProfileCursor> decoded = DecodePageToken(token, fingerprint);
+    absl::StatusOr<PageCursor> decoded = DecodePageToken(token, query, kIntAndId);
     ASSERT_TRUE(decoded.ok()) << decoded.status();
-    EXPECT_EQ(decoded->key, cursor.key);
-    EXPECT_EQ(decoded->id, cursor.id);
+    EXPECT_EQ(*decoded, cursor);
   }
+  for (const PageCursor& cursor : {
+           PageCursor{std::string("Ærø \"quoted\" / + = ? &"), std::string("p-1")},
+           PageCursor{std::string(), std::string("empty-name")},
+           PageCursor{std::string("a\0b", 3), std::string(200, 'z')},
+       }) {
+    const std::string token = EncodePageToken(query, cursor);
+    EXPECT_THAT(token, MatchesRegex("[A-Za-z0-9_-]+"));
+    absl::StatusOr<PageCursor> decoded = DecodePageToken(token, query, kStringAndId);
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    EXPECT_EQ(*decoded, cursor);
+  }
+  // One-field and two-integer cursors, as the other lists use.
+  const ListQuery events{.kind = "consentEvents", .parent = "profiles/p1"};
+  const PageCursor event_cursor{int64_t{1767225600000000}, int64_t{42}};
+  absl::StatusOr<PageCursor> event =
+      DecodePageToken(EncodePageToken(events, event_cursor), events,
+                      {CursorFieldType::kInt, CursorFieldType::kInt});
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(*event, event_cursor);
 }
 
 // Verifies a token from another query (filter, order_by, show_deleted) is rejected.
 TEST(PageTokenTest, RejectsOtherQuery) {
-  const std::string token =
-      EncodePageToken(ProfileCursor{int64_t{5}, "id"}, QueryFingerprint("tags:a", "", false));
-  ExpectInvalidToken(DecodePageToken(token, QueryFingerprint("tags:b", "", false)).status(),
-                     "different filter, order_by or show_deleted");
-  ExpectInvalidToken(DecodePageToken(token, QueryFingerprint("tags:a", "", true)).status(),
-                     "different filter");
+  const ListQuery query{.kind = "profiles", .filter = "tags:a"};
+  const std::string token = EncodePageToken(query, {int64_t{5}, std::string("id")});
   ExpectInvalidToken(
-      DecodePageToken(token, QueryFingerprint("tags:a", "update_time", false)).status(),
+      DecodePageToken(token, {.kind = "profiles", .filter = "tags:b"}, kIntAndId).status(),
+      "different filter, order_by or show_deleted");
+  ExpectInvalidToken(
+      DecodePageToken(token, {.kind = "profiles", .filter = "tags:a", .show_deleted = true},
+                      kIntAndId)
+          .status(),
       "different filter");
+  ExpectInvalidToken(
+      DecodePageToken(token, {.kind = "profiles", .filter = "tags:a", .order_by = "update_time"},
+                      kIntAndId)
+          .status(),
+      "different filter");
+}
+
+// Verifies a token of one List method is rejected by another, and a token of
+// one parent's list by another parent's.
+TEST(PageTokenTest, RejectsOtherList) {
+  const std::string token = EncodePageToken({.kind = "purposes"}, {std::string("newsletter")});
+  ExpectInvalidToken(
+      DecodePageToken(token, {.kind = "suppressionLists"}, {CursorFieldType::kString}).status(),
+      "another List method");
+  const std::string versions =
+      EncodePageToken({.kind = "noticeVersions", .parent = "purposes/a"}, {int64_t{3}});
+  ExpectInvalidToken(DecodePageToken(versions, {.kind = "noticeVersions", .parent = "purposes/b"},
+                                     {CursorFieldType::kInt})
+                         .status(),
+                     "another parent");
 }
 
 // Verifies garbage, padded, non-URL-safe and empty tokens are malformed.
 TEST(PageTokenTest, RejectsMalformed) {
-  const std::string fingerprint = QueryFingerprint("", "", false);
-  const std::string token = EncodePageToken(ProfileCursor{int64_t{5}, "id"}, fingerprint);
+  const ListQuery query{.kind = "profiles"};
+  const std::string token = EncodePageToken(query, {int64_t{5}, std::string("id")});
   for (const std::string& bad :
        {std::string(), std::string("!!!!"), std::string("a b"), token + "=", token + "A",
-        token + "AAAA", std::string(9000, 'A'), absl::Base64Escape("\x01")}) {
-    ExpectInvalidToken(DecodePageToken(bad, fingerprint).status(), "malformed");
+        token + "AAAA", std::string(9000, 'A'), absl::Base64Escape("\x02")}) {
+    ExpectInvalidToken(DecodePageToken(bad, query, kIntAndId).status(), "malformed");
   }
 }
 
 // Verifies every truncation of a valid token is rejected.
 TEST(PageTokenTest, RejectsTruncated) {
-  const std::string fingerprint = QueryFingerprint("", "display_name", false);
+  const ListQuery query{.kind = "profiles", .order_by = "display_name"};
   std::string raw;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(
-      EncodePageToken(ProfileCursor{std::string("Ann"), "id-1"}, fingerprint), &raw));
+      EncodePageToken(query, {std::string("Ann"), std::string("id-1")}), &raw));
   for (size_t length = 0; length < raw.size(); ++length) {
     const std::string truncated = absl::WebSafeBase64Escape(raw.substr(0, length));
-    EXPECT_FALSE(DecodePageToken(truncated, fingerprint).ok()) << length;
+    EXPECT_FALSE(DecodePageToken(truncated, query, kStringAndId).ok()) << length;
   }
 }
 
-// Verifies an unknown version, unknown key kind, empty id and trailing bytes
-// are rejected.
+// Verifies an unknown version, unknown field type, a cursor of another shape
+// and trailing bytes are rejected.
 TEST(PageTokenTest, RejectsBadContents) {
-  const std::string fingerprint = QueryFingerprint("", "", false);
+  const ListQuery query{.kind = "profiles"};
   std::string raw;
-  ASSERT_TRUE(absl::WebSafeBase64Unescape(
-      EncodePageToken(ProfileCursor{int64_t{5}, "id"}, fingerprint), &raw));
+  ASSERT_TRUE(
+      absl::WebSafeBase64Unescape(EncodePageToken(query, {int64_t{5}, std::string("id")}), &raw));
 
-  std::string other_version = raw;
-  other_version[0] = 2;
+  for (char version : {'\x01', '\x03'}) {
+    std::string other_version = raw;
+    other_version[0] = version;
+    ExpectInvalidToken(
+        DecodePageToken(absl::WebSafeBase64Escape(other_version), query, kIntAndId).status(),
+        "incompatible server version");
+  }
+
+  // Version, kind length (2) and kind (8), fingerprint length (2) and
+  // fingerprint (16), the field count, then the first field's type.
+  std::string other_type = raw;
+  other_type[1 + 2 + 8 + 2 + 16 + 1] = 9;
   ExpectInvalidToken(
-      DecodePageToken(absl::WebSafeBase64Escape(other_version), fingerprint).status(),
-      "incompatible server version");
-
-  // Version, fingerprint length (2) and fingerprint (16), then the key kind.
-  std::string other_kind = raw;
-  other_kind[1 + 2 + 16] = 9;
-  ExpectInvalidToken(DecodePageToken(absl::WebSafeBase64Escape(other_kind), fingerprint).status(),
-                     "malformed");
-
-  ExpectInvalidToken(
-      DecodePageToken(absl::WebSafeBase64Escape(raw + std::string("x")), fingerprint).status(),
+      DecodePageToken(absl::WebSafeBase64Escape(other_type), query, kIntAndId).status(),
       "malformed");
 
-  const std::string empty_id = EncodePageToken(ProfileCursor{int64_t{5}, ""}, fingerprint);
-  ExpectInvalidToken(DecodePageToken(empty_id, fingerprint).status(), "malformed");
+  ExpectInvalidToken(
+      DecodePageToken(absl::WebSafeBase64Escape(raw + std::string("x")), query, kIntAndId).status(),
+      "malformed");
+
+  const std::string token = absl::WebSafeBase64Escape(raw);
+  ExpectInvalidToken(DecodePageToken(token, query, kStringAndId).status(), "malformed");
+  ExpectInvalidToken(DecodePageToken(token, query, {CursorFieldType::kInt}).status(), "malformed");
+}
+
+// Verifies InvalidPageToken carries the reason, field and description.
+TEST(PageTokenTest, InvalidPageTokenNamesTheField) {
+  ExpectInvalidToken(InvalidPageToken("out of range"), "out of range");
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
-#include "domain/profile/filter_lexer.h"
+#include "domain/common/filter_lexer.h"
 
 #include <cstdint>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/utf8.h"
 
@@ -216,7 +217,7 @@ absl::StatusOr<std::vector<FilterToken>> LexFilter(absl::string_view text) {
 }
 
 absl::Status InvalidFilter(absl::string_view what, size_t offset) {
-  return InvalidField("filter", absl::StrCat(what, " at offset ", offset), "INVALID_FILTER");
+  return InvalidField("filter", absl::StrCat(what, " at offset ", offset), kInvalidFilter);
 }
 
 bool IsFieldPath(absl::string_view text) {

@@ -1,4 +1,4 @@
-#include "domain/profile/filter_parser.h"
+#include "domain/profile/profile_filter.h"
 
 #include <string>
 #include <variant>

@@ -12,9 +12,10 @@ namespace cp::domain {
 // region_code, display_name, create_time, update_time (RFC 3339 strings),
 // tags, external_ids.system and external_ids.id, with = != < <= > >= :,
 // AND, OR, NOT, '-' (negation), parentheses and implicit AND by
-// juxtaposition. Empty or blank text is nullopt (no filter). Errors are
-// INVALID_ARGUMENT with a BadRequest violation on "filter" telling what
-// and where (the character offset), never echoing values.
+// juxtaposition (the grammar of ParseFilter). Empty or blank text is
+// nullopt (no filter). Errors are INVALID_ARGUMENT with reason
+// INVALID_FILTER and a BadRequest violation on "filter" telling what and
+// where (the character offset), never echoing values.
 absl::StatusOr<std::optional<storage::FilterNode>> ParseProfileFilter(absl::string_view text);
 
 // ProfileOrder is a parsed order_by.
@@ -24,7 +25,8 @@ struct ProfileOrder {
 };
 
 // ParseProfileOrderBy parses "", "create_time", "update_time desc",
-// "display_name asc", ...; anything else is INVALID_ARGUMENT on "order_by".
+// "display_name asc", ...; anything else is INVALID_ARGUMENT with reason
+// INVALID_ORDER_BY and a violation on "order_by".
 absl::StatusOr<ProfileOrder> ParseProfileOrderBy(absl::string_view text);
 
 }  // namespace cp::domain
