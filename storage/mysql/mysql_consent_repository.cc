@@ -7,7 +7,6 @@
 #include <memory>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "storage/mysql/mysql_row.h"
 #include "storage/sql/consent_rows.h"
 #include "storage/sql/consent_statements.h"
