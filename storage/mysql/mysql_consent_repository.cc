@@ -115,14 +115,7 @@ absl::StatusOr<std::vector<PurposeRecord>> MysqlConsentRepository::ListPurposes(
     statement.setString(1, std::string(after_id));
     statement.setInt(2, limit);
     std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
-    while (decoded.ok() && rows->next()) {
-      absl::StatusOr<PurposeRecord> record = sql::DecodePurpose(MysqlRow(*rows));
-      if (record.ok()) {
-        records.push_back(*std::move(record));
-      } else {
-        decoded = record.status();
-      }
-    }
+    decoded = DecodeAll(*rows, sql::DecodePurpose, &records);
   });
   if (!status.ok()) return status;
   if (!decoded.ok()) return decoded;
@@ -226,14 +219,7 @@ absl::StatusOr<std::vector<ConsentEventRecord>> MysqlConsentRepository::ListCons
     ::sql::PreparedStatement& statement = connection_->Prepare(fragment.sql);
     BindParams(statement, fragment.params);
     std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
-    while (decoded.ok() && rows->next()) {
-      absl::StatusOr<ConsentEventRecord> record = sql::DecodeConsentEvent(MysqlRow(*rows));
-      if (record.ok()) {
-        records.push_back(*std::move(record));
-      } else {
-        decoded = record.status();
-      }
-    }
+    decoded = DecodeAll(*rows, sql::DecodeConsentEvent, &records);
   });
   if (!status.ok()) return status;
   if (!decoded.ok()) return decoded;

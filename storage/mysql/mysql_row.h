@@ -1,13 +1,15 @@
 #pragma once
 
+#include <resultset.h>
+
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "storage/sql/row.h"
-
-namespace sql {
-class ResultSet;
-}  // namespace sql
 
 namespace cp::storage {
 
@@ -25,5 +27,18 @@ class MysqlRow final : public sql::SqlRow {
  private:
   const ::sql::ResultSet& rows_;
 };
+
+// DecodeAll appends what `decode` (returning absl::StatusOr<T>) makes of each
+// remaining row of `rows` to `out`, and returns the first failure, which ends
+// it. Only inside MysqlConnection::Call.
+template <typename T, typename Decode>
+absl::Status DecodeAll(::sql::ResultSet& rows, Decode decode, std::vector<T>* out) {
+  while (rows.next()) {
+    absl::StatusOr<T> record = decode(MysqlRow(rows));
+    if (!record.ok()) return record.status();
+    out->push_back(*std::move(record));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace cp::storage

@@ -301,14 +301,7 @@ absl::StatusOr<std::vector<ProfileRecord>> MysqlTransaction::ListProfiles(
         connection_->Prepare(absl::StrCat(sql::kListProfiles, fragment.sql));
     BindParams(statement, fragment.params);
     std::unique_ptr<::sql::ResultSet> result(statement.executeQuery());
-    while (decoded.ok() && result->next()) {
-      absl::StatusOr<ProfileRecord> record = sql::DecodeProfile(MysqlRow(*result));
-      if (record.ok()) {
-        records.push_back(*std::move(record));
-      } else {
-        decoded = record.status();
-      }
-    }
+    decoded = DecodeAll(*result, sql::DecodeProfile, &records);
   });
   if (!status.ok()) return status;
   if (!decoded.ok()) return decoded;
