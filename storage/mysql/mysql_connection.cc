@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <exception>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -189,6 +190,18 @@ void MysqlConnection::SetLockWaitTimeout(int seconds) {
   Execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ", seconds,
                        ", SESSION lock_wait_timeout = ", seconds));
   lock_wait_timeout_ = seconds;
+}
+
+void BindParams(::sql::PreparedStatement& statement, const std::vector<sql::SqlParam>& params,
+                unsigned int first) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    unsigned int index = first + static_cast<unsigned int>(i);
+    if (const auto* text = std::get_if<std::string>(&params[i])) {
+      statement.setString(index, *text);
+    } else {
+      statement.setInt64(index, std::get<int64_t>(params[i]));
+    }
+  }
 }
 
 }  // namespace cp::storage

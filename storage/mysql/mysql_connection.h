@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
@@ -12,6 +13,7 @@
 #include "storage/mysql/mysql_statement_watchdog.h"
 #include "storage/mysql/mysql_status.h"
 #include "storage/mysql/mysql_store.h"
+#include "storage/sql/filter_sql.h"
 
 namespace sql {
 class Connection;
@@ -92,5 +94,10 @@ class MysqlConnection {
   MysqlErrorKind last_error_kind_ = MysqlErrorKind::kOther;
   int last_error_code_ = 0;
 };
+
+// BindParams binds `params` (text or integers) to the statement's
+// parameters from `first` on. Only inside MysqlConnection::Call (it throws).
+void BindParams(::sql::PreparedStatement& statement, const std::vector<sql::SqlParam>& params,
+                unsigned int first = 1);
 
 }  // namespace cp::storage

@@ -58,7 +58,6 @@ class MysqlConsentRepository final : public ConsentRepository {
                                          absl::Time use_time) override;
 
  private:
-  absl::Status CheckWritable() const;
   // ExecuteUpdate runs a write statement and returns its affected rows.
   absl::StatusOr<int> ExecuteUpdate(absl::string_view what, const std::string& sql,
                                     absl::FunctionRef<void(::sql::PreparedStatement&)> bind);

@@ -54,7 +54,6 @@ class MysqlSuppressionRepository final : public SuppressionRepository {
       absl::string_view list_id) override;
 
  private:
-  absl::Status CheckWritable() const;
   // ExecuteUpdate runs one prepared write and returns the affected rows.
   absl::StatusOr<int64_t> ExecuteUpdate(absl::string_view what, const std::string& sql,
                                         absl::FunctionRef<void(::sql::PreparedStatement&)> bind);

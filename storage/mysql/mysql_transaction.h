@@ -13,6 +13,7 @@
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_consent_repository.h"
 #include "storage/mysql/mysql_suppression_repository.h"
+#include "storage/sql/profile_rows.h"
 #include "storage/transaction.h"
 
 namespace cp::storage {
@@ -53,38 +54,31 @@ class MysqlTransaction final : public Transaction {
   absl::Status Do(absl::string_view what, absl::FunctionRef<void()> body);
 
  private:
-  // The rows of the side tables that one profile implies.
-  struct SideRows {
-    std::vector<std::string> tags;
-    std::vector<std::pair<std::string, std::string>> external_ids;
-    bool live = true;
-    std::vector<std::pair<std::string, std::string>> contact_points;
-  };
-  static SideRows SideRowsOf(const customerprofile::v1::Profile& profile);
-
   // KnownRow is a profile row as this transaction last read or wrote it.
   struct KnownRow {
     int64_t revision;
-    std::string data;
+    sql::SideRows side_rows;
   };
 
-  absl::Status CheckWritable() const;
-  // LockRow reads and locks profile `id` (SELECT ... FOR UPDATE) into
-  // `data`; ABORTED when it is missing or not at `expected_revision`.
-  absl::Status LockRow(const std::string& id, int64_t expected_revision, std::string* data);
+  // LockRow reads and locks profile `id` (SELECT ... FOR UPDATE) and sets
+  // `side_rows` to its side rows (left unset when the stored profile cannot
+  // be parsed); ABORTED when it is missing or not at `expected_revision`.
+  absl::Status LockRow(const std::string& id, int64_t expected_revision,
+                       std::optional<sql::SideRows>* side_rows);
   // UpdateRow writes `record` over the row at `expected_revision` whose
-  // stored data is `old_data`, rewriting the side rows that change.
+  // side rows are `old_rows` (unset: unknown), rewriting those that change.
   absl::Status UpdateRow(const ProfileRecord& record, int64_t expected_revision,
-                         const std::string& old_data);
+                         const std::optional<sql::SideRows>& old_rows);
   // Atomically runs `write`: inside a savepoint rolled back when it fails.
   absl::Status InSavepoint(absl::FunctionRef<absl::Status()> write);
   absl::Status InsertTags(const std::string& id, const std::vector<std::string>& tags);
-  absl::Status InsertExternalIds(const std::string& id, const SideRows& rows);
+  absl::Status InsertExternalIds(const std::string& id, const sql::SideRows& rows);
   absl::Status InsertContactPoints(const std::string& id,
                                    const std::vector<std::pair<std::string, std::string>>& rows);
-  absl::Status DeleteSideRows(absl::string_view table, const std::string& id);
+  // DeleteSideRows runs one of the side tables' DELETE statements for `id`.
+  absl::Status DeleteSideRows(absl::string_view statement_sql, const std::string& id);
   // ExternalIdConflict explains a duplicate key on profile_external_ids.
-  absl::Status ExternalIdConflict(const std::string& id, const SideRows& rows);
+  absl::Status ExternalIdConflict(const std::string& id, const sql::SideRows& rows);
 
   MysqlConnection* connection_;
   bool read_only_;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace cp::storage {
 
@@ -23,6 +24,21 @@ inline std::string Placeholders(size_t n) {
   text.reserve(n * 3);
   for (size_t i = 0; i < n; ++i) absl::StrAppend(&text, i == 0 ? "?" : ", ?");
   return text;
+}
+
+// InList returns `prefix` (which ends in "IN (") followed by `n`
+// placeholders and the closing parenthesis.
+inline std::string InList(absl::string_view prefix, size_t n) {
+  return absl::StrCat(prefix, Placeholders(n), ")");
+}
+
+// MultiRowInsert returns `prefix` (which ends in "VALUES ") followed by
+// `count` copies of `row`, comma-separated.
+inline std::string MultiRowInsert(absl::string_view prefix, absl::string_view row, size_t count) {
+  std::string sql(prefix);
+  sql.reserve(prefix.size() + count * (row.size() + 2));
+  for (size_t i = 0; i < count; ++i) absl::StrAppend(&sql, i == 0 ? "" : ", ", row);
+  return sql;
 }
 
 }  // namespace cp::storage

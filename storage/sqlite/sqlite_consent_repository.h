@@ -52,7 +52,6 @@ class SqliteConsentRepository final : public ConsentRepository {
                                          absl::Time use_time) override;
 
  private:
-  absl::Status CheckWritable() const;
   // ReadStates runs a prepared state query and collects its rows.
   absl::StatusOr<std::vector<ConsentStateRecord>> ReadStates(SqliteStatement& statement);
 

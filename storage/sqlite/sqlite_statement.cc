@@ -1,6 +1,8 @@
 #include "storage/sqlite/sqlite_statement.h"
 
+#include <string>
 #include <utility>
+#include <variant>
 
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_status.h"
@@ -107,6 +109,17 @@ absl::string_view SqliteStatement::ColumnBlob(int column) const {
   if (blob == nullptr) return {};
   return absl::string_view(static_cast<const char*>(blob),
                            static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+void BindParams(SqliteStatement& statement, const std::vector<sql::SqlParam>& params, int first) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    int index = first + static_cast<int>(i);
+    if (const auto* text = std::get_if<std::string>(&params[i])) {
+      statement.BindText(index, *text);
+    } else {
+      statement.BindInt64(index, std::get<int64_t>(params[i]));
+    }
+  }
 }
 
 }  // namespace cp::storage

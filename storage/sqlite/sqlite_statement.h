@@ -3,10 +3,12 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/sql/filter_sql.h"
 
 namespace cp::storage {
 
@@ -56,5 +58,10 @@ class SqliteStatement {
   // The first failed bind, reported by the next Step().
   int bind_error_ = SQLITE_OK;
 };
+
+// BindParams binds `params` (text or integers) to the statement's
+// parameters from `first` on.
+void BindParams(SqliteStatement& statement, const std::vector<sql::SqlParam>& params,
+                int first = 1);
 
 }  // namespace cp::storage

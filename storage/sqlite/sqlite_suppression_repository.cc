@@ -5,86 +5,56 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "storage/sql/in_list.h"
+#include "storage/sql/suppression_rows.h"
+#include "storage/sql/suppression_statements.h"
+#include "storage/sql/write_checks.h"
+#include "storage/sqlite/sqlite_row.h"
 
 namespace cp::storage {
 namespace {
 
 namespace v1 = ::customerprofile::v1;
 
-constexpr absl::string_view kListColumns =
-    "SELECT id, revision, display_name, source, identifier_kind, channel_mask, generation, "
-    "entry_count, create_time, update_time FROM suppression_lists ";
-constexpr absl::string_view kInsertList =
-    "INSERT INTO suppression_lists (id, revision, display_name, source, identifier_kind, "
-    "channel_mask, generation, entry_count, create_time, update_time) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-constexpr absl::string_view kUpdateList =
-    "UPDATE suppression_lists SET revision = ?2, display_name = ?3, source = ?4, "
-    "identifier_kind = ?5, channel_mask = ?6, generation = ?7, entry_count = ?8, "
-    "create_time = ?9, update_time = ?10 WHERE id = ?1 AND revision = ?11";
-constexpr absl::string_view kDeleteList =
-    "DELETE FROM suppression_lists WHERE id = ?1 AND revision = ?2";
-constexpr absl::string_view kRetireListGenerations =
-    "UPDATE suppression_generations SET state = ?2, update_time = ?3 WHERE list_id = ?1";
-constexpr absl::string_view kInsertGeneration =
-    "INSERT INTO suppression_generations (list_id, state, update_time) VALUES (?1, ?2, ?3)";
 constexpr absl::string_view kUpsertGenerationState =
     "INSERT INTO suppression_generations (generation, list_id, state, update_time) "
-    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (generation) DO UPDATE SET state = excluded.state, "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (generation) DO UPDATE SET state = excluded.state, "
     "update_time = excluded.update_time";
-constexpr absl::string_view kForgetGeneration =
-    "DELETE FROM suppression_generations WHERE generation = ?1";
-constexpr absl::string_view kListGenerations =
-    "SELECT generation, list_id, state, update_time FROM suppression_generations "
-    "ORDER BY generation";
 constexpr absl::string_view kInsertEntry =
     "INSERT OR IGNORE INTO suppression_entries (list_id, generation, identifier) "
-    "VALUES (?1, ?2, ?3)";
+    "VALUES (?, ?, ?)";
+// Parameters: to, list id, from.
 constexpr absl::string_view kCopyEntries =
     "INSERT OR IGNORE INTO suppression_entries (list_id, generation, identifier) "
-    "SELECT list_id, ?3, identifier FROM suppression_entries "
-    "WHERE list_id = ?1 AND generation = ?2";
+    "SELECT list_id, ?, identifier FROM suppression_entries WHERE list_id = ? AND generation = ?";
+// Parameters: list id, generation, list id, generation, limit.
 constexpr absl::string_view kDeleteEntries =
-    "DELETE FROM suppression_entries WHERE list_id = ?1 AND generation = ?2 AND identifier IN "
-    "(SELECT identifier FROM suppression_entries WHERE list_id = ?1 AND generation = ?2 "
-    "LIMIT ?3)";
-constexpr absl::string_view kRemoveEntry =
-    "DELETE FROM suppression_entries WHERE list_id = ?1 AND generation = ?2 AND identifier = ?3";
-constexpr absl::string_view kCountEntries =
-    "SELECT COUNT(*) FROM suppression_entries WHERE list_id = ?1 AND generation = ?2";
+    "DELETE FROM suppression_entries WHERE list_id = ? AND generation = ? AND identifier IN "
+    "(SELECT identifier FROM suppression_entries WHERE list_id = ? AND generation = ? "
+    "LIMIT ?)";
+// Parameters: channel mask twice, list id twice, then the IN list. CROSS
+// JOIN keeps entries the outer loop (found by identifier), whatever the
+// statistics say.
+constexpr absl::string_view kFindEntriesIn =
+    "SELECT l.id, e.identifier, l.channel_mask FROM suppression_entries e "
+    "CROSS JOIN suppression_lists l ON l.id = e.list_id AND l.generation = e.generation "
+    "WHERE (? = 0 OR (l.channel_mask & ?) != 0) AND (? = '' OR l.id = ?) "
+    "AND e.identifier IN (";
 
 int64_t Micros(absl::Time time) { return absl::ToUnixMicros(time); }
 
-// ReadList reads a row of kListColumns.
-SuppressionListRecord ReadList(const SqliteStatement& s) {
-  SuppressionListRecord record;
-  record.id = std::string(s.ColumnText(0));
-  record.revision = s.ColumnInt64(1);
-  record.display_name = std::string(s.ColumnText(2));
-  record.source = std::string(s.ColumnText(3));
-  record.identifier_kind = static_cast<v1::IdentifierKind>(s.ColumnInt64(4));
-  record.channels = ChannelsOf(s.ColumnInt64(5));
-  record.generation = s.ColumnInt64(6);
-  record.entry_count = s.ColumnInt64(7);
-  record.create_time = absl::FromUnixMicros(s.ColumnInt64(8));
-  record.update_time = absl::FromUnixMicros(s.ColumnInt64(9));
-  return record;
-}
-
-// BindList binds a list's columns as ?1 .. ?10 in kInsertList's order.
-void BindList(SqliteStatement& s, const SuppressionListRecord& record) {
-  s.BindText(1, record.id);
-  s.BindInt64(2, record.revision);
-  s.BindText(3, record.display_name);
-  s.BindText(4, record.source);
-  s.BindInt64(5, record.identifier_kind);
-  s.BindInt64(6, ChannelMask(record.channels));
-  s.BindInt64(7, record.generation);
-  s.BindInt64(8, record.entry_count);
-  s.BindInt64(9, Micros(record.create_time));
-  s.BindInt64(10, Micros(record.update_time));
+// BindListValues binds the list values of kInsertList / kUpdateList to the
+// parameters from `first` on.
+void BindListValues(SqliteStatement& s, int first, const SuppressionListRecord& record) {
+  s.BindInt64(first, record.revision);
+  s.BindText(first + 1, record.display_name);
+  s.BindText(first + 2, record.source);
+  s.BindInt64(first + 3, record.identifier_kind);
+  s.BindInt64(first + 4, ChannelMask(record.channels));
+  s.BindInt64(first + 5, record.generation);
+  s.BindInt64(first + 6, record.entry_count);
+  s.BindInt64(first + 7, Micros(record.create_time));
+  s.BindInt64(first + 8, Micros(record.update_time));
 }
 
 }  // namespace
@@ -93,71 +63,59 @@ SqliteSuppressionRepository::SqliteSuppressionRepository(SqliteConnection* conne
                                                          bool read_only)
     : connection_(connection), read_only_(read_only) {}
 
-absl::Status SqliteSuppressionRepository::CheckWritable() const {
-  if (read_only_) return absl::FailedPreconditionError("write in a read-only transaction");
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::optional<SuppressionListRecord>> SqliteSuppressionRepository::GetList(
     absl::string_view id) {
-  absl::StatusOr<SqliteStatement> statement =
-      connection_->Prepare(absl::StrCat(kListColumns, "WHERE id = ?1"));
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectList);
   if (!statement.ok()) return statement.status();
   statement->BindText(1, id);
-  absl::StatusOr<bool> row = statement->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  return ReadList(*statement);
+  return ReadOne(*statement, sql::DecodeSuppressionList);
 }
 
 // SQLite runs one writer at a time (BEGIN IMMEDIATE): reading is locking.
 absl::StatusOr<std::optional<SuppressionListRecord>> SqliteSuppressionRepository::LockList(
     absl::string_view id) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   return GetList(id);
 }
 
 absl::Status SqliteSuppressionRepository::InsertList(const SuppressionListRecord& record) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  absl::Status status =
-      RunStatement(*connection_, kInsertList, [&](SqliteStatement& s) { BindList(s, record); });
-  if (absl::IsAlreadyExists(status)) {
-    return absl::AlreadyExistsError(
-        "a suppression list with this id already exists (suppression_lists.id)");
-  }
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kInsertList, [&](SqliteStatement& s) {
+    s.BindText(1, record.id);
+    BindListValues(s, 2, record);
+  });
+  status = sql::ExplainDuplicate(
+      status, "a suppression list with this id already exists (suppression_lists.id)");
   if (!status.ok()) return status;
   return ForgetGeneration(record.generation);
 }
 
 absl::Status SqliteSuppressionRepository::UpdateList(const SuppressionListRecord& record,
                                                      int64_t expected_revision) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  absl::Status status = RunStatement(*connection_, kUpdateList, [&](SqliteStatement& s) {
-    BindList(s, record);
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kUpdateList, [&](SqliteStatement& s) {
+    BindListValues(s, 1, record);
+    s.BindText(10, record.id);
     s.BindInt64(11, expected_revision);
   });
   if (!status.ok()) return status;
-  if (connection_->Changes() == 0) {
-    return absl::AbortedError("the suppression list was changed or removed meanwhile");
-  }
-  return absl::OkStatus();
+  return sql::CheckRevisionMatched(connection_->Changes(), "suppression list");
 }
 
 absl::Status SqliteSuppressionRepository::DeleteList(const SuppressionListRecord& list,
                                                      absl::Time now) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  absl::Status status = RunStatement(*connection_, kDeleteList, [&](SqliteStatement& s) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kDeleteList, [&](SqliteStatement& s) {
     s.BindText(1, list.id);
     s.BindInt64(2, list.revision);
   });
   if (!status.ok()) return status;
-  if (connection_->Changes() == 0) {
-    return absl::AbortedError("the suppression list was changed or removed meanwhile");
-  }
-  status = RunStatement(*connection_, kRetireListGenerations, [&](SqliteStatement& s) {
-    s.BindText(1, list.id);
-    s.BindInt64(2, static_cast<int64_t>(GenerationState::kRetired));
-    s.BindInt64(3, Micros(now));
+  status = sql::CheckRevisionMatched(connection_->Changes(), "suppression list");
+  if (!status.ok()) return status;
+  status = RunStatement(*connection_, sql::kRetireListGenerations, [&](SqliteStatement& s) {
+    s.BindInt64(1, static_cast<int64_t>(GenerationState::kRetired));
+    s.BindInt64(2, Micros(now));
+    s.BindText(3, list.id);
   });
   if (!status.ok()) return status;
   return RetireGeneration(list.id, list.generation, now);
@@ -165,25 +123,23 @@ absl::Status SqliteSuppressionRepository::DeleteList(const SuppressionListRecord
 
 absl::StatusOr<std::vector<SuppressionListRecord>> SqliteSuppressionRepository::ListLists(
     absl::string_view after_id, int limit) {
-  absl::StatusOr<SqliteStatement> statement =
-      connection_->Prepare(absl::StrCat(kListColumns, "WHERE id > ?1 ORDER BY id LIMIT ?2"));
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kListLists);
   if (!statement.ok()) return statement.status();
   statement->BindText(1, after_id);
   statement->BindInt64(2, limit);
   std::vector<SuppressionListRecord> records;
-  while (true) {
-    absl::StatusOr<bool> row = statement->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    records.push_back(ReadList(*statement));
-  }
+  absl::Status status = ReadAll(*statement, [&](const sql::SqlRow& row) {
+    records.push_back(sql::DecodeSuppressionList(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   return records;
 }
 
 absl::StatusOr<int64_t> SqliteSuppressionRepository::AllocateGeneration(absl::string_view list_id,
                                                                         absl::Time now) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  absl::Status status = RunStatement(*connection_, kInsertGeneration, [&](SqliteStatement& s) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kInsertGeneration, [&](SqliteStatement& s) {
     s.BindText(1, list_id);
     s.BindInt64(2, static_cast<int64_t>(GenerationState::kStaging));
     s.BindInt64(3, Micros(now));
@@ -194,7 +150,7 @@ absl::StatusOr<int64_t> SqliteSuppressionRepository::AllocateGeneration(absl::st
 
 absl::Status SqliteSuppressionRepository::RetireGeneration(absl::string_view list_id,
                                                            int64_t generation, absl::Time now) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   return RunStatement(*connection_, kUpsertGenerationState, [&](SqliteStatement& s) {
     s.BindInt64(1, generation);
     s.BindText(2, list_id);
@@ -204,32 +160,26 @@ absl::Status SqliteSuppressionRepository::RetireGeneration(absl::string_view lis
 }
 
 absl::Status SqliteSuppressionRepository::ForgetGeneration(int64_t generation) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  return RunStatement(*connection_, kForgetGeneration,
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  return RunStatement(*connection_, sql::kForgetGeneration,
                       [&](SqliteStatement& s) { s.BindInt64(1, generation); });
 }
 
 absl::StatusOr<std::vector<GenerationRecord>> SqliteSuppressionRepository::ListGenerations() {
-  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(kListGenerations);
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kListGenerations);
   if (!statement.ok()) return statement.status();
   std::vector<GenerationRecord> records;
-  while (true) {
-    absl::StatusOr<bool> row = statement->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    GenerationRecord record;
-    record.generation = statement->ColumnInt64(0);
-    record.list_id = std::string(statement->ColumnText(1));
-    record.state = static_cast<GenerationState>(statement->ColumnInt64(2));
-    record.update_time = absl::FromUnixMicros(statement->ColumnInt64(3));
-    records.push_back(std::move(record));
-  }
+  absl::Status status = ReadAll(*statement, [&](const sql::SqlRow& row) {
+    records.push_back(sql::DecodeGeneration(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   return records;
 }
 
 absl::StatusOr<int64_t> SqliteSuppressionRepository::InsertEntries(
     absl::string_view list_id, int64_t generation, absl::Span<const std::string> identifiers) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   absl::StatusOr<SqliteStatement> statement = connection_->Prepare(kInsertEntry);
   if (!statement.ok()) return statement.status();
   int64_t added = 0;
@@ -247,11 +197,11 @@ absl::StatusOr<int64_t> SqliteSuppressionRepository::InsertEntries(
 
 absl::StatusOr<int64_t> SqliteSuppressionRepository::CopyEntries(absl::string_view list_id,
                                                                  int64_t from, int64_t to) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   absl::Status status = RunStatement(*connection_, kCopyEntries, [&](SqliteStatement& s) {
-    s.BindText(1, list_id);
-    s.BindInt64(2, from);
-    s.BindInt64(3, to);
+    s.BindInt64(1, to);
+    s.BindText(2, list_id);
+    s.BindInt64(3, from);
   });
   if (!status.ok()) return status;
   return connection_->Changes();
@@ -260,11 +210,13 @@ absl::StatusOr<int64_t> SqliteSuppressionRepository::CopyEntries(absl::string_vi
 absl::StatusOr<int64_t> SqliteSuppressionRepository::DeleteEntries(absl::string_view list_id,
                                                                    int64_t generation,
                                                                    int64_t limit) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   absl::Status status = RunStatement(*connection_, kDeleteEntries, [&](SqliteStatement& s) {
     s.BindText(1, list_id);
     s.BindInt64(2, generation);
-    s.BindInt64(3, limit);
+    s.BindText(3, list_id);
+    s.BindInt64(4, generation);
+    s.BindInt64(5, limit);
   });
   if (!status.ok()) return status;
   return connection_->Changes();
@@ -273,8 +225,8 @@ absl::StatusOr<int64_t> SqliteSuppressionRepository::DeleteEntries(absl::string_
 absl::StatusOr<bool> SqliteSuppressionRepository::RemoveEntry(absl::string_view list_id,
                                                               int64_t generation,
                                                               absl::string_view identifier) {
-  if (absl::Status s = CheckWritable(); !s.ok()) return s;
-  absl::Status status = RunStatement(*connection_, kRemoveEntry, [&](SqliteStatement& s) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kRemoveEntry, [&](SqliteStatement& s) {
     s.BindText(1, list_id);
     s.BindInt64(2, generation);
     s.BindText(3, identifier);
@@ -285,7 +237,7 @@ absl::StatusOr<bool> SqliteSuppressionRepository::RemoveEntry(absl::string_view 
 
 absl::StatusOr<int64_t> SqliteSuppressionRepository::CountEntries(absl::string_view list_id,
                                                                   int64_t generation) {
-  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(kCountEntries);
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kCountEntries);
   if (!statement.ok()) return statement.status();
   statement->BindText(1, list_id);
   statement->BindInt64(2, generation);
@@ -301,34 +253,22 @@ absl::StatusOr<std::vector<SuppressionMatch>> SqliteSuppressionRepository::FindE
   // One statement is one consistent read: a list published meanwhile is
   // seen whole, before or after.
   size_t padded = PaddedSize(identifiers.size());
-  std::string sql =
-      // CROSS JOIN keeps entries the outer loop (found by identifier),
-      // whatever the statistics say.
-      "SELECT l.id, e.identifier, l.channel_mask FROM suppression_entries e "
-      "CROSS JOIN suppression_lists l ON l.id = e.list_id AND l.generation = e.generation "
-      "WHERE (?1 = 0 OR (l.channel_mask & ?1) != 0) AND (?2 = '' OR l.id = ?2) "
-      "AND e.identifier IN (";
-  absl::StrAppend(&sql, Placeholders(padded));
-  absl::StrAppend(&sql, ")");
-  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql);
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(InList(kFindEntriesIn, padded));
   if (!statement.ok()) return statement.status();
   statement->BindInt64(1, channel_mask);
-  statement->BindText(2, list_id);
+  statement->BindInt64(2, channel_mask);
+  statement->BindText(3, list_id);
+  statement->BindText(4, list_id);
   for (size_t i = 0; i < padded; ++i) {
     // Padding repeats the first identifier: it matches nothing new.
-    statement->BindText(3 + static_cast<int>(i),
+    statement->BindText(5 + static_cast<int>(i),
                         i < identifiers.size() ? identifiers[i] : identifiers[0]);
   }
-  while (true) {
-    absl::StatusOr<bool> row = statement->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    SuppressionMatch match;
-    match.list_id = std::string(statement->ColumnText(0));
-    match.identifier = std::string(statement->ColumnText(1));
-    match.channels = ChannelsOf(statement->ColumnInt64(2));
-    matches.push_back(std::move(match));
-  }
+  absl::Status status = ReadAll(*statement, [&](const sql::SqlRow& row) {
+    matches.push_back(sql::DecodeMatch(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   SortMatches(&matches);
   return matches;
 }

@@ -45,8 +45,6 @@ class SqliteSuppressionRepository final : public SuppressionRepository {
       absl::string_view list_id) override;
 
  private:
-  absl::Status CheckWritable() const;
-
   SqliteConnection* connection_;
   bool read_only_;
 };

@@ -49,7 +49,6 @@ class SqliteTransaction final : public Transaction {
   SuppressionRepository& suppressions() override { return suppressions_; }
 
  private:
-  absl::Status CheckWritable() const;
   // Atomically runs `write` inside a savepoint, rolled back when it fails.
   absl::Status InSavepoint(absl::FunctionRef<absl::Status()> write);
   absl::Status InsertProfileRow(const ProfileRecord& record);

@@ -1,0 +1,57 @@
+#include "storage/sql/profile_rows.h"
+
+#include <algorithm>
+
+#include "absl/time/time.h"
+
+namespace cp::storage::sql {
+namespace {
+
+template <typename T>
+void SortUnique(std::vector<T>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+}  // namespace
+
+absl::StatusOr<ProfileRecord> DecodeProfile(const SqlRow& row) {
+  ProfileRecord record;
+  record.id = row.GetString(0);
+  record.revision = row.GetInt64(1);
+  if (!record.profile.ParseFromString(row.GetString(2))) {
+    return absl::DataLossError("a stored profile cannot be parsed");
+  }
+  return record;
+}
+
+IdempotencyRecord DecodeRequest(const SqlRow& row) {
+  IdempotencyRecord record;
+  record.scope = row.GetString(0);
+  record.request_id = row.GetString(1);
+  record.request_hash = row.GetString(2);
+  record.response = row.GetString(3);
+  record.create_time = absl::FromUnixMicros(row.GetInt64(4));
+  return record;
+}
+
+SideRows SideRowsOf(const customerprofile::v1::Profile& profile) {
+  SideRows rows;
+  rows.tags.assign(profile.tags().begin(), profile.tags().end());
+  SortUnique(rows.tags);
+  for (const customerprofile::v1::ExternalId& external_id : profile.external_ids()) {
+    rows.external_ids.emplace_back(external_id.system(), external_id.id());
+  }
+  SortUnique(rows.external_ids);
+  rows.live = !profile.has_delete_time();
+  for (const customerprofile::v1::Email& email : profile.emails()) {
+    rows.contact_points.emplace_back("email", email.address());
+  }
+  for (const customerprofile::v1::Phone& phone : profile.phones()) {
+    rows.contact_points.emplace_back("phone", phone.number());
+  }
+  SortUnique(rows.contact_points);
+  return rows;
+}
+
+}  // namespace cp::storage::sql

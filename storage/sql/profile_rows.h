@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "customerprofile/v1/profile.pb.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "storage/profile_record.h"
+#include "storage/sql/row.h"
+#include "storage/transaction.h"
+
+// How profiles and idempotency records are stored in rows, the same for
+// every dialect (statements in profile_statements.h).
+namespace cp::storage::sql {
+
+// ToMicros returns a timestamp as the microseconds since the epoch that the
+// time columns hold.
+inline int64_t ToMicros(const google::protobuf::Timestamp& time) {
+  return time.seconds() * 1000000 + time.nanos() / 1000;
+}
+
+// DecodeProfile reads a row of (id, revision, data) into a record;
+// DATA_LOSS when `data` is not a serialized profile.
+absl::StatusOr<ProfileRecord> DecodeProfile(const SqlRow& row);
+
+// DecodeRequest reads a row of kSelectRequest (scope, request_id,
+// request_hash, response, create_time).
+IdempotencyRecord DecodeRequest(const SqlRow& row);
+
+// SideRows are the rows of the side tables that one profile implies, each
+// list sorted and without duplicates (a profile may repeat a tag; its rows
+// may not).
+struct SideRows {
+  std::vector<std::string> tags;
+  // (system, external id)
+  std::vector<std::pair<std::string, std::string>> external_ids;
+  // Whether the external ids are live (the profile is not soft-deleted).
+  bool live = true;
+  // (kind, value): kind "email" or "phone".
+  std::vector<std::pair<std::string, std::string>> contact_points;
+
+  bool operator==(const SideRows&) const = default;
+};
+
+// SideRowsOf returns the side rows of `profile`.
+SideRows SideRowsOf(const customerprofile::v1::Profile& profile);
+
+}  // namespace cp::storage::sql

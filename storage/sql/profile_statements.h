@@ -1,0 +1,69 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+
+// The statements on profiles, their side tables and idempotency keys that
+// SQLite and MySQL share, with '?' placeholders bound in order. The
+// statements that differ (MySQL's locking read) live in the dialect's
+// folder.
+namespace cp::storage::sql {
+
+// kSelectProfile reads the profile columns (see DecodeProfile) by id.
+inline constexpr absl::string_view kSelectProfile =
+    "SELECT id, revision, data FROM profiles WHERE id = ?";
+// kListProfiles is followed by RenderProfileListQuery's fragment.
+inline constexpr absl::string_view kListProfiles =
+    "SELECT p.id, p.revision, p.data FROM profiles p ";
+// Parameters: id, then the profile values: revision, create_time,
+// update_time, delete_time (NULL while live), display_name, region_code,
+// data (times in microseconds, see ToMicros).
+inline constexpr absl::string_view kInsertProfile =
+    "INSERT INTO profiles (id, revision, create_time, update_time, delete_time, display_name, "
+    "region_code, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+// Parameters: the profile values (as for kInsertProfile), then id and the
+// expected revision.
+inline constexpr absl::string_view kUpdateProfile =
+    "UPDATE profiles SET revision = ?, create_time = ?, update_time = ?, delete_time = ?, "
+    "display_name = ?, region_code = ?, data = ? WHERE id = ? AND revision = ?";
+
+// The side rows go in with one multi-row INSERT per table: the prefix, then
+// MultiRowInsert repeats the row's placeholders. An external id is live (1)
+// unless its profile is soft-deleted (NULL); constants, not values, so the
+// unique key (system, external_id, live) never sees a bound value.
+inline constexpr absl::string_view kInsertTags =
+    "INSERT INTO profile_tags (profile_id, tag) VALUES ";
+inline constexpr absl::string_view kTagRow = "(?, ?)";
+inline constexpr absl::string_view kInsertContactPoints =
+    "INSERT INTO profile_contact_points (profile_id, kind, value) VALUES ";
+inline constexpr absl::string_view kContactPointRow = "(?, ?, ?)";
+inline constexpr absl::string_view kInsertExternalIds =
+    "INSERT INTO profile_external_ids (profile_id, system, external_id, live) VALUES ";
+inline constexpr absl::string_view kLiveExternalIdRow = "(?, ?, ?, 1)";
+inline constexpr absl::string_view kDeletedExternalIdRow = "(?, ?, ?, NULL)";
+// Parameter: the profile id.
+inline constexpr absl::string_view kDeleteTags = "DELETE FROM profile_tags WHERE profile_id = ?";
+inline constexpr absl::string_view kDeleteContactPoints =
+    "DELETE FROM profile_contact_points WHERE profile_id = ?";
+inline constexpr absl::string_view kDeleteExternalIds =
+    "DELETE FROM profile_external_ids WHERE profile_id = ?";
+
+// Parameters: system, external id.
+inline constexpr absl::string_view kFindLiveByExternalId =
+    "SELECT profile_id FROM profile_external_ids "
+    "WHERE system = ? AND external_id = ? AND live = 1";
+
+// kSelectRequest reads the request columns (see DecodeRequest) by scope and
+// request id.
+inline constexpr absl::string_view kSelectRequest =
+    "SELECT scope, request_id, request_hash, response, create_time FROM idempotency_keys "
+    "WHERE scope = ? AND request_id = ?";
+inline constexpr absl::string_view kInsertRequest =
+    "INSERT INTO idempotency_keys (scope, request_id, request_hash, response, create_time) "
+    "VALUES (?, ?, ?, ?, ?)";
+
+// The savepoint that makes one profile write atomic inside a transaction.
+inline constexpr absl::string_view kSavepoint = "SAVEPOINT profile_write";
+inline constexpr absl::string_view kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT profile_write";
+inline constexpr absl::string_view kReleaseSavepoint = "RELEASE SAVEPOINT profile_write";
+
+}  // namespace cp::storage::sql
