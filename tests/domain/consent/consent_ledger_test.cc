@@ -15,6 +15,7 @@
 #include "domain/profile/profile_manager.h"
 #include "gtest/gtest.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "tests/support/status_reason.h"
 #include "tests/support/temp_dir.h"
 
 namespace cp::domain {
@@ -22,10 +23,7 @@ namespace {
 
 namespace v1 = ::customerprofile::v1;
 
-std::string Reason(const absl::Status& status) {
-  auto info = GetErrorInfo(status);
-  return info ? info->reason() : "";
-}
+using ::cp::testing::ReasonOf;
 
 // ConsentLedgerTest runs the purpose, ledger and checker use cases on a
 // fresh SQLite store with a fake clock.
@@ -219,7 +217,7 @@ TEST_F(ConsentLedgerTest, RejectsForeignContactPointUnknownPurposeUncoveredChann
   auto uncovered =
       Record(Request("newsletter", v1::CONSENT_DECISION_GRANTED, now, v1::CHANNEL_PHONE_CALL));
   EXPECT_EQ(uncovered.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Reason(uncovered.status()), "PURPOSE_NOT_FOR_CHANNEL");
+  EXPECT_EQ(ReasonOf(uncovered.status()), "PURPOSE_NOT_FOR_CHANNEL");
   auto future = Record(Request("newsletter", v1::CONSENT_DECISION_GRANTED, now + absl::Seconds(5)));
   EXPECT_EQ(future.status().code(), absl::StatusCode::kInvalidArgument);
 
@@ -259,7 +257,7 @@ TEST_F(ConsentLedgerTest, DoubleOptInConfirmsOnceWithinExpiry) {
 
   v1::ConfirmConsentRequest confirm;
   confirm.set_token("unknown-token");
-  EXPECT_EQ(Reason(ledger_->ConfirmConsent(confirm, context_).status()),
+  EXPECT_EQ(ReasonOf(ledger_->ConfirmConsent(confirm, context_).status()),
             "CONFIRMATION_TOKEN_UNKNOWN");
 
   confirm.set_token(pending->confirmation_token());
@@ -275,7 +273,7 @@ TEST_F(ConsentLedgerTest, DoubleOptInConfirmsOnceWithinExpiry) {
 
   auto again = ledger_->ConfirmConsent(confirm, context_);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(again.status()), "CONFIRMATION_TOKEN_USED");
+  EXPECT_EQ(ReasonOf(again.status()), "CONFIRMATION_TOKEN_USED");
 
   clock_.Advance(absl::Minutes(1));
   auto second =
@@ -283,7 +281,7 @@ TEST_F(ConsentLedgerTest, DoubleOptInConfirmsOnceWithinExpiry) {
   ASSERT_TRUE(second.ok());
   clock_.Advance(absl::Hours(24 * 8));
   confirm.set_token(second->confirmation_token());
-  EXPECT_EQ(Reason(ledger_->ConfirmConsent(confirm, context_).status()),
+  EXPECT_EQ(ReasonOf(ledger_->ConfirmConsent(confirm, context_).status()),
             "CONFIRMATION_TOKEN_EXPIRED");
   EXPECT_EQ(Check("offers", v1::CHANNEL_SMS).reason(), v1::CHECK_REASON_PENDING_CONFIRMATION);
 }

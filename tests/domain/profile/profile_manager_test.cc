@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "tests/support/status_reason.h"
 #include "tests/support/temp_dir.h"
 
 namespace cp::domain {
@@ -21,10 +22,7 @@ using customerprofile::v1::Profile;
 using customerprofile::v1::UndeleteProfileRequest;
 using customerprofile::v1::UpdateProfileRequest;
 
-std::string Reason(const absl::Status& status) {
-  auto info = GetErrorInfo(status);
-  return info ? info->reason() : "";
-}
+using ::cp::testing::ReasonOf;
 
 // CountingTransaction forwards to a transaction and counts the external id
 // lookups (each one a database round trip on MySQL).
@@ -180,7 +178,7 @@ TEST_F(ProfileManagerTest, RequestIdReplay) {
   request.mutable_profile()->set_given_name("Other");
   auto reused = manager_->CreateProfile(request, context_);
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(reused.status()), "REQUEST_ID_REUSED");
+  EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
 
   auto list = manager_->ListProfiles(ListProfilesRequest(), context_);
   ASSERT_TRUE(list.ok());
@@ -200,7 +198,7 @@ TEST_F(ProfileManagerTest, ExternalIdsAreUniqueAmongLiveProfiles) {
   *request.mutable_profile() = first;
   auto duplicate = manager_->CreateProfile(request, context_);
   ASSERT_EQ(duplicate.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(Reason(duplicate.status()), "EXTERNAL_ID_ALREADY_EXISTS");
+  EXPECT_EQ(ReasonOf(duplicate.status()), "EXTERNAL_ID_ALREADY_EXISTS");
   EXPECT_EQ(GetErrorInfo(duplicate.status())->metadata().at("system"), "billing");
 
   DeleteProfileRequest del;
@@ -259,7 +257,7 @@ TEST_F(ProfileManagerTest, UpdateLooksUpExternalIdsOnlyWhenTheyChange) {
   taken.mutable_update_mask()->add_paths("external_ids");
   auto refused = manager.UpdateProfile(taken, context_);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(Reason(refused.status()), "EXTERNAL_ID_ALREADY_EXISTS");
+  EXPECT_EQ(ReasonOf(refused.status()), "EXTERNAL_ID_ALREADY_EXISTS");
   EXPECT_EQ(store.lookups, 1);
 
   UpdateProfileRequest changed = taken;
@@ -292,7 +290,7 @@ TEST_F(ProfileManagerTest, UpdateWithMaskAndEtag) {
 
   auto stale = manager_->UpdateProfile(update, context_);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(Reason(stale.status()), "ETAG_MISMATCH");
+  EXPECT_EQ(ReasonOf(stale.status()), "ETAG_MISMATCH");
   GetProfileRequest get;
   get.set_name(created.name());
   EXPECT_EQ(manager_->GetProfile(get, context_)->etag(), updated->etag());
@@ -417,7 +415,7 @@ TEST_F(ProfileManagerTest, DeleteAndUndelete) {
   get.set_name("profiles/missing");
   auto missing = manager_->GetProfile(get, context_);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(Reason(missing.status()), "PROFILE_NOT_FOUND");
+  EXPECT_EQ(ReasonOf(missing.status()), "PROFILE_NOT_FOUND");
 }
 
 // Verifies that paging visits every profile once, even with inserts between

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "domain/common/errors.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_reason.h"
 #include "tests/support/temp_dir.h"
 
 namespace cp::server::auth {
@@ -85,8 +86,7 @@ std::string Sign(jwt_alg_t alg, const std::string& key, const Claims& claims = {
 std::string Reason(const absl::StatusOr<std::string>& result) {
   if (result.ok()) return "OK";
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
-  auto info = domain::GetErrorInfo(result.status());
-  return info.has_value() ? info->reason() : "";
+  return ::cp::testing::ReasonOf(result.status());
 }
 
 JwtVerifier Verifier(const std::string& algorithm, const std::string& key,
