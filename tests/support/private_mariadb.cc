@@ -4,11 +4,16 @@
 #include <sys/types.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace cp::testing {
 
@@ -26,8 +31,35 @@ absl::Status PrivateMariaDb::Stop() { return Script("stop"); }
 
 absl::Status PrivateMariaDb::Pause() {
   absl::Status status = Signal(SIGSTOP);
-  if (status.ok()) paused_ = true;
-  return status;
+  if (!status.ok()) return status;
+  paused_ = true;
+  // kill() returns before every thread has stopped; a statement sent in
+  // between would still be answered. Wait until all threads are stopped.
+  std::ifstream file(dir_.File("mysqld.pid"));
+  pid_t pid = 0;
+  file >> pid;
+  absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (absl::Now() < give_up) {
+    if (AllThreadsStopped(pid)) return absl::OkStatus();
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return absl::InternalError("the MariaDB server did not stop after SIGSTOP");
+}
+
+bool PrivateMariaDb::AllThreadsStopped(pid_t pid) {
+  std::error_code error;
+  std::filesystem::directory_iterator tasks(absl::StrCat("/proc/", pid, "/task"), error);
+  if (error) return false;
+  for (const auto& task : tasks) {
+    std::ifstream stat(task.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // "pid (comm) S ...": the state follows the command's closing paren.
+    size_t paren = text.rfind(')');
+    if (paren == std::string::npos || paren + 2 >= text.size()) return false;
+    char state = text[paren + 2];
+    if (state != 'T' && state != 't') return false;
+  }
+  return true;
 }
 
 absl::Status PrivateMariaDb::Resume() {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 
@@ -31,7 +33,8 @@ class PrivateMariaDb {
 
   // Pause stops the running server with SIGSTOP (read from its pid file):
   // its sockets stay open but nothing answers, as with a hung database.
-  // INTERNAL when there is no server to signal.
+  // Returns once every thread of the server is stopped. INTERNAL when there
+  // is no server to signal or it does not stop within 5 s.
   absl::Status Pause();
 
   // Resume continues a paused server with SIGCONT. The destructor resumes a
@@ -49,6 +52,9 @@ class PrivateMariaDb {
  private:
   absl::Status Script(const std::string& command);
   absl::Status Signal(int signal);
+  // AllThreadsStopped tells whether every thread of process `pid` is
+  // stopped (state T in /proc).
+  static bool AllThreadsStopped(pid_t pid);
 
   TempDir dir_;
   bool started_ = false;
