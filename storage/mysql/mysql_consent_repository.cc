@@ -54,14 +54,9 @@ MysqlConsentRepository::MysqlConsentRepository(MysqlConnection* connection, bool
 absl::StatusOr<int> MysqlConsentRepository::ExecuteUpdate(
     absl::string_view what, const std::string& sql,
     absl::FunctionRef<void(::sql::PreparedStatement&)> bind) {
-  int affected = 0;
-  absl::Status status = run_(what, [&]() {
-    ::sql::PreparedStatement& statement = connection_->Prepare(sql);
-    bind(statement);
-    affected = statement.executeUpdate();
-  });
-  if (!status.ok()) return status;
-  return affected;
+  absl::StatusOr<int64_t> affected = ExecuteMysqlUpdate(run_, *connection_, what, sql, bind);
+  if (!affected.ok()) return affected.status();
+  return static_cast<int>(*affected);
 }
 
 absl::StatusOr<std::optional<PurposeRecord>> MysqlConsentRepository::GetPurpose(

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "storage/consent_repository.h"
 #include "storage/mysql/mysql_connection.h"
+#include "storage/mysql/mysql_update.h"
 
 namespace cp::storage {
 
@@ -21,7 +22,7 @@ namespace cp::storage {
 class MysqlConsentRepository final : public ConsentRepository {
  public:
   // Runner runs connector work as MysqlTransaction::Do does.
-  using Runner = std::function<absl::Status(absl::string_view, absl::FunctionRef<void()>)>;
+  using Runner = MysqlRunner;
 
   // MysqlConsentRepository uses `connection` through `run`; with
   // `read_only`, writes fail with FAILED_PRECONDITION.

@@ -78,14 +78,7 @@ MysqlSuppressionRepository::MysqlSuppressionRepository(MysqlConnection* connecti
 absl::StatusOr<int64_t> MysqlSuppressionRepository::ExecuteUpdate(
     absl::string_view what, const std::string& sql,
     absl::FunctionRef<void(::sql::PreparedStatement&)> bind) {
-  int64_t affected = 0;
-  absl::Status status = run_(what, [&]() {
-    ::sql::PreparedStatement& statement = connection_->Prepare(sql);
-    bind(statement);
-    affected = statement.executeUpdate();
-  });
-  if (!status.ok()) return status;
-  return affected;
+  return ExecuteMysqlUpdate(run_, *connection_, what, sql, bind);
 }
 
 absl::StatusOr<std::optional<SuppressionListRecord>> MysqlSuppressionRepository::GetList(

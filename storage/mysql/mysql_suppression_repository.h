@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/mysql/mysql_connection.h"
+#include "storage/mysql/mysql_update.h"
 #include "storage/suppression_repository.h"
 
 namespace sql {
@@ -23,7 +24,7 @@ namespace cp::storage {
 class MysqlSuppressionRepository final : public SuppressionRepository {
  public:
   // Runner runs connector work as MysqlTransaction::Do does.
-  using Runner = std::function<absl::Status(absl::string_view, absl::FunctionRef<void()>)>;
+  using Runner = MysqlRunner;
 
   // MysqlSuppressionRepository uses `connection` through `run`; with
   // `read_only`, writes fail with FAILED_PRECONDITION.
