@@ -47,6 +47,10 @@ class CountingTransaction final : public storage::Transaction {
       const storage::ProfileListQuery& query) override {
     return inner_->ListProfiles(query);
   }
+  absl::StatusOr<std::vector<storage::ProfileRecord>> LookupProfiles(
+      const storage::ProfileIdentifier& identifier, int limit) override {
+    return inner_->LookupProfiles(identifier, limit);
+  }
   absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
       absl::string_view system, absl::string_view external_id) override {
     ++*lookups_;
