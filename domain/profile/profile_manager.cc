@@ -317,9 +317,10 @@ absl::StatusOr<customerprofile::v1::LookupProfilesResponse> ProfileManager::Look
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
   std::string region = absl::AsciiStrToUpper(request.region_code());
-  if (!region.empty() && (region.size() != 2 || !absl::c_all_of(region, absl::ascii_isalpha))) {
-    violations.Add("region_code", "must be an ISO 3166-1 alpha-2 region code");
-  }
+  // A malformed region is reported alone: the phone cannot be read in it.
+  const bool region_ok =
+      region.empty() || (region.size() == 2 && absl::c_all_of(region, absl::ascii_isalpha));
+  if (!region_ok) violations.Add("region_code", "must be an ISO 3166-1 alpha-2 region code");
   if (region.empty()) region = validator_.options().default_phone_region;
   storage::ProfileIdentifier identifier;
   switch (request.identifier_case()) {
@@ -332,7 +333,7 @@ absl::StatusOr<customerprofile::v1::LookupProfilesResponse> ProfileManager::Look
     }
     case LookupProfilesRequest::kPhone: {
       std::string number = request.phone();
-      if (!region.empty() && NormalizePhoneNumber("phone", region, &number, &violations)) {
+      if (region_ok && NormalizePhoneNumber("phone", region, &number, &violations)) {
         identifier = {Kind::kPhone, "", number};
       }
       break;

@@ -383,8 +383,9 @@ TEST_F(AuthAccessTest, PiiHiddenWithoutPiiRead) {
 }
 
 // Verifies that LookupProfiles without pii.read finds the profile (by a
-// number the caller already knows) but returns it redacted, and that a
-// self-service token may not look profiles up at all.
+// number the caller already knows) but returns it redacted, that a
+// self-service token may not look profiles up at all, and that no log line
+// holds the number looked up.
 TEST_F(AuthAccessTest, LookupRedactedWithoutPiiReadAndClosedToSelfService) {
   Create("kari");
   v1::LookupProfilesRequest request;
@@ -411,6 +412,13 @@ TEST_F(AuthAccessTest, LookupRedactedWithoutPiiReadAndClosedToSelfService) {
   v1::LookupProfilesResponse own;
   EXPECT_EQ(lookup(absl::StrCat("Bearer ", Token("kari")), &own).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+
+  request.set_phone("412 34 567");
+  ASSERT_TRUE(lookup("Bearer admin-key", &full).ok());
+  for (const std::string& line : server_->LogLines()) {
+    EXPECT_EQ(line.find("41234567"), std::string::npos) << line;
+    EXPECT_EQ(line.find("412 34 567"), std::string::npos) << line;
+  }
 }
 
 // Verifies self-service tokens: own profile readable; another profile
