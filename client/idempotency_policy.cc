@@ -39,4 +39,8 @@ Idempotency IdempotencyOf(const customerprofile::v1::BatchGetProfilesRequest&) {
   return Idempotency::kIdempotent;
 }
 
+Idempotency IdempotencyOf(const customerprofile::v1::LookupProfilesRequest&) {
+  return Idempotency::kIdempotent;
+}
+
 }  // namespace cp::client

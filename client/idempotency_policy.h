@@ -16,5 +16,6 @@ Idempotency IdempotencyOf(const customerprofile::v1::DeleteProfileRequest& reque
 Idempotency IdempotencyOf(const customerprofile::v1::UndeleteProfileRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::ListProfilesRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::BatchGetProfilesRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::LookupProfilesRequest& request);
 
 }  // namespace cp::client

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/error_details.h"
 #include "client/options.h"
@@ -52,11 +53,11 @@ ABSL_FLAG(std::optional<std::string>, family_name, std::nullopt, "create/update:
 ABSL_FLAG(std::optional<std::string>, display_name, std::nullopt,
           "create/update: the display name.");
 ABSL_FLAG(std::optional<std::vector<std::string>>, email, std::nullopt,
-          "create/update: email addresses, comma-separated.");
+          "create/update: email addresses, comma-separated; lookup: one address.");
 ABSL_FLAG(std::optional<std::vector<std::string>>, phone, std::nullopt,
-          "create/update: phone numbers, comma-separated.");
+          "create/update: phone numbers, comma-separated; lookup: one number.");
 ABSL_FLAG(std::optional<std::string>, region_code, std::nullopt,
-          "create/update: home region, e.g. NO.");
+          "create/update: home region, e.g. NO; lookup: the region of a national number.");
 ABSL_FLAG(std::optional<std::string>, language_code, std::nullopt,
           "create/update: preferred language, e.g. nb-NO.");
 ABSL_FLAG(std::optional<std::vector<std::string>>, tags, std::nullopt,
@@ -78,6 +79,8 @@ ABSL_FLAG(std::optional<int>, page_size, std::nullopt,
 ABSL_FLAG(std::optional<std::string>, page_token, std::nullopt,
           "list: next_page_token of the previous page.");
 ABSL_FLAG(std::optional<bool>, show_deleted, std::nullopt, "list: include soft-deleted profiles.");
+ABSL_FLAG(std::optional<std::string>, external_id, std::nullopt,
+          "lookup: the external id to look up, SYSTEM:ID.");
 ABSL_FLAG(std::string, mode, "replace",
           "import-register: replace (the file becomes the whole list) or append.");
 ABSL_FLAG(int, chunk, 10000, "import-register: lines per stream message.");
@@ -100,6 +103,9 @@ Commands:
   delete NAME      soft-delete a profile (--etag makes it conditional)
   undelete NAME    bring back a soft-deleted profile
   list             list profiles (--filter, --order_by, --page_size, ...)
+  lookup           print the live profiles holding one --email, --phone
+                   (national numbers read in --region_code) or
+                   --external_id=SYSTEM:ID, newest update first
   import-register LIST FILE
                    stream a do-not-contact register's plain file (one number,
                    address or domain a line; - for stdin) into the
@@ -115,6 +121,7 @@ Examples:
   profile-cli update ada --display_name="Ada L." --etag=ETAG
   profile-cli create --json='{"profile": {"givenName": "Ada"}, "profileId": "ada"}'
   profile-cli list --filter='tags:"vip"' --page_size=10
+  profile-cli lookup --phone="912 34 567" --region_code=NO
   profile-cli import-register reservasjon reservasjonsregisteret.txt --timeout=10m)";
 
 std::string ProfileName(absl::string_view name) {
@@ -235,6 +242,34 @@ Outcome ImportRegisterCommand(const cp::client::Options& connection,
   return Printed(cp::client::ImportRegister(connection, options, file));
 }
 
+// ApplyLookupFlags sets the one identifier given by --email, --phone or
+// --external_id (SYSTEM:ID) and --region_code; more than one, or a list, is
+// a usage error. None given leaves --json's identifier (or none: the server
+// answers INVALID_ARGUMENT).
+absl::Status ApplyLookupFlags(v1::LookupProfilesRequest* request) {
+  auto email = absl::GetFlag(FLAGS_email);
+  auto phone = absl::GetFlag(FLAGS_phone);
+  auto external_id = absl::GetFlag(FLAGS_external_id);
+  if (email.has_value() + phone.has_value() + external_id.has_value() > 1) {
+    return absl::InvalidArgumentError("lookup takes one of --email, --phone, --external_id");
+  }
+  if ((email && email->size() != 1) || (phone && phone->size() != 1)) {
+    return absl::InvalidArgumentError("lookup takes one --email or --phone value");
+  }
+  if (email) request->set_email(email->front());
+  if (phone) request->set_phone(phone->front());
+  if (external_id) {
+    std::vector<std::string> parts = absl::StrSplit(*external_id, absl::MaxSplits(':', 1));
+    if (parts.size() != 2) {
+      return absl::InvalidArgumentError("--external_id must be SYSTEM:ID");
+    }
+    request->mutable_external_id()->set_system(parts[0]);
+    request->mutable_external_id()->set_id(parts[1]);
+  }
+  if (auto region = absl::GetFlag(FLAGS_region_code)) request->set_region_code(*region);
+  return absl::OkStatus();
+}
+
 Outcome Run(ProfileClient& client, const std::string& command,
             const std::vector<std::string>& args) {
   if (command == "create") {
@@ -289,6 +324,13 @@ Outcome Run(ProfileClient& client, const std::string& command,
     if (auto token = absl::GetFlag(FLAGS_page_token)) request.set_page_token(*token);
     if (auto deleted = absl::GetFlag(FLAGS_show_deleted)) request.set_show_deleted(*deleted);
     return Printed(client.ListProfiles(request));
+  }
+  if (command == "lookup") {
+    v1::LookupProfilesRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    if (!args.empty()) return Usage(absl::InvalidArgumentError("lookup takes no NAME"));
+    if (auto status = ApplyLookupFlags(&request); !status.ok()) return Usage(status);
+    return Printed(client.LookupProfiles(request));
   }
   return Usage(absl::InvalidArgumentError(absl::StrCat("unknown command \"", command, "\"")));
 }

@@ -83,4 +83,9 @@ absl::StatusOr<v1::BatchGetProfilesResponse> ProfileClient::BatchGetProfiles(
   return connection_->BatchGetProfiles(request);
 }
 
+absl::StatusOr<v1::LookupProfilesResponse> ProfileClient::LookupProfiles(
+    const v1::LookupProfilesRequest& request) {
+  return connection_->LookupProfiles(request);
+}
+
 }  // namespace cp::client

@@ -68,6 +68,13 @@ class ProfileClient {
   absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> BatchGetProfiles(
       const std::vector<std::string>& names, bool allow_missing = false);
 
+  // LookupProfiles returns the live profiles holding the request's one
+  // identifier (email, phone or external id), most recently updated first,
+  // at most 100 (more_exist when there are more); INVALID_ARGUMENT for none
+  // or one that cannot be parsed.
+  absl::StatusOr<customerprofile::v1::LookupProfilesResponse> LookupProfiles(
+      const customerprofile::v1::LookupProfilesRequest& request);
+
  private:
   std::shared_ptr<ProfileConnection> connection_;
 };

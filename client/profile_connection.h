@@ -27,6 +27,8 @@ class ProfileConnection {
       const customerprofile::v1::ListProfilesRequest& request) = 0;
   virtual absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> BatchGetProfiles(
       const customerprofile::v1::BatchGetProfilesRequest& request) = 0;
+  virtual absl::StatusOr<customerprofile::v1::LookupProfilesResponse> LookupProfiles(
+      const customerprofile::v1::LookupProfilesRequest& request) = 0;
 };
 
 }  // namespace cp::client

@@ -90,6 +90,11 @@ absl::StatusOr<v1::BatchGetProfilesResponse> ProfileStubConnection::BatchGetProf
   return Call(&v1::ProfileService::StubInterface::BatchGetProfiles, request);
 }
 
+absl::StatusOr<v1::LookupProfilesResponse> ProfileStubConnection::LookupProfiles(
+    const v1::LookupProfilesRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::LookupProfiles, request);
+}
+
 std::shared_ptr<ProfileConnection> MakeProfileConnection(Options options) {
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       options.credentials ? options.credentials : grpc::InsecureChannelCredentials();

@@ -35,6 +35,8 @@ class ProfileStubConnection : public ProfileConnection {
       const customerprofile::v1::ListProfilesRequest& request) override;
   absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> BatchGetProfiles(
       const customerprofile::v1::BatchGetProfilesRequest& request) override;
+  absl::StatusOr<customerprofile::v1::LookupProfilesResponse> LookupProfiles(
+      const customerprofile::v1::LookupProfilesRequest& request) override;
 
  private:
   template <class Request, class Response>

@@ -114,4 +114,18 @@ grpc::ServerUnaryReactor* ProfileService::BatchGetProfiles(
       });
 }
 
+grpc::ServerUnaryReactor* ProfileService::LookupProfiles(grpc::CallbackServerContext* ctx,
+                                                         const v1::LookupProfilesRequest* request,
+                                                         v1::LookupProfilesResponse* response) {
+  return dispatcher_->Dispatch<v1::LookupProfilesResponse>(
+      ctx, FullMethod("LookupProfiles"), *request, "", response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::LookupProfilesResponse> {
+        // Self-service callers never reach a lookup (see the method policy);
+        // this keeps a future policy change from opening other profiles.
+        if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
+        return manager_->LookupProfiles(*request, context);
+      });
+}
+
 }  // namespace cp::server

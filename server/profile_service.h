@@ -41,6 +41,9 @@ class ProfileService final : public customerprofile::v1::ProfileService::Callbac
   grpc::ServerUnaryReactor* BatchGetProfiles(
       grpc::CallbackServerContext* ctx, const customerprofile::v1::BatchGetProfilesRequest* request,
       customerprofile::v1::BatchGetProfilesResponse* response) override;
+  grpc::ServerUnaryReactor* LookupProfiles(
+      grpc::CallbackServerContext* ctx, const customerprofile::v1::LookupProfilesRequest* request,
+      customerprofile::v1::LookupProfilesResponse* response) override;
 
  private:
   domain::ProfileManager* const manager_;

@@ -53,6 +53,18 @@ struct ProfileCursor {
   std::string id;
 };
 
+// ProfileIdentifier is what LookupProfiles looks profiles up by.
+struct ProfileIdentifier {
+  enum class Kind { kEmail, kPhone, kExternalId };
+  Kind kind = Kind::kEmail;
+  // kExternalId only: the issuing system.
+  std::string system;
+  // kEmail: an address, matched ASCII case-insensitively on the whole
+  // address; kPhone: a number in E.164; kExternalId: the id in `system`.
+  // Matched exactly as given otherwise: the domain trims and normalises.
+  std::string value;
+};
+
 // ProfileListQuery selects one page of profiles.
 struct ProfileListQuery {
   std::optional<FilterNode> filter;

@@ -38,6 +38,14 @@ class ProfileRepository {
   virtual absl::StatusOr<std::vector<ProfileRecord>> ListProfiles(
       const ProfileListQuery& query) = 0;
 
+  // LookupProfiles returns the live (not soft-deleted) profiles that hold
+  // `identifier` (as an email, phone or external id), most recently updated
+  // first (ties: descending id), at most `limit` of them; ask for one more
+  // than you return to learn whether more exist. The index it reads is
+  // written with every profile write, in the same transaction.
+  virtual absl::StatusOr<std::vector<ProfileRecord>> LookupProfiles(
+      const ProfileIdentifier& identifier, int limit) = 0;
+
   // FindLiveProfileByExternalId returns the id of the live profile holding
   // (system, external_id), or nullopt.
   virtual absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "domain/common/error_reasons.h"
@@ -16,6 +18,8 @@
 #include "domain/common/paging.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
+#include "domain/identity/email_address.h"
+#include "domain/identity/phone_number.h"
 #include "domain/profile/profile_filter.h"
 #include "domain/profile/profile_patch.h"
 #include "protos/runtime/tolerant_parse.h"
@@ -299,6 +303,65 @@ absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> ProfileManager::Ba
             continue;
           }
           *response.add_profiles() = ToResource(**record);
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<customerprofile::v1::LookupProfilesResponse> ProfileManager::LookupProfiles(
+    const customerprofile::v1::LookupProfilesRequest& request, const CallContext& context) {
+  using customerprofile::v1::LookupProfilesRequest;
+  using Kind = storage::ProfileIdentifier::Kind;
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  std::string region = absl::AsciiStrToUpper(request.region_code());
+  // A malformed region is reported alone: the phone cannot be read in it.
+  const bool region_ok =
+      region.empty() || (region.size() == 2 && absl::c_all_of(region, absl::ascii_isalpha));
+  if (!region_ok) violations.Add("region_code", "must be an ISO 3166-1 alpha-2 region code");
+  if (region.empty()) region = validator_.options().default_phone_region;
+  storage::ProfileIdentifier identifier;
+  switch (request.identifier_case()) {
+    case LookupProfilesRequest::kEmail: {
+      std::string address = request.email();
+      if (NormalizeEmailAddress("email", &address, &violations)) {
+        identifier = {Kind::kEmail, "", EmailAddressKey(address)};
+      }
+      break;
+    }
+    case LookupProfilesRequest::kPhone: {
+      std::string number = request.phone();
+      if (region_ok && NormalizePhoneNumber("phone", region, &number, &violations)) {
+        identifier = {Kind::kPhone, "", number};
+      }
+      break;
+    }
+    case LookupProfilesRequest::kExternalId: {
+      const customerprofile::v1::ExternalId& external_id = request.external_id();
+      if (external_id.system().empty()) violations.Add("external_id.system", "is required");
+      if (external_id.id().empty()) violations.Add("external_id.id", "is required");
+      identifier = {Kind::kExternalId, external_id.system(), external_id.id()};
+      break;
+    }
+    case LookupProfilesRequest::IDENTIFIER_NOT_SET:
+      violations.Add("identifier", "one of email, phone or external_id is required");
+      break;
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  customerprofile::v1::LookupProfilesResponse response;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        response.Clear();
+        auto records = tx.LookupProfiles(identifier, kMaxLookupProfiles + 1);
+        if (!records.ok()) return records.status();
+        for (const ProfileRecord& record : *records) {
+          if (response.profiles_size() == kMaxLookupProfiles) {
+            response.set_more_exist(true);
+            break;
+          }
+          *response.add_profiles() = ToResource(record);
         }
         return absl::OkStatus();
       });

@@ -54,6 +54,21 @@ class ProfileManager {
   // The most names one BatchGetProfiles may carry.
   static constexpr int kMaxBatchGetNames = 1000;
 
+  // LookupProfiles returns the live profiles holding the request's one
+  // identifier, most recently updated first, at most kMaxLookupProfiles
+  // (more_exist says whether there are more), read in one read-only
+  // transaction. The e-mail and phone are normalised as the validator
+  // normalises a profile's (a national phone in request.region_code(), else
+  // in the default phone region). INVALID_ARGUMENT naming "identifier" when
+  // none is set, "email" or "phone" when it cannot be normalised,
+  // "external_id.system" / "external_id.id" when empty, "region_code" when
+  // malformed.
+  absl::StatusOr<customerprofile::v1::LookupProfilesResponse> LookupProfiles(
+      const customerprofile::v1::LookupProfilesRequest& request, const CallContext& context);
+
+  // The most profiles one LookupProfiles returns.
+  static constexpr int kMaxLookupProfiles = 100;
+
   const ProfileValidator& validator() const { return validator_; }
 
  private:

@@ -22,6 +22,7 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kProfileService, "UndeleteProfile", kProfilesDelete, false);
   add(kProfileService, "ListProfiles", kProfilesRead, false);
   add(kProfileService, "BatchGetProfiles", kProfilesRead, false);
+  add(kProfileService, "LookupProfiles", kProfilesRead, false);
 
   add(kConsentService, "CreatePurpose", kPurposesAdmin, false);
   add(kConsentService, "GetPurpose", kConsentsRead, true);

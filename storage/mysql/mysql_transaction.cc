@@ -244,6 +244,7 @@ absl::Status MysqlTransaction::InsertContactPoints(
       statement.setString(index++, id);
       statement.setString(index++, kind);
       statement.setString(index++, value);
+      statement.setString(index++, sql::ContactPointLookupValue(kind, value));
     }
     statement.executeUpdate();
   });
@@ -300,6 +301,31 @@ absl::StatusOr<std::vector<ProfileRecord>> MysqlTransaction::ListProfiles(
     ::sql::PreparedStatement& statement =
         connection_->Prepare(absl::StrCat(sql::kListProfiles, fragment.sql));
     BindParams(statement, fragment.params);
+    std::unique_ptr<::sql::ResultSet> result(statement.executeQuery());
+    decoded = DecodeAll(*result, sql::DecodeProfile, &records);
+  });
+  if (!status.ok()) return status;
+  if (!decoded.ok()) return decoded;
+  return records;
+}
+
+absl::StatusOr<std::vector<ProfileRecord>> MysqlTransaction::LookupProfiles(
+    const ProfileIdentifier& identifier, int limit) {
+  bool external = identifier.kind == ProfileIdentifier::Kind::kExternalId;
+  std::vector<ProfileRecord> records;
+  absl::Status decoded;
+  absl::Status status = Do("look up profiles", [&]() {
+    ::sql::PreparedStatement& statement = connection_->Prepare(
+        std::string(external ? sql::kLookupByExternalId : sql::kLookupByContactPoint));
+    if (external) {
+      statement.setString(1, identifier.system);
+      statement.setString(2, identifier.value);
+    } else {
+      absl::string_view kind = sql::LookupKindOf(identifier.kind);
+      statement.setString(1, std::string(kind));
+      statement.setString(2, sql::ContactPointLookupValue(kind, identifier.value));
+    }
+    statement.setInt(3, limit);
     std::unique_ptr<::sql::ResultSet> result(statement.executeQuery());
     decoded = DecodeAll(*result, sql::DecodeProfile, &records);
   });

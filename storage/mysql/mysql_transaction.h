@@ -35,6 +35,8 @@ class MysqlTransaction final : public Transaction {
   absl::Status InsertProfile(const ProfileRecord& record) override;
   absl::Status UpdateProfile(const ProfileRecord& record, int64_t expected_revision) override;
   absl::StatusOr<std::vector<ProfileRecord>> ListProfiles(const ProfileListQuery& query) override;
+  absl::StatusOr<std::vector<ProfileRecord>> LookupProfiles(const ProfileIdentifier& identifier,
+                                                            int limit) override;
   absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
       absl::string_view system, absl::string_view external_id) override;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/time.h"
 
 namespace cp::storage::sql {
@@ -52,6 +53,15 @@ SideRows SideRowsOf(const customerprofile::v1::Profile& profile) {
   }
   SortUnique(rows.contact_points);
   return rows;
+}
+
+std::string ContactPointLookupValue(absl::string_view kind, absl::string_view value) {
+  if (kind == "email") return absl::AsciiStrToLower(value);
+  return std::string(value);
+}
+
+absl::string_view LookupKindOf(ProfileIdentifier::Kind kind) {
+  return kind == ProfileIdentifier::Kind::kPhone ? "phone" : "email";
 }
 
 }  // namespace cp::storage::sql

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "customerprofile/v1/profile.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "storage/profile_query.h"
 #include "storage/profile_record.h"
 #include "storage/sql/row.h"
 #include "storage/transaction.h"
@@ -47,5 +49,15 @@ struct SideRows {
 
 // SideRowsOf returns the side rows of `profile`.
 SideRows SideRowsOf(const customerprofile::v1::Profile& profile);
+
+// ContactPointLookupValue returns the lookup_value column of a contact point
+// row: for "email" the address with its ASCII letters lowercased (the rule of
+// domain::EmailAddressKey, kept minimal here as storage does not call the
+// domain), for "phone" the number as stored.
+std::string ContactPointLookupValue(absl::string_view kind, absl::string_view value);
+
+// LookupKindOf returns the contact point kind ("email", "phone") of an
+// email or phone identifier.
+absl::string_view LookupKindOf(ProfileIdentifier::Kind kind);
 
 }  // namespace cp::storage::sql

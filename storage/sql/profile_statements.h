@@ -34,8 +34,9 @@ inline constexpr absl::string_view kInsertTags =
     "INSERT INTO profile_tags (profile_id, tag) VALUES ";
 inline constexpr absl::string_view kTagRow = "(?, ?)";
 inline constexpr absl::string_view kInsertContactPoints =
-    "INSERT INTO profile_contact_points (profile_id, kind, value) VALUES ";
-inline constexpr absl::string_view kContactPointRow = "(?, ?, ?)";
+    "INSERT INTO profile_contact_points (profile_id, kind, value, lookup_value) VALUES ";
+// Parameters: profile id, kind, value, ContactPointLookupValue(kind, value).
+inline constexpr absl::string_view kContactPointRow = "(?, ?, ?, ?)";
 inline constexpr absl::string_view kInsertExternalIds =
     "INSERT INTO profile_external_ids (profile_id, system, external_id, live) VALUES ";
 inline constexpr absl::string_view kLiveExternalIdRow = "(?, ?, ?, 1)";
@@ -51,6 +52,19 @@ inline constexpr absl::string_view kDeleteExternalIds =
 inline constexpr absl::string_view kFindLiveByExternalId =
     "SELECT profile_id FROM profile_external_ids "
     "WHERE system = ? AND external_id = ? AND live = 1";
+
+// The lookups read the profile columns (see DecodeProfile) of live profiles,
+// newest update first. Parameters: kind ("email" or "phone"), the lookup
+// value (ContactPointLookupValue), limit.
+inline constexpr absl::string_view kLookupByContactPoint =
+    "SELECT p.id, p.revision, p.data FROM profiles p WHERE p.delete_time IS NULL AND p.id IN "
+    "(SELECT profile_id FROM profile_contact_points WHERE kind = ? AND lookup_value = ?) "
+    "ORDER BY p.update_time DESC, p.id DESC LIMIT ?";
+// Parameters: system, external id, limit.
+inline constexpr absl::string_view kLookupByExternalId =
+    "SELECT p.id, p.revision, p.data FROM profiles p WHERE p.delete_time IS NULL AND p.id IN "
+    "(SELECT profile_id FROM profile_external_ids WHERE system = ? AND external_id = ? "
+    "AND live = 1) ORDER BY p.update_time DESC, p.id DESC LIMIT ?";
 
 // kSelectRequest reads the request columns (see DecodeRequest) by scope and
 // request id.

@@ -162,16 +162,23 @@ absl::Status SqliteTransaction::InsertSideRows(const ProfileRecord& record) {
     if (!status.ok()) return status;
   }
   if (!rows.contact_points.empty()) {
+    // Bound as SQLITE_STATIC: the lookup values must outlive the statement.
+    std::vector<std::string> lookup_values;
+    lookup_values.reserve(rows.contact_points.size());
+    for (const auto& [kind, value] : rows.contact_points) {
+      lookup_values.push_back(sql::ContactPointLookupValue(kind, value));
+    }
     absl::Status status =
         RunStatement(*connection_,
                      MultiRowInsert(sql::kInsertContactPoints, sql::kContactPointRow,
                                     rows.contact_points.size()),
                      [&](SqliteStatement& s) {
                        int index = 1;
-                       for (const auto& [kind, value] : rows.contact_points) {
+                       for (size_t i = 0; i < rows.contact_points.size(); ++i) {
                          s.BindText(index++, record.id);
-                         s.BindText(index++, kind);
-                         s.BindText(index++, value);
+                         s.BindText(index++, rows.contact_points[i].first);
+                         s.BindText(index++, rows.contact_points[i].second);
+                         s.BindText(index++, lookup_values[i]);
                        }
                      });
     if (!status.ok()) return status;
@@ -186,6 +193,35 @@ absl::StatusOr<std::vector<ProfileRecord>> SqliteTransaction::ListProfiles(
       connection_->Prepare(absl::StrCat(sql::kListProfiles, fragment.sql));
   if (!statement.ok()) return statement.status();
   BindParams(*statement, fragment.params);
+  std::vector<ProfileRecord> records;
+  while (true) {
+    absl::StatusOr<bool> row = statement->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StatusOr<ProfileRecord> record = sql::DecodeProfile(SqliteRow(*statement));
+    if (!record.ok()) return record.status();
+    records.push_back(*std::move(record));
+  }
+  return records;
+}
+
+absl::StatusOr<std::vector<ProfileRecord>> SqliteTransaction::LookupProfiles(
+    const ProfileIdentifier& identifier, int limit) {
+  bool external = identifier.kind == ProfileIdentifier::Kind::kExternalId;
+  absl::StatusOr<SqliteStatement> statement =
+      connection_->Prepare(external ? sql::kLookupByExternalId : sql::kLookupByContactPoint);
+  if (!statement.ok()) return statement.status();
+  absl::string_view kind = sql::LookupKindOf(identifier.kind);
+  // Bound as SQLITE_STATIC: it must outlive the statement.
+  std::string lookup_value = sql::ContactPointLookupValue(kind, identifier.value);
+  if (external) {
+    statement->BindText(1, identifier.system);
+    statement->BindText(2, identifier.value);
+  } else {
+    statement->BindText(1, kind);
+    statement->BindText(2, lookup_value);
+  }
+  statement->BindInt64(3, limit);
   std::vector<ProfileRecord> records;
   while (true) {
     absl::StatusOr<bool> row = statement->Step();

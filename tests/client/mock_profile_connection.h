@@ -23,6 +23,8 @@ class MockProfileConnection : public ProfileConnection {
               (const customerprofile::v1::ListProfilesRequest&), (override));
   MOCK_METHOD(absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse>, BatchGetProfiles,
               (const customerprofile::v1::BatchGetProfilesRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<customerprofile::v1::LookupProfilesResponse>, LookupProfiles,
+              (const customerprofile::v1::LookupProfilesRequest&), (override));
 };
 
 }  // namespace cp::client

@@ -117,6 +117,32 @@ TEST(ProfileClientTest, BatchGetProfilesSendsNamesInOrder) {
   EXPECT_EQ(got->missing_names(0), "profiles/a");
 }
 
+// Verifies that LookupProfiles sends the request as given and returns the
+// profiles and more_exist.
+TEST(ProfileClientTest, LookupProfilesSendsTheIdentifier) {
+  auto connection = std::make_shared<StrictMock<MockProfileConnection>>();
+  EXPECT_CALL(*connection, LookupProfiles(_))
+      .WillOnce([](const v1::LookupProfilesRequest& request) {
+        EXPECT_EQ(request.phone(), "912 34 567");
+        EXPECT_EQ(request.region_code(), "NO");
+        v1::LookupProfilesResponse response;
+        *response.add_profiles() = NamedProfile("profiles/new");
+        *response.add_profiles() = NamedProfile("profiles/old");
+        response.set_more_exist(true);
+        return response;
+      });
+  ProfileClient client(connection);
+  v1::LookupProfilesRequest request;
+  request.set_phone("912 34 567");
+  request.set_region_code("NO");
+  auto got = client.LookupProfiles(request);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->profiles_size(), 2);
+  EXPECT_EQ(got->profiles(0).name(), "profiles/new");
+  EXPECT_EQ(got->profiles(1).name(), "profiles/old");
+  EXPECT_TRUE(got->more_exist());
+}
+
 // Verifies that a connection error reaches the caller unchanged, details
 // included.
 TEST(ProfileClientTest, PassesErrorsThrough) {

@@ -185,6 +185,7 @@ TEST(RetryPolicyTest, IdempotencyOfEachCall) {
 
   EXPECT_EQ(IdempotencyOf(v1::GetProfileRequest()), Idempotency::kIdempotent);
   EXPECT_EQ(IdempotencyOf(v1::ListProfilesRequest()), Idempotency::kIdempotent);
+  EXPECT_EQ(IdempotencyOf(v1::LookupProfilesRequest()), Idempotency::kIdempotent);
 }
 
 }  // namespace

@@ -264,6 +264,23 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
     return result;
   }
 
+  // LookupIds returns the ids LookupProfiles finds for an identifier, in
+  // the order returned.
+  std::vector<std::string> LookupIds(ProfileIdentifier::Kind kind, const std::string& value,
+                                     int limit = 101, const std::string& system = "") {
+    std::vector<std::string> ids;
+    absl::Status status = Read([&](Transaction& tx) {
+      ids.clear();
+      absl::StatusOr<std::vector<ProfileRecord>> records =
+          tx.LookupProfiles(ProfileIdentifier{kind, system, value}, limit);
+      if (!records.ok()) return records.status();
+      for (const ProfileRecord& record : *records) ids.push_back(record.id);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return ids;
+  }
+
   std::vector<ProfileRecord> List(const ProfileListQuery& query) {
     std::vector<ProfileRecord> result;
     absl::Status status = Read([&](Transaction& tx) {
@@ -547,6 +564,93 @@ TEST_P(StoreContractTest, FindLiveProfileByExternalIdIgnoresDeletedAndUnknown) {
   EXPECT_FALSE(FindLive("billing", "G").has_value());
   EXPECT_FALSE(FindLive("billing", "unknown").has_value());
   EXPECT_FALSE(FindLive("BILLING", "L").has_value());
+}
+
+// Verifies that LookupProfiles matches an e-mail address ASCII
+// case-insensitively on the whole address, a phone in E.164 and an external
+// id as the (system, id) pair, and that a profile holding an address twice
+// (in two cases) is returned once.
+TEST_P(StoreContractTest, LookupMatchesEmailPhoneAndExternalId) {
+  using Kind = ProfileIdentifier::Kind;
+  using ::testing::ElementsAre;
+  using ::testing::IsEmpty;
+  ProfileRecord record = NewRecord("holder");
+  record.profile.add_emails()->set_address("Ada.Lovelace@example.com");
+  record.profile.add_emails()->set_address("ada.lovelace@example.com");
+  record.profile.add_phones()->set_number("+4791234567");
+  AddExternalId(record, "billing", "ACC-1");
+  ASSERT_TRUE(Insert(record).ok());
+  ASSERT_TRUE(Insert(NewRecord("bystander")).ok());
+
+  EXPECT_THAT(LookupIds(Kind::kEmail, "ADA.LOVELACE@EXAMPLE.COM"), ElementsAre("holder"));
+  EXPECT_THAT(LookupIds(Kind::kEmail, "ada.lovelace@example.com"), ElementsAre("holder"));
+  EXPECT_THAT(LookupIds(Kind::kEmail, "ada.lovelace@example.co"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kEmail, "lovelace@example.com"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+4791234567"), ElementsAre("holder"));
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+479123456"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kExternalId, "ACC-1", 101, "billing"), ElementsAre("holder"));
+  EXPECT_THAT(LookupIds(Kind::kExternalId, "acc-1", 101, "billing"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kExternalId, "ACC-1", 101, "webshop"), IsEmpty());
+  // An email is not a phone: kinds do not mix.
+  EXPECT_THAT(LookupIds(Kind::kPhone, "ada.lovelace@example.com"), IsEmpty());
+}
+
+// Verifies that the lookup index follows every write in its transaction: an
+// update that changes an address or number finds the new value only, and a
+// soft-deleted profile is not found (again found once undeleted).
+TEST_P(StoreContractTest, LookupFollowsUpdatesAndExcludesDeleted) {
+  using Kind = ProfileIdentifier::Kind;
+  using ::testing::ElementsAre;
+  using ::testing::IsEmpty;
+  ProfileRecord record = NewRecord("moving");
+  record.profile.add_emails()->set_address("Old@example.com");
+  record.profile.add_phones()->set_number("+4791234567");
+  AddExternalId(record, "billing", "ACC-9");
+  ASSERT_TRUE(Insert(record).ok());
+
+  ProfileRecord changed = record;
+  changed.revision = 2;
+  changed.profile.mutable_emails(0)->set_address("New@example.com");
+  changed.profile.mutable_phones(0)->set_number("+4791234568");
+  ASSERT_TRUE(Update(changed, 1).ok());
+  EXPECT_THAT(LookupIds(Kind::kEmail, "old@example.com"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kEmail, "new@example.com"), ElementsAre("moving"));
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+4791234567"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+4791234568"), ElementsAre("moving"));
+
+  ProfileRecord deleted = changed;
+  deleted.revision = 3;
+  SetMicros(deleted.profile.mutable_delete_time(), 5000);
+  ASSERT_TRUE(Update(deleted, 2).ok());
+  EXPECT_THAT(LookupIds(Kind::kEmail, "new@example.com"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+4791234568"), IsEmpty());
+  EXPECT_THAT(LookupIds(Kind::kExternalId, "ACC-9", 101, "billing"), IsEmpty());
+
+  ProfileRecord undeleted = deleted;
+  undeleted.revision = 4;
+  undeleted.profile.clear_delete_time();
+  ASSERT_TRUE(Update(undeleted, 3).ok());
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+4791234568"), ElementsAre("moving"));
+  EXPECT_THAT(LookupIds(Kind::kExternalId, "ACC-9", 101, "billing"), ElementsAre("moving"));
+}
+
+// Verifies that profiles sharing a number come most recently updated first
+// (ties by descending id), at most `limit` of them.
+TEST_P(StoreContractTest, LookupOrdersByUpdateTimeDescendingAndHonoursLimit) {
+  using Kind = ProfileIdentifier::Kind;
+  using ::testing::ElementsAre;
+  struct Row {
+    const char* id;
+    int64_t update;
+  };
+  for (const Row& row : {Row{"s1", 3000}, Row{"s2", 9000}, Row{"s3", 5000}, Row{"s4", 5000}}) {
+    ProfileRecord record = NewRecord(row.id, 1000);
+    SetMicros(record.profile.mutable_update_time(), row.update);
+    record.profile.add_phones()->set_number("+4740000000");
+    ASSERT_TRUE(Insert(record).ok());
+  }
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+4740000000"), ElementsAre("s2", "s4", "s3", "s1"));
+  EXPECT_THAT(LookupIds(Kind::kPhone, "+4740000000", 2), ElementsAre("s2", "s4"));
 }
 
 // Verifies that an idempotency record reads back byte for byte, that a

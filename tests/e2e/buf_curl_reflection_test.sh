@@ -25,7 +25,7 @@ expect_match "--list-services lists server reflection" "$services" \
 
 methods=$(list --list-methods)
 for method in CreateProfile GetProfile UpdateProfile DeleteProfile UndeleteProfile ListProfiles \
-  BatchGetProfiles; do
+  BatchGetProfiles LookupProfiles; do
   grep -qx "customerprofile.v1.ProfileService/$method" <<<"$methods" ||
     fail "--list-methods lacks ProfileService/$method: $methods"
 done

@@ -6,7 +6,8 @@
 # run_profile_api_scenario: create (normalising emails and national phone
 # numbers, request_id replay), get, update with etag and update_mask, stale
 # etag, duplicate external id, list with filters and page tokens,
-# delete/undelete, and bad input with its field violations.
+# delete/undelete, lookup by phone, e-mail and external id, and bad input
+# with its field violations.
 
 # create_profile ID JSON_PROFILE [REQUEST_ID]: creates profiles/ID and checks
 # that it got that name.
@@ -104,6 +105,19 @@ run_profile_api_scenario() {
   create_profile cara '{"displayName": "Cara", "regionCode": "NO", "tags": ["vip", "newsletter"]}'
   create_profile dan '{"displayName": "Dan", "regionCode": "NO"}'
   pass "three more profiles created"
+
+  # Lookup by one identifier: a national phone number (read in the default
+  # region), an e-mail in another case, an external id.
+  rpc LookupProfiles '{"phone": "912 34 567"}'
+  expect_eq "LookupProfiles by a national phone finds the profile" \
+    "$(out '[.profiles[].name] | join(" ")')" "profiles/ada"
+  rpc LookupProfiles '{"email": "ADA@EXAMPLE.COM"}'
+  expect_eq "LookupProfiles by e-mail ignores case" "$(out '[.profiles[].name] | join(" ")')" \
+    "profiles/ada"
+  rpc LookupProfiles '{"externalId": {"system": "webshop", "id": "u_991"}}'
+  expect_eq "LookupProfiles by external id" "$(out '[.profiles[].name] | join(" ")')" "profiles/bob"
+  rpc_error invalid_argument LookupProfiles '{}'
+  pass "LookupProfiles without an identifier is INVALID_ARGUMENT"
 
   rpc_error already_exists CreateProfile '{"profile": {"displayName": "Eve",
       "externalIds": [{"system": "billing", "id": "ACC-1042"}]}}'

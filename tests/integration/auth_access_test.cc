@@ -382,6 +382,45 @@ TEST_F(AuthAccessTest, PiiHiddenWithoutPiiRead) {
   EXPECT_EQ(ordered.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// Verifies that LookupProfiles without pii.read finds the profile (by a
+// number the caller already knows) but returns it redacted, that a
+// self-service token may not look profiles up at all, and that no log line
+// holds the number looked up.
+TEST_F(AuthAccessTest, LookupRedactedWithoutPiiReadAndClosedToSelfService) {
+  Create("kari");
+  v1::LookupProfilesRequest request;
+  request.set_phone(kPhone);
+  auto lookup = [&](const std::string& authorization, v1::LookupProfilesResponse* response) {
+    return Call(authorization, [&](grpc::ClientContext* ctx) {
+      return stub_->LookupProfiles(ctx, request, response);
+    });
+  };
+  v1::LookupProfilesResponse full;
+  ASSERT_TRUE(lookup("Bearer admin-key", &full).ok());
+  ASSERT_EQ(full.profiles_size(), 1);
+  EXPECT_EQ(full.profiles(0).phones_size(), 1);
+
+  v1::LookupProfilesResponse redacted;
+  grpc::Status status = lookup("Bearer marketing-key", &redacted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(redacted.profiles_size(), 1);
+  EXPECT_EQ(redacted.profiles(0).name(), "profiles/kari");
+  EXPECT_EQ(redacted.profiles(0).emails_size(), 0);
+  EXPECT_EQ(redacted.profiles(0).phones_size(), 0);
+  EXPECT_EQ(redacted.profiles(0).given_name(), kGivenName);
+
+  v1::LookupProfilesResponse own;
+  EXPECT_EQ(lookup(absl::StrCat("Bearer ", Token("kari")), &own).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  request.set_phone("412 34 567");
+  ASSERT_TRUE(lookup("Bearer admin-key", &full).ok());
+  for (const std::string& line : server_->LogLines()) {
+    EXPECT_EQ(line.find("41234567"), std::string::npos) << line;
+    EXPECT_EQ(line.find("412 34 567"), std::string::npos) << line;
+  }
+}
+
 // Verifies self-service tokens: own profile readable; another profile
 // (existing or not) PERMISSION_DENIED; expired, wrongly signed, alg none and
 // wrong-audience tokens UNAUTHENTICATED; List and Delete closed.

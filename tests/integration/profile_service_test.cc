@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "domain/common/errors.h"
 #include "gmock/gmock.h"
@@ -508,6 +509,115 @@ TEST_P(ProfileServiceTest, BatchGetReturnsProfilesInRequestOrder) {
   status = batch(std::vector<std::string>(1001, "profiles/kari"), false, &got);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(BadRequestFields(status), ElementsAre("names"));
+}
+
+// Verifies LookupProfiles over the wire: a national-format phone (read in
+// the default region) finds the E.164 number, an e-mail in another case
+// finds the address, an external id its holder; profiles sharing a number
+// come newest update first; a soft-deleted one is not returned.
+TEST_P(ProfileServiceTest, LookupFindsLiveHoldersNewestFirst) {
+  MustCreate("kari", "Kari N");
+  v1::CreateProfileRequest create;
+  *create.mutable_profile() = NewProfile("Ola N");
+  create.mutable_profile()->mutable_phones(0)->set_number("+4791234567");
+  create.mutable_profile()->mutable_emails(0)->set_address("ola@example.com");
+  v1::ExternalId* external_id = create.mutable_profile()->add_external_ids();
+  external_id->set_system("billing");
+  external_id->set_id("ACC-7");
+  create.set_profile_id("ola");
+  v1::Profile ola;
+  ASSERT_TRUE(Create(create, &ola).ok());
+  MustCreate("per", "Per N");
+
+  auto lookup = [&](const v1::LookupProfilesRequest& request) {
+    grpc::ClientContext context;
+    v1::LookupProfilesResponse response;
+    grpc::Status status = stub_->LookupProfiles(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_FALSE(response.more_exist());
+    std::vector<std::string> names;
+    for (const v1::Profile& profile : response.profiles()) names.push_back(profile.name());
+    return names;
+  };
+  v1::LookupProfilesRequest by_phone;
+  by_phone.set_phone("912 34 567");
+  EXPECT_THAT(lookup(by_phone), ElementsAre("profiles/ola"));
+  by_phone.set_phone("+47 912 34 567");
+  by_phone.set_region_code("SE");
+  EXPECT_THAT(lookup(by_phone), ElementsAre("profiles/ola"));
+  v1::LookupProfilesRequest by_email;
+  by_email.set_email("  OLA@Example.com ");
+  EXPECT_THAT(lookup(by_email), ElementsAre("profiles/ola"));
+  v1::LookupProfilesRequest by_external_id;
+  *by_external_id.mutable_external_id() = *external_id;
+  EXPECT_THAT(lookup(by_external_id), ElementsAre("profiles/ola"));
+  by_external_id.mutable_external_id()->set_id("ACC-8");
+  EXPECT_THAT(lookup(by_external_id), IsEmpty());
+
+  // kari and per share NewProfile's number and address; kari changes last.
+  v1::Profile change;
+  change.set_name("profiles/kari");
+  change.set_display_name("Kari Nordmann");
+  v1::Profile updated;
+  ASSERT_TRUE(Update(change, {"display_name"}, &updated).ok());
+  v1::LookupProfilesRequest shared;
+  shared.set_phone("+4741234567");
+  EXPECT_THAT(lookup(shared), ElementsAre("profiles/kari", "profiles/per"));
+  shared.set_email("kari.nordmann@example.com");
+  EXPECT_THAT(lookup(shared), ElementsAre("profiles/kari", "profiles/per"));
+
+  grpc::ClientContext context;
+  v1::DeleteProfileRequest del;
+  del.set_name("profiles/kari");
+  ASSERT_TRUE(stub_->DeleteProfile(&context, del, &updated).ok());
+  EXPECT_THAT(lookup(shared), ElementsAre("profiles/per"));
+}
+
+// Verifies that more than 100 holders of one number return the 100 most
+// recently updated with more_exist, and exactly 100 without it.
+TEST_P(ProfileServiceTest, LookupReturnsAtMostHundredAndSaysMoreExist) {
+  for (int i = 0; i < 100; ++i) MustCreate(absl::StrCat("p", i), "Kari N");
+  v1::LookupProfilesRequest request;
+  request.set_phone("+4741234567");
+  auto lookup = [&](v1::LookupProfilesResponse* response) {
+    grpc::ClientContext context;
+    grpc::Status status = stub_->LookupProfiles(&context, request, response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  };
+  v1::LookupProfilesResponse exactly;
+  lookup(&exactly);
+  EXPECT_EQ(exactly.profiles_size(), 100);
+  EXPECT_FALSE(exactly.more_exist());
+
+  MustCreate("newest", "Kari N");
+  v1::LookupProfilesResponse more;
+  lookup(&more);
+  ASSERT_EQ(more.profiles_size(), 100);
+  EXPECT_TRUE(more.more_exist());
+  EXPECT_EQ(more.profiles(0).name(), "profiles/newest");
+}
+
+// Verifies that LookupProfiles without an identifier is INVALID_ARGUMENT
+// naming "identifier", and an e-mail or phone that does not parse names
+// "email" or "phone".
+TEST_P(ProfileServiceTest, LookupRejectsMissingAndUnparseableIdentifiers) {
+  auto fields_of = [&](const v1::LookupProfilesRequest& request) {
+    grpc::ClientContext context;
+    v1::LookupProfilesResponse response;
+    grpc::Status status = stub_->LookupProfiles(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    return BadRequestFields(status);
+  };
+  EXPECT_THAT(fields_of(v1::LookupProfilesRequest()), ElementsAre("identifier"));
+  v1::LookupProfilesRequest request;
+  request.set_phone("12");
+  EXPECT_THAT(fields_of(request), ElementsAre("phone"));
+  request.set_phone("not a number");
+  EXPECT_THAT(fields_of(request), ElementsAre("phone"));
+  request.set_email("kari.example.com");
+  EXPECT_THAT(fields_of(request), ElementsAre("email"));
+  request.mutable_external_id()->set_system("billing");
+  EXPECT_THAT(fields_of(request), ElementsAre("external_id.id"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ProfileServiceTest,

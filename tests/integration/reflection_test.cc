@@ -172,7 +172,7 @@ TEST_F(ReflectionTest, DescribesProfileService) {
   for (const auto& method : files[0].service(0).method()) methods.insert(method.name());
   EXPECT_EQ(methods, (std::set<std::string>{"CreateProfile", "GetProfile", "UpdateProfile",
                                             "DeleteProfile", "UndeleteProfile", "ListProfiles",
-                                            "BatchGetProfiles"}));
+                                            "BatchGetProfiles", "LookupProfiles"}));
 }
 
 // Verifies that health answers SERVING for the server and for

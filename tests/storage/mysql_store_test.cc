@@ -672,6 +672,32 @@ TEST_F(MysqlStoreTest, CheckSchemaNeedsEveryMigration) {
   EXPECT_THAT(status.message(), HasSubstr("newer than this binary knows"));
 }
 
+// Verifies that migration 0004 fills lookup_value of the contact points
+// already stored: an address with only its ASCII letters lowercased, a phone
+// as it is (the migration run again on emptied values, as after a crash).
+TEST_F(MysqlStoreTest, LookupMigrationBackfillsContactPoints) {
+  std::unique_ptr<Store> store = OpenMigrated(Options());
+  ASSERT_NE(store, nullptr);
+  ProfileRecord record = Profile("p1");
+  record.profile.add_emails()->set_address("ÅSE.Ada@example.com");
+  record.profile.add_phones()->set_number("+4791234567");
+  ASSERT_TRUE(Insert(*store, record).ok());
+  const Migration& newest = MysqlMigrations().back();
+  ASSERT_EQ(newest.name, "0004_lookup");
+  ASSERT_TRUE(database_->Execute("UPDATE profile_contact_points SET lookup_value = ''").ok());
+  ASSERT_TRUE(
+      database_
+          ->Execute(absl::StrCat("DELETE FROM schema_migrations WHERE version = ", newest.version))
+          .ok());
+
+  ASSERT_TRUE(store->Migrate().ok());
+
+  absl::StatusOr<std::vector<std::string>> values =
+      database_->Query("SELECT lookup_value FROM profile_contact_points ORDER BY kind");
+  ASSERT_TRUE(values.ok()) << values.status();
+  EXPECT_EQ(*values, (std::vector<std::string>{"Åse.ada@example.com", "+4791234567"}));
+}
+
 // Verifies with EXPLAIN that keyset pagination in create_time order reads
 // the (create_time, id) index instead of sorting the table.
 TEST_F(MysqlStoreTest, KeysetPaginationUsesTheIndex) {

@@ -401,6 +401,38 @@ TEST_F(SqliteStoreTest, CheckSchemaNeedsEveryMigration) {
   EXPECT_THAT(status.message(), HasSubstr("newer than this binary knows"));
 }
 
+// Verifies that migration 0004 fills lookup_value of the contact points
+// already stored: an address with only its ASCII letters lowercased, a phone
+// as it is (run again on rows whose column was dropped).
+TEST_F(SqliteStoreTest, LookupMigrationBackfillsContactPoints) {
+  std::unique_ptr<Store> store = OpenMigrated(Options());
+  ASSERT_NE(store, nullptr);
+  ProfileRecord record = Profile("p1");
+  record.profile.add_emails()->set_address("ÅSE.Ada@example.com");
+  record.profile.add_phones()->set_number("+4791234567");
+  ASSERT_TRUE(Insert(*store, record).ok());
+  std::unique_ptr<SqliteConnection> raw = Raw();
+  ASSERT_NE(raw, nullptr);
+  const Migration& newest = SqliteMigrations().back();
+  ASSERT_EQ(newest.name, "0004_lookup");
+  ASSERT_TRUE(raw->Exec("DROP INDEX profile_contact_points_lookup").ok());
+  ASSERT_TRUE(raw->Exec("ALTER TABLE profile_contact_points DROP COLUMN lookup_value").ok());
+  ASSERT_TRUE(
+      raw->Exec(absl::StrCat("DELETE FROM schema_migrations WHERE version = ", newest.version))
+          .ok());
+
+  ASSERT_TRUE(store->Migrate().ok());
+
+  EXPECT_EQ(QueryInt(*raw,
+                     "SELECT COUNT(*) FROM profile_contact_points WHERE kind = 'email' AND "
+                     "lookup_value = 'Åse.ada@example.com'"),
+            1);
+  EXPECT_EQ(QueryInt(*raw,
+                     "SELECT COUNT(*) FROM profile_contact_points WHERE kind = 'phone' AND "
+                     "lookup_value = '+4791234567'"),
+            1);
+}
+
 // Verifies that committed data is there after the store is closed and
 // opened again.
 TEST_F(SqliteStoreTest, CommittedDataSurvivesReopen) {

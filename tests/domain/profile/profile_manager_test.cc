@@ -45,6 +45,10 @@ class CountingTransaction final : public storage::Transaction {
       const storage::ProfileListQuery& query) override {
     return inner_->ListProfiles(query);
   }
+  absl::StatusOr<std::vector<storage::ProfileRecord>> LookupProfiles(
+      const storage::ProfileIdentifier& identifier, int limit) override {
+    return inner_->LookupProfiles(identifier, limit);
+  }
   absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
       absl::string_view system, absl::string_view external_id) override {
     ++*lookups_;
@@ -456,6 +460,38 @@ TEST_F(ProfileManagerTest, ListPagesWithKeysetTokens) {
   negative.set_page_size(-1);
   EXPECT_EQ(manager_->ListProfiles(negative, context_).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Verifies that LookupProfiles reads a national phone number in the
+// request's region_code (else the default region), and names region_code
+// when it is malformed and external_id.system / external_id.id when empty.
+TEST_F(ProfileManagerTest, LookupReadsNationalPhoneInRegionCode) {
+  Profile swede;
+  swede.add_phones()->set_number("+46812345678");
+  MustCreate(swede, "swede");
+  customerprofile::v1::LookupProfilesRequest request;
+  request.set_phone("08 123 456 78");
+  request.set_region_code("se");
+  auto found = manager_->LookupProfiles(request, context_);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->profiles_size(), 1);
+  EXPECT_EQ(found->profiles(0).name(), "profiles/swede");
+  EXPECT_FALSE(found->profiles(0).etag().empty());
+
+  auto fields_of = [&](const customerprofile::v1::LookupProfilesRequest& bad) {
+    auto refused = manager_->LookupProfiles(bad, context_);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+    std::set<std::string> fields;
+    if (auto details = GetBadRequest(refused.status())) {
+      for (const auto& v : details->field_violations()) fields.insert(v.field());
+    }
+    return fields;
+  };
+  request.set_region_code("S3");
+  EXPECT_EQ(fields_of(request), (std::set<std::string>{"region_code"}));
+  customerprofile::v1::LookupProfilesRequest external;
+  external.mutable_external_id();
+  EXPECT_EQ(fields_of(external), (std::set<std::string>{"external_id.system", "external_id.id"}));
 }
 
 }  // namespace
