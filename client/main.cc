@@ -1,6 +1,8 @@
 // profile-cli: a command-line client of the profile service, on ProfileClient.
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -105,7 +107,7 @@ Commands:
   list             list profiles (--filter, --order_by, --page_size, ...)
   lookup           print the live profiles holding one --email, --phone
                    (national numbers read in --region_code) or
-                   --external_id=SYSTEM:ID, newest update first
+                   --external-id=SYSTEM:ID, newest update first
   import-register LIST FILE
                    stream a do-not-contact register's plain file (one number,
                    address or domain a line; - for stdin) into the
@@ -251,7 +253,7 @@ absl::Status ApplyLookupFlags(v1::LookupProfilesRequest* request) {
   auto phone = absl::GetFlag(FLAGS_phone);
   auto external_id = absl::GetFlag(FLAGS_external_id);
   if (email.has_value() + phone.has_value() + external_id.has_value() > 1) {
-    return absl::InvalidArgumentError("lookup takes one of --email, --phone, --external_id");
+    return absl::InvalidArgumentError("lookup takes one of --email, --phone, --external-id");
   }
   if ((email && email->size() != 1) || (phone && phone->size() != 1)) {
     return absl::InvalidArgumentError("lookup takes one --email or --phone value");
@@ -261,7 +263,7 @@ absl::Status ApplyLookupFlags(v1::LookupProfilesRequest* request) {
   if (external_id) {
     std::vector<std::string> parts = absl::StrSplit(*external_id, absl::MaxSplits(':', 1));
     if (parts.size() != 2) {
-      return absl::InvalidArgumentError("--external_id must be SYSTEM:ID");
+      return absl::InvalidArgumentError("--external-id must be SYSTEM:ID");
     }
     request->mutable_external_id()->set_system(parts[0]);
     request->mutable_external_id()->set_id(parts[1]);
@@ -362,7 +364,19 @@ int main(int argc, char* argv[]) {
   };
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(kUsage);
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  // Flag names may be written with dashes too (--external-id, as the
+  // server's flags): each is read as its underscore spelling.
+  std::vector<std::string> spelled(argv, argv + argc);
+  for (std::string& arg : spelled) {
+    if (arg == "--") break;
+    if (!absl::StartsWith(arg, "--")) continue;
+    size_t end = std::min(arg.find('='), arg.size());
+    std::replace(arg.begin() + 2, arg.begin() + static_cast<std::ptrdiff_t>(end), '-', '_');
+  }
+  std::vector<char*> spelled_argv;
+  for (std::string& arg : spelled) spelled_argv.push_back(arg.data());
+  std::vector<char*> positional =
+      absl::ParseCommandLine(static_cast<int>(spelled_argv.size()), spelled_argv.data());
   if (positional.size() < 2) {
     std::cerr << "profile-cli: a COMMAND is required; see --help\n";
     return kUsageError;
