@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/random/random.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bench/load_command.h"
 #include "bench/profile_factory.h"
@@ -22,6 +23,8 @@ using customerprofile::v1::CheckConsentResponse;
 using customerprofile::v1::ConsentService;
 using customerprofile::v1::CreateProfileRequest;
 using customerprofile::v1::GetProfileRequest;
+using customerprofile::v1::LookupProfilesRequest;
+using customerprofile::v1::LookupProfilesResponse;
 using customerprofile::v1::Profile;
 using customerprofile::v1::ProfileService;
 using customerprofile::v1::UpdateProfileRequest;
@@ -108,6 +111,49 @@ class GetOperation : public ProfileOperation {
                                  done(status);
                                });
   }
+};
+
+// LookupOperation looks a random known profile up by its phone number or
+// its "crm" external id, both derived again from the profile's index (the
+// digits its id ends in) as `profile-bench load` made them.
+class LookupOperation : public ProfileOperation {
+ public:
+  LookupOperation(const std::shared_ptr<grpc::Channel>& channel,
+                  const std::vector<std::string>* ids, bool by_phone)
+      : ProfileOperation(channel, ids), by_phone_(by_phone) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    auto call = std::make_shared<UnaryCall<LookupProfilesRequest, LookupProfilesResponse>>(timeout);
+    std::string name = RandomName();
+    int64_t index = 0;
+    if (!absl::SimpleAtoi(name.substr(name.find_last_not_of("0123456789") + 1), &index)) {
+      done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the id ends in no index"));
+      return;
+    }
+    if (by_phone_) {
+      Profile profile = MakeBenchProfile(index);
+      call->request.set_phone(profile.phones(0).number());
+      call->request.set_region_code(profile.region_code());
+    } else {
+      call->request.mutable_external_id()->set_system("crm");
+      call->request.mutable_external_id()->set_id(BenchCrmId(index));
+    }
+    stub_->async()->LookupProfiles(&call->context, &call->request, &call->response,
+                                   [call, name, done = std::move(done)](grpc::Status status) {
+                                     bool found = false;
+                                     for (const Profile& profile : call->response.profiles()) {
+                                       found = found || profile.name() == name;
+                                     }
+                                     if (status.ok() && !found && !call->response.more_exist()) {
+                                       status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                                             "the lookup missed the profile");
+                                     }
+                                     done(status);
+                                   });
+  }
+
+ private:
+  const bool by_phone_;
 };
 
 class BlindUpdateOperation : public ProfileOperation {
@@ -238,12 +284,14 @@ class BatchCheckOperation : public Operation {
 }  // namespace
 
 absl::StatusOr<Rpc> ParseRpc(absl::string_view name) {
-  for (Rpc rpc :
-       {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate, Rpc::kCheck, Rpc::kBatchCheck}) {
+  for (Rpc rpc : {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate, Rpc::kCheck,
+                  Rpc::kBatchCheck, Rpc::kLookupPhone, Rpc::kLookupExternalId}) {
     if (name == RpcName(rpc)) return rpc;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown rpc \"", name, "\": use health, get, update, create, check or batch-check"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown rpc \"", name,
+                   "\": use health, get, update, create, check, batch-check, lookup-phone or "
+                   "lookup-external-id"));
 }
 
 const char* RpcName(Rpc rpc) {
@@ -260,6 +308,10 @@ const char* RpcName(Rpc rpc) {
       return "check";
     case Rpc::kBatchCheck:
       return "batch-check";
+    case Rpc::kLookupPhone:
+      return "lookup-phone";
+    case Rpc::kLookupExternalId:
+      return "lookup-external-id";
   }
   return "unknown";
 }
@@ -291,6 +343,10 @@ std::unique_ptr<Operation> MakeOperation(const OperationOptions& options,
       return std::make_unique<CheckOperation>(channel, options.ids);
     case Rpc::kBatchCheck:
       return std::make_unique<BatchCheckOperation>(channel, options.ids, options.batch_size);
+    case Rpc::kLookupPhone:
+      return std::make_unique<LookupOperation>(channel, options.ids, /*by_phone=*/true);
+    case Rpc::kLookupExternalId:
+      return std::make_unique<LookupOperation>(channel, options.ids, /*by_phone=*/false);
   }
   return nullptr;
 }

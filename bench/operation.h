@@ -32,6 +32,13 @@ enum class Rpc {
   // for the bench purpose on SMS; each answer must hold one check per
   // profile.
   kBatchCheck,
+  // ProfileService/LookupProfiles by the phone number of a random known
+  // profile (as `profile-bench load` made it, in national form with the
+  // profile's region as the hint); the answer must hold that profile.
+  kLookupPhone,
+  // ProfileService/LookupProfiles by the "crm" external id of a random
+  // known profile; the answer must be that profile.
+  kLookupExternalId,
 };
 
 // UpdateMode says how kUpdate changes a profile.

@@ -105,6 +105,8 @@ class Picker {
 
 }  // namespace
 
+std::string BenchCrmId(int64_t index) { return absl::StrFormat("CRM-%07d", index); }
+
 Profile MakeBenchProfile(int64_t index) {
   Picker pick(index);
   const Name& given = kGivenNames[pick.Below(kGivenNames.size())];
@@ -145,7 +147,7 @@ Profile MakeBenchProfile(int64_t index) {
 
   auto* crm = profile.add_external_ids();
   crm->set_system("crm");
-  crm->set_id(absl::StrFormat("CRM-%07d", index));
+  crm->set_id(BenchCrmId(index));
   if (index % 2 == 0) {
     auto* webshop = profile.add_external_ids();
     webshop->set_system("webshop");

@@ -239,14 +239,16 @@ if [[ $store == sqlite ]]; then
     --ids-file="$work/ids" --server-pid="$server_pid" --rpc=get |
     sed 's/^RESULT rpc=get /RESULT rpc=get-cold /' | tee -a "$work/results"
 fi
-say "Health.Check and GetProfile against the same server"
-measure --rpc=health,get
+say "Health.Check, GetProfile and LookupProfiles (by phone, by external id) against the same server"
+measure --rpc=health,get,lookup-phone,lookup-external-id
 say "UpdateProfile (blind: one attribute, no etag)"
 measure --rpc=update --update-mode=blind
 
 health=$(grep '^RESULT rpc=health ' "$work/results")
 get=$(grep '^RESULT rpc=get ' "$work/results")
 update=$(grep '^RESULT rpc=update ' "$work/results")
+lookup_phone=$(grep '^RESULT rpc=lookup-phone ' "$work/results")
+lookup_external=$(grep '^RESULT rpc=lookup-external-id ' "$work/results")
 
 if [[ $store == mysql ]]; then
   say "sysbench on the same MariaDB (threads=$concurrency, 1 table of $count rows)"
@@ -276,6 +278,8 @@ if [[ $store == sqlite ]]; then
   row "GetProfile, cold cache" "$(grep '^RESULT rpc=get-cold ' "$work/results")"
 fi
 row "GetProfile" "$get"
+row "LookupProfiles, phone" "$lookup_phone"
+row "LookupProfiles, ext id" "$lookup_external"
 row "UpdateProfile (blind)" "$update"
 if [[ $store == mysql ]]; then
   printf '  %-22s %9.1f\n' "sysbench point_select" "$point_select"
@@ -288,6 +292,9 @@ echo "  other processes used $(field other_cpu_pct "$health")% / $(field other_c
   "(a run with much stolen time is not one to quote)"
 
 get_health=$(ratio "$(field qps "$get")" "$(field qps "$health")")
+echo "  LookupProfiles / GetProfile = $(ratio "$(field qps "$lookup_phone")" "$(field qps "$get")")" \
+  "by phone, $(ratio "$(field qps "$lookup_external")" "$(field qps "$get")") by external id" \
+  "(goal >= 0.9 against uncached GetProfile, i.e. on MySQL; on SQLite GetProfile is cached)"
 # What the ratio would be if client and server CPU time were all that limits
 # throughput (a quiet, CPU-bound machine): Health's CPU per call over Get's.
 cost() {
