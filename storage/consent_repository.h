@@ -85,6 +85,8 @@ struct ConfirmationTokenRecord {
 // occur_time descending, then sequence descending.
 struct ConsentEventQuery {
   std::string profile_id;
+  // The events of these profiles too (the profiles merged into profile_id).
+  std::vector<std::string> merged_profile_ids;
   // Only events of this purpose, when not empty.
   std::string purpose_id;
   // Only events on this channel, when not CHANNEL_UNSPECIFIED.
@@ -98,6 +100,8 @@ struct ConsentEventQuery {
 // CheckSubject is what a batch check needs of one profile.
 struct CheckSubject {
   bool deleted = false;
+  // The survivor's id when the profile is MERGED, else empty.
+  std::string merged_into;
   // The current states for the batch's purpose and channel, every contact
   // point (the whole channel's under "").
   std::vector<ConsentStateRecord> states;

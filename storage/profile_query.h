@@ -17,6 +17,8 @@ enum class FilterField {
   kTags,              // repeated: kEq/kHas = "has this tag", kNe = "has not"
   kExternalIdSystem,  // repeated: "has an external id whose system ..."
   kExternalIdId,      // repeated: "has an external id whose id ..."
+  kEmailAddress,      // repeated: "has an e-mail whose lookup value ..." (lowercased)
+  kPhoneNumber,       // repeated: "has a phone whose number (E.164) ..."
 };
 
 // FilterOp is a comparison operator. kHas is AIP-160's ':'.

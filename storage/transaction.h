@@ -2,13 +2,16 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "storage/consent_repository.h"
+#include "storage/merge_repository.h"
 #include "storage/profile_query.h"
 #include "storage/profile_record.h"
 #include "storage/suppression_repository.h"
@@ -45,6 +48,11 @@ class ProfileRepository {
   // written with every profile write, in the same transaction.
   virtual absl::StatusOr<std::vector<ProfileRecord>> LookupProfiles(
       const ProfileIdentifier& identifier, int limit) = 0;
+
+  // ListMergedProfiles returns (id, survivor id) of every profile MERGED
+  // directly into one of `survivor_ids`.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListMergedProfiles(
+      absl::Span<const std::string> survivor_ids) = 0;
 
   // FindLiveProfileByExternalId returns the id of the live profile holding
   // (system, external_id), or nullopt.
@@ -88,6 +96,8 @@ class Transaction : public ProfileRepository, public IdempotencyRepository {
   // suppressions returns the suppression repository working in this
   // transaction.
   virtual SuppressionRepository& suppressions() = 0;
+  // merges returns the merge repository working in this transaction.
+  virtual MergeRepository& merges() = 0;
 };
 
 }  // namespace cp::storage

@@ -42,6 +42,12 @@ void BindProfileValues(::sql::PreparedStatement& statement, unsigned int first,
   statement.setString(first + 4, profile.display_name());
   statement.setString(first + 5, profile.region_code());
   statement.setString(first + 6, data);
+  std::optional<absl::string_view> merged_into = sql::MergedIntoId(profile);
+  if (merged_into.has_value()) {
+    statement.setString(first + 7, std::string(*merged_into));
+  } else {
+    statement.setNull(first + 7, ::sql::DataType::VARCHAR);
+  }
 }
 
 }  // namespace
@@ -56,7 +62,11 @@ MysqlTransaction::MysqlTransaction(MysqlConnection* connection, bool read_only)
       suppressions_(connection, read_only,
                     [this](absl::string_view what, absl::FunctionRef<void()> body) {
                       return Do(what, body);
-                    }) {}
+                    }),
+      merges_(connection, read_only,
+              [this](absl::string_view what, absl::FunctionRef<void()> body) {
+                return Do(what, body);
+              }) {}
 
 absl::Status MysqlTransaction::Do(absl::string_view what, absl::FunctionRef<void()> body) {
   if (!failure_.ok()) return failure_;
@@ -182,8 +192,8 @@ absl::Status MysqlTransaction::UpdateRow(const ProfileRecord& record, int64_t ex
     absl::Status s = Do("update a profile", [&]() {
       ::sql::PreparedStatement& statement = connection_->Prepare(std::string(sql::kUpdateProfile));
       BindProfileValues(statement, 1, record, data);
-      statement.setString(8, record.id);
-      statement.setInt64(9, expected_revision);
+      statement.setString(9, record.id);
+      statement.setInt64(10, expected_revision);
       matched = statement.executeUpdate();  // rows matched: CLIENT_FOUND_ROWS
     });
     if (!s.ok()) return s;
@@ -332,6 +342,29 @@ absl::StatusOr<std::vector<ProfileRecord>> MysqlTransaction::LookupProfiles(
   if (!status.ok()) return status;
   if (!decoded.ok()) return decoded;
   return records;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+MysqlTransaction::ListMergedProfiles(absl::Span<const std::string> survivor_ids) {
+  std::vector<std::pair<std::string, std::string>> merged;
+  if (survivor_ids.empty()) return merged;
+  const size_t padded = PaddedSize(survivor_ids.size());
+  absl::Status status = Do("list merged profiles", [&]() {
+    ::sql::PreparedStatement& statement =
+        connection_->Prepare(InList(sql::kMergedProfilesIn, padded));
+    for (size_t i = 0; i < padded; ++i) {
+      // Padded with '' (no profile has an empty id).
+      statement.setString(static_cast<unsigned int>(i) + 1,
+                          i < survivor_ids.size() ? survivor_ids[i] : "");
+    }
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    while (rows->next()) {
+      MysqlRow row(*rows);
+      merged.emplace_back(row.GetString(0), row.GetString(1));
+    }
+  });
+  if (!status.ok()) return status;
+  return merged;
 }
 
 absl::StatusOr<std::optional<std::string>> MysqlTransaction::FindLiveProfileByExternalId(

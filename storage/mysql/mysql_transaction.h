@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_consent_repository.h"
+#include "storage/mysql/mysql_merge_repository.h"
 #include "storage/mysql/mysql_suppression_repository.h"
 #include "storage/sql/profile_rows.h"
 #include "storage/transaction.h"
@@ -37,6 +38,8 @@ class MysqlTransaction final : public Transaction {
   absl::StatusOr<std::vector<ProfileRecord>> ListProfiles(const ProfileListQuery& query) override;
   absl::StatusOr<std::vector<ProfileRecord>> LookupProfiles(const ProfileIdentifier& identifier,
                                                             int limit) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListMergedProfiles(
+      absl::Span<const std::string> survivor_ids) override;
   absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
       absl::string_view system, absl::string_view external_id) override;
 
@@ -50,6 +53,7 @@ class MysqlTransaction final : public Transaction {
 
   ConsentRepository& consents() override { return consents_; }
   SuppressionRepository& suppressions() override { return suppressions_; }
+  MergeRepository& merges() override { return merges_; }
 
   // Do runs `body` on the connection (see MysqlConnection::Call), unless the
   // transaction is already over, and remembers a failure that ends it.
@@ -88,6 +92,7 @@ class MysqlTransaction final : public Transaction {
   absl::flat_hash_map<std::string, KnownRow> known_rows_;
   MysqlConsentRepository consents_;
   MysqlSuppressionRepository suppressions_;
+  MysqlMergeRepository merges_;
 };
 
 }  // namespace cp::storage

@@ -68,7 +68,9 @@ ConfirmationTokenRecord DecodeConfirmationToken(const SqlRow& row) {
 
 void AddSubjectProfile(const SqlRow& row,
                        absl::flat_hash_map<std::string, CheckSubject>* subjects) {
-  (*subjects)[row.GetString(0)].deleted = row.GetInt64(1) != 0;
+  CheckSubject& subject = (*subjects)[row.GetString(0)];
+  subject.deleted = row.GetInt64(1) != 0;
+  subject.merged_into = row.GetString(2);
 }
 
 void AddSubjectState(ConsentStateRecord state,

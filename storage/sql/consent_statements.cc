@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "storage/sql/in_list.h"
 
 namespace cp::storage::sql {
 
@@ -9,8 +10,14 @@ SqlFragment RenderConsentEventQuery(const ConsentEventQuery& query) {
   SqlFragment fragment;
   fragment.sql =
       "SELECT profile_id, event_id, sequence, purpose_id, channel, contact_point, occur_time, "
-      "data FROM consent_events WHERE profile_id = ?";
+      "data FROM consent_events WHERE profile_id ";
+  if (query.merged_profile_ids.empty()) {
+    absl::StrAppend(&fragment.sql, "= ?");
+  } else {
+    absl::StrAppend(&fragment.sql, "IN (", Placeholders(1 + query.merged_profile_ids.size()), ")");
+  }
   fragment.params.push_back(query.profile_id);
+  for (const std::string& id : query.merged_profile_ids) fragment.params.push_back(id);
   if (!query.purpose_id.empty()) {
     absl::StrAppend(&fragment.sql, " AND purpose_id = ?");
     fragment.params.push_back(query.purpose_id);

@@ -59,7 +59,7 @@ inline constexpr absl::string_view kGetStates =
 // (padded) profile ids. kStatesOfProfilesIn takes purpose id and channel
 // first.
 inline constexpr absl::string_view kSubjectProfilesIn =
-    "SELECT id, delete_time IS NOT NULL FROM profiles WHERE id IN (";
+    "SELECT id, delete_time IS NOT NULL, merged_into FROM profiles WHERE id IN (";
 inline constexpr absl::string_view kStatesOfProfilesIn =
     "SELECT profile_id, purpose_id, channel, contact_point, event_id, occur_time, sequence, "
     "decision, pending FROM consent_states "

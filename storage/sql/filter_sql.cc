@@ -55,6 +55,12 @@ absl::string_view SubquerySql(FilterField field) {
       return "SELECT 1 FROM profile_external_ids e WHERE e.profile_id = p.id AND e.system";
     case FilterField::kExternalIdId:
       return "SELECT 1 FROM profile_external_ids e WHERE e.profile_id = p.id AND e.external_id";
+    case FilterField::kEmailAddress:
+      return "SELECT 1 FROM profile_contact_points c WHERE c.profile_id = p.id AND "
+             "c.kind = 'email' AND c.lookup_value";
+    case FilterField::kPhoneNumber:
+      return "SELECT 1 FROM profile_contact_points c WHERE c.profile_id = p.id AND "
+             "c.kind = 'phone' AND c.lookup_value";
     default:
       return "";
   }
@@ -153,6 +159,11 @@ SqlFragment RenderProfileListQuery(const ProfileListQuery& query) {
     out.sql += first ? "WHERE " : " AND ";
     first = false;
   };
+  // A merged profile is never listed: its survivor is the customer. Written
+  // so that no index serves it: an index on merged_into (for the survivor's
+  // members) would otherwise win over the order's index and sort the table.
+  next_condition();
+  out.sql += "COALESCE(p.merged_into, '') = ''";
   if (!query.show_deleted) {
     next_condition();
     out.sql += "p.delete_time IS NULL";

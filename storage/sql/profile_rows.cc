@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 
 namespace cp::storage::sql {
@@ -44,7 +45,9 @@ SideRows SideRowsOf(const customerprofile::v1::Profile& profile) {
     rows.external_ids.emplace_back(external_id.system(), external_id.id());
   }
   SortUnique(rows.external_ids);
-  rows.live = !profile.has_delete_time();
+  const bool merged = profile.state() == customerprofile::v1::PROFILE_STATE_MERGED;
+  rows.live = !profile.has_delete_time() && !merged;
+  if (merged) return rows;
   for (const customerprofile::v1::Email& email : profile.emails()) {
     rows.contact_points.emplace_back("email", email.address());
   }
@@ -53,6 +56,13 @@ SideRows SideRowsOf(const customerprofile::v1::Profile& profile) {
   }
   SortUnique(rows.contact_points);
   return rows;
+}
+
+std::optional<absl::string_view> MergedIntoId(const customerprofile::v1::Profile& profile) {
+  if (profile.state() != customerprofile::v1::PROFILE_STATE_MERGED) return std::nullopt;
+  absl::string_view survivor = profile.merged_into();
+  absl::ConsumePrefix(&survivor, "profiles/");
+  return survivor;
 }
 
 std::string ContactPointLookupValue(absl::string_view kind, absl::string_view value) {

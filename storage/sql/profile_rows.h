@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,8 +48,14 @@ struct SideRows {
   bool operator==(const SideRows&) const = default;
 };
 
-// SideRowsOf returns the side rows of `profile`.
+// SideRowsOf returns the side rows of `profile`. A MERGED profile keeps its
+// tags but has no contact points, and its external ids are not live: its
+// identifiers belong to the survivor.
 SideRows SideRowsOf(const customerprofile::v1::Profile& profile);
+
+// MergedIntoId returns the merged_into column of `profile`: the survivor's
+// id while it is MERGED (a view into `profile`), nullopt otherwise.
+std::optional<absl::string_view> MergedIntoId(const customerprofile::v1::Profile& profile);
 
 // ContactPointLookupValue returns the lookup_value column of a contact point
 // row: for "email" the address with its ASCII letters lowercased (the rule of

@@ -16,15 +16,16 @@ inline constexpr absl::string_view kListProfiles =
     "SELECT p.id, p.revision, p.data FROM profiles p ";
 // Parameters: id, then the profile values: revision, create_time,
 // update_time, delete_time (NULL while live), display_name, region_code,
-// data (times in microseconds, see ToMicros).
+// data, merged_into (NULL unless MERGED; see MergedIntoId) (times in
+// microseconds, see ToMicros).
 inline constexpr absl::string_view kInsertProfile =
     "INSERT INTO profiles (id, revision, create_time, update_time, delete_time, display_name, "
-    "region_code, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "region_code, data, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // Parameters: the profile values (as for kInsertProfile), then id and the
 // expected revision.
 inline constexpr absl::string_view kUpdateProfile =
     "UPDATE profiles SET revision = ?, create_time = ?, update_time = ?, delete_time = ?, "
-    "display_name = ?, region_code = ?, data = ? WHERE id = ? AND revision = ?";
+    "display_name = ?, region_code = ?, data = ?, merged_into = ? WHERE id = ? AND revision = ?";
 
 // The side rows go in with one multi-row INSERT per table: the prefix, then
 // MultiRowInsert repeats the row's placeholders. An external id is live (1)
@@ -53,7 +54,8 @@ inline constexpr absl::string_view kFindLiveByExternalId =
     "SELECT profile_id FROM profile_external_ids "
     "WHERE system = ? AND external_id = ? AND live = 1";
 
-// The lookups read the profile columns (see DecodeProfile) of live profiles,
+// The lookups read the profile columns (see DecodeProfile) of live profiles
+// (a merged profile has no contact point rows and no live external ids),
 // newest update first. Parameters: kind ("email" or "phone"), the lookup
 // value (ContactPointLookupValue), limit.
 inline constexpr absl::string_view kLookupByContactPoint =
@@ -65,6 +67,10 @@ inline constexpr absl::string_view kLookupByExternalId =
     "SELECT p.id, p.revision, p.data FROM profiles p WHERE p.delete_time IS NULL AND p.id IN "
     "(SELECT profile_id FROM profile_external_ids WHERE system = ? AND external_id = ? "
     "AND live = 1) ORDER BY p.update_time DESC, p.id DESC LIMIT ?";
+
+// kMergedProfilesIn is completed by InList with the survivor ids.
+inline constexpr absl::string_view kMergedProfilesIn =
+    "SELECT id, merged_into FROM profiles WHERE merged_into IN (";
 
 // kSelectRequest reads the request columns (see DecodeRequest) by scope and
 // request id.

@@ -30,6 +30,13 @@ void BindProfileValues(SqliteStatement& statement, int first, const ProfileRecor
   statement.BindText(first + 4, profile.display_name());
   statement.BindText(first + 5, profile.region_code());
   statement.BindBlob(first + 6, data);
+  // Bound as SQLITE_STATIC: a view into the record's profile.
+  std::optional<absl::string_view> merged_into = sql::MergedIntoId(profile);
+  if (merged_into.has_value()) {
+    statement.BindText(first + 7, *merged_into);
+  } else {
+    statement.BindNull(first + 7);
+  }
 }
 
 }  // namespace
@@ -41,7 +48,8 @@ SqliteTransaction::SqliteTransaction(SqliteConnection* connection, bool read_onl
       cache_(cache),
       ticket_(ticket),
       consents_(connection, read_only),
-      suppressions_(connection, read_only) {}
+      suppressions_(connection, read_only),
+      merges_(connection, read_only) {}
 
 absl::StatusOr<std::optional<ProfileRecord>> SqliteTransaction::GetProfile(absl::string_view id) {
   absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectProfile);
@@ -112,8 +120,8 @@ absl::Status SqliteTransaction::UpdateProfileRow(const ProfileRecord& record,
   std::string data = record.profile.SerializeAsString();
   absl::Status status = RunStatement(*connection_, sql::kUpdateProfile, [&](SqliteStatement& s) {
     BindProfileValues(s, 1, record, data);
-    s.BindText(8, record.id);
-    s.BindInt64(9, expected_revision);
+    s.BindText(9, record.id);
+    s.BindInt64(10, expected_revision);
   });
   if (!status.ok()) return status;
   return sql::CheckRevisionMatched(connection_->Changes(), "profile");
@@ -232,6 +240,29 @@ absl::StatusOr<std::vector<ProfileRecord>> SqliteTransaction::LookupProfiles(
     records.push_back(*std::move(record));
   }
   return records;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+SqliteTransaction::ListMergedProfiles(absl::Span<const std::string> survivor_ids) {
+  std::vector<std::pair<std::string, std::string>> merged;
+  if (survivor_ids.empty()) return merged;
+  const size_t padded = PaddedSize(survivor_ids.size());
+  absl::StatusOr<SqliteStatement> statement =
+      connection_->Prepare(InList(sql::kMergedProfilesIn, padded));
+  if (!statement.ok()) return statement.status();
+  for (size_t i = 0; i < padded; ++i) {
+    // Padded with '' (no profile has an empty id).
+    statement->BindText(static_cast<int>(i) + 1, i < survivor_ids.size()
+                                                     ? absl::string_view(survivor_ids[i])
+                                                     : absl::string_view());
+  }
+  while (true) {
+    absl::StatusOr<bool> row = statement->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    merged.emplace_back(statement->ColumnText(0), statement->ColumnText(1));
+  }
+  return merged;
 }
 
 absl::StatusOr<std::optional<std::string>> SqliteTransaction::FindLiveProfileByExternalId(

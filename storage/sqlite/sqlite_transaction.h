@@ -11,6 +11,7 @@
 #include "storage/profile_cache.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_consent_repository.h"
+#include "storage/sqlite/sqlite_merge_repository.h"
 #include "storage/sqlite/sqlite_suppression_repository.h"
 #include "storage/transaction.h"
 
@@ -40,6 +41,8 @@ class SqliteTransaction final : public Transaction {
   absl::StatusOr<std::vector<ProfileRecord>> ListProfiles(const ProfileListQuery& query) override;
   absl::StatusOr<std::vector<ProfileRecord>> LookupProfiles(const ProfileIdentifier& identifier,
                                                             int limit) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListMergedProfiles(
+      absl::Span<const std::string> survivor_ids) override;
   absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
       absl::string_view system, absl::string_view external_id) override;
 
@@ -49,6 +52,7 @@ class SqliteTransaction final : public Transaction {
 
   ConsentRepository& consents() override { return consents_; }
   SuppressionRepository& suppressions() override { return suppressions_; }
+  MergeRepository& merges() override { return merges_; }
 
  private:
   // Atomically runs `write` inside a savepoint, rolled back when it fails.
@@ -65,6 +69,7 @@ class SqliteTransaction final : public Transaction {
   std::vector<std::string> written_profiles_;
   SqliteConsentRepository consents_;
   SqliteSuppressionRepository suppressions_;
+  SqliteMergeRepository merges_;
 };
 
 }  // namespace cp::storage

@@ -33,6 +33,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "storage/merge_repository.h"
 #include "storage/profile_query.h"
 #include "storage/store.h"
 #include "storage/transaction.h"
@@ -1431,6 +1432,112 @@ TEST_P(StoreContractTest, ConcurrentConsentAppendsKeepEveryEvent) {
   ASSERT_EQ(states.size(), 1u);
   EXPECT_EQ(states[0].event_id, absl::StrCat("e", kThreads * kPerThread - 1));
   EXPECT_EQ(states[0].decision, v1::CONSENT_DECISION_WITHDRAWN);
+}
+
+// Verifies merges round-trip whole, update by id, list newest first with a
+// cursor, and that ListAppliedMerges leaves out an undone one.
+TEST_P(StoreContractTest, MergesRoundTripListAndUpdate) {
+  auto record = [](const std::string& id, int64_t micros) {
+    MergeRecord merge;
+    merge.survivor_id = "s";
+    merge.merge_id = id;
+    merge.create_time = absl::FromUnixMicros(micros);
+    merge.merge.set_name("profiles/s/merges/" + id);
+    merge.merge.add_merged_profiles("profiles/m-" + id);
+    *merge.merge.add_before_images() = NewRecord("s").profile;
+    return merge;
+  };
+  ASSERT_TRUE(Write([&](Transaction& tx) {
+                for (auto [id, micros] :
+                     {std::pair<const char*, int64_t>{"m1", 100}, {"m2", 200}, {"m3", 200}}) {
+                  if (absl::Status s = tx.merges().InsertMerge(record(id, micros)); !s.ok()) {
+                    return s;
+                  }
+                }
+                return absl::OkStatus();
+              }).ok());
+  absl::Status duplicate =
+      Write([&](Transaction& tx) { return tx.merges().InsertMerge(record("m1", 5)); });
+  EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists) << duplicate;
+
+  MergeRecord undone = record("m2", 200);
+  undone.applied = false;
+  undone.merge.set_state(customerprofile::v1::MERGE_STATE_UNDONE);
+  ASSERT_TRUE(Write([&](Transaction& tx) { return tx.merges().UpdateMerge(undone); }).ok());
+  absl::Status missing =
+      Write([&](Transaction& tx) { return tx.merges().UpdateMerge(record("nope", 1)); });
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound) << missing;
+
+  std::vector<std::string> listed, after, applied;
+  std::optional<MergeRecord> got;
+  ASSERT_TRUE(
+      Read([&](Transaction& tx) {
+        auto all = tx.merges().ListMerges("s", std::nullopt, 10);
+        if (!all.ok()) return all.status();
+        for (const MergeRecord& m : *all) listed.push_back(m.merge_id);
+        auto rest = tx.merges().ListMerges("s", MergeCursor{absl::FromUnixMicros(200), "m3"}, 10);
+        if (!rest.ok()) return rest.status();
+        for (const MergeRecord& m : *rest) after.push_back(m.merge_id);
+        auto in_effect = tx.merges().ListAppliedMerges("s");
+        if (!in_effect.ok()) return in_effect.status();
+        for (const MergeRecord& m : *in_effect) applied.push_back(m.merge_id);
+        auto one = tx.merges().GetMerge("s", "m2");
+        if (!one.ok()) return one.status();
+        got = *std::move(one);
+        return absl::OkStatus();
+      }).ok());
+  EXPECT_THAT(listed, ::testing::ElementsAre("m3", "m2", "m1"));
+  EXPECT_THAT(after, ::testing::ElementsAre("m2", "m1"));
+  EXPECT_THAT(applied, ::testing::ElementsAre("m3", "m1"));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_FALSE(got->applied);
+  EXPECT_EQ(got->create_time, absl::FromUnixMicros(200));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got->merge, undone.merge));
+}
+
+// Verifies a MERGED profile leaves the identifier index and the lists, its
+// external id is free for its survivor, and ListMergedProfiles finds it.
+TEST_P(StoreContractTest, MergedProfileLeavesIndexAndLists) {
+  ProfileRecord merged = NewRecord("merged");
+  merged.profile.add_emails()->set_address("kari@example.com");
+  AddExternalId(merged, "billing", "A1");
+  ASSERT_TRUE(Insert(merged).ok());
+  ASSERT_TRUE(Insert(NewRecord("survivor", 2000)).ok());
+  ProfileRecord now = merged;
+  now.revision = 2;
+  now.profile.set_state(customerprofile::v1::PROFILE_STATE_MERGED);
+  now.profile.set_merged_into("profiles/survivor");
+  ASSERT_TRUE(Update(now, 1).ok());
+  ProfileRecord survivor = NewRecord("survivor", 2000);
+  survivor.revision = 2;
+  AddExternalId(survivor, "billing", "A1");
+  ASSERT_TRUE(Update(survivor, 1).ok()) << "the merged profile still holds its external id";
+
+  std::vector<std::string> by_email, listed;
+  std::vector<std::pair<std::string, std::string>> members;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto found = tx.LookupProfiles(
+                    ProfileIdentifier{ProfileIdentifier::Kind::kEmail, "", "kari@example.com"}, 10);
+                if (!found.ok()) return found.status();
+                for (const ProfileRecord& r : *found) by_email.push_back(r.id);
+                ProfileListQuery query;
+                query.show_deleted = true;
+                query.limit = 10;
+                auto all = tx.ListProfiles(query);
+                if (!all.ok()) return all.status();
+                for (const ProfileRecord& r : *all) listed.push_back(r.id);
+                auto in = tx.ListMergedProfiles({std::string("survivor"), std::string("other")});
+                if (!in.ok()) return in.status();
+                members = *std::move(in);
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_THAT(by_email, ::testing::IsEmpty());
+  EXPECT_THAT(listed, ::testing::ElementsAre("survivor"));
+  EXPECT_THAT(members, ::testing::ElementsAre(
+                           std::make_pair(std::string("merged"), std::string("survivor"))));
+  std::optional<ProfileRecord> read = Get("merged");
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->profile.state(), customerprofile::v1::PROFILE_STATE_MERGED);
 }
 
 }  // namespace cp::storage::contract

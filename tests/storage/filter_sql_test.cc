@@ -24,7 +24,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr absl::string_view kLive = "WHERE p.delete_time IS NULL";
+constexpr absl::string_view kLive =
+    "WHERE COALESCE(p.merged_into, '') = '' AND p.delete_time IS NULL";
 constexpr absl::string_view kTail = "ORDER BY p.create_time, p.id LIMIT ?";
 
 FilterNode Compare(FilterField field, FilterOp op, FilterValue value, bool prefix = false) {
@@ -66,13 +67,14 @@ TEST(FilterSqlTest, DefaultQuery) {
   EXPECT_THAT(sql.params, ElementsAre(SqlParam(int64_t{50})));
 }
 
-// Verifies show_deleted drops the delete_time condition and the WHERE.
+// Verifies show_deleted drops the delete_time condition; merged profiles
+// stay out.
 TEST(FilterSqlTest, ShowDeletedWithoutFilter) {
   ProfileListQuery query;
   query.show_deleted = true;
   query.limit = 7;
   SqlFragment sql = RenderProfileListQuery(query);
-  EXPECT_EQ(sql.sql, kTail);
+  EXPECT_EQ(sql.sql, absl::StrCat("WHERE COALESCE(p.merged_into, '') = '' ", kTail));
   EXPECT_THAT(sql.params, ElementsAre(SqlParam(int64_t{7})));
 }
 
@@ -175,8 +177,9 @@ TEST(FilterSqlTest, Keyset) {
   query.filter = Compare(FilterField::kTags, FilterOp::kHas, std::string("vip"));
   SqlFragment desc = RenderProfileListQuery(query);
   EXPECT_EQ(desc.sql,
-            "WHERE EXISTS (SELECT 1 FROM profile_tags t WHERE t.profile_id = p.id AND t.tag = ?) "
-            "AND p.display_name <= ? AND (p.display_name < ? OR p.id < ?) "
+            "WHERE COALESCE(p.merged_into, '') = '' AND EXISTS (SELECT 1 FROM profile_tags t WHERE "
+            "t.profile_id = p.id AND t.tag = ?) AND p.display_name <= ? AND (p.display_name < ? OR "
+            "p.id < ?) "
             "ORDER BY p.display_name DESC, p.id DESC LIMIT ?");
   EXPECT_THAT(desc.params, ElementsAre(SqlParam(std::string("vip")), SqlParam(std::string("Ann")),
                                        SqlParam(std::string("Ann")), SqlParam(std::string("id-1")),
@@ -269,7 +272,7 @@ class SqliteFilterTest : public ::testing::Test {
                       kBase + row.create_minute * kMinute, ", ",
                       kBase + row.update_minute * kMinute, ", ",
                       row.deleted ? absl::StrCat(kBase + 10 * kMinute) : "NULL", ", '",
-                      row.display_name, "', '", row.region_code, "', x'')"));
+                      row.display_name, "', '", row.region_code, "', x'', NULL)"));
     for (const std::string& tag : row.tags) {
       Exec(absl::StrCat("INSERT INTO profile_tags VALUES ('", row.id, "', '", tag, "')"));
     }

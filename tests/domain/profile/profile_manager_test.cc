@@ -49,6 +49,10 @@ class CountingTransaction final : public storage::Transaction {
       const storage::ProfileIdentifier& identifier, int limit) override {
     return inner_->LookupProfiles(identifier, limit);
   }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListMergedProfiles(
+      absl::Span<const std::string> survivor_ids) override {
+    return inner_->ListMergedProfiles(survivor_ids);
+  }
   absl::StatusOr<std::optional<std::string>> FindLiveProfileByExternalId(
       absl::string_view system, absl::string_view external_id) override {
     ++*lookups_;
@@ -63,6 +67,7 @@ class CountingTransaction final : public storage::Transaction {
   }
   storage::ConsentRepository& consents() override { return inner_->consents(); }
   storage::SuppressionRepository& suppressions() override { return inner_->suppressions(); }
+  storage::MergeRepository& merges() override { return inner_->merges(); }
 
  private:
   storage::Transaction* const inner_;
