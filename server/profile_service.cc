@@ -15,8 +15,9 @@ std::string FullMethod(absl::string_view name) { return absl::StrCat(kServicePat
 
 }  // namespace
 
-ProfileService::ProfileService(domain::ProfileManager* manager, CallDispatcher* dispatcher)
-    : manager_(manager), dispatcher_(dispatcher) {}
+ProfileService::ProfileService(domain::ProfileManager* manager, domain::MergeManager* merges,
+                               domain::DuplicateFinder* duplicates, CallDispatcher* dispatcher)
+    : manager_(manager), merges_(merges), duplicates_(duplicates), dispatcher_(dispatcher) {}
 
 grpc::ServerUnaryReactor* ProfileService::CreateProfile(grpc::CallbackServerContext* ctx,
                                                         const v1::CreateProfileRequest* request,
@@ -125,6 +126,69 @@ grpc::ServerUnaryReactor* ProfileService::LookupProfiles(grpc::CallbackServerCon
         // this keeps a future policy change from opening other profiles.
         if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
         return manager_->LookupProfiles(*request, context);
+      });
+}
+
+// The identity methods below are refused to self-service callers by the
+// method policy; CheckOwnProfile(context, "") keeps a future policy change
+// from opening other profiles to them.
+
+grpc::ServerUnaryReactor* ProfileService::FindDuplicates(grpc::CallbackServerContext* ctx,
+                                                         const v1::FindDuplicatesRequest* request,
+                                                         v1::FindDuplicatesResponse* response) {
+  return dispatcher_->Dispatch<v1::FindDuplicatesResponse>(
+      ctx, FullMethod("FindDuplicates"), *request, "", response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::FindDuplicatesResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
+        return duplicates_->FindDuplicates(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ProfileService::MergeProfiles(grpc::CallbackServerContext* ctx,
+                                                        const v1::MergeProfilesRequest* request,
+                                                        v1::MergeProfilesResponse* response) {
+  return dispatcher_->Dispatch<v1::MergeProfilesResponse>(
+      ctx, FullMethod("MergeProfiles"), *request, request->request_id(), response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::MergeProfilesResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
+        return merges_->MergeProfiles(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ProfileService::UnmergeProfile(grpc::CallbackServerContext* ctx,
+                                                         const v1::UnmergeProfileRequest* request,
+                                                         v1::UnmergeProfileResponse* response) {
+  return dispatcher_->Dispatch<v1::UnmergeProfileResponse>(
+      ctx, FullMethod("UnmergeProfile"), *request, request->request_id(), response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::UnmergeProfileResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
+        return merges_->UnmergeProfile(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ProfileService::GetMerge(grpc::CallbackServerContext* ctx,
+                                                   const v1::GetMergeRequest* request,
+                                                   v1::Merge* response) {
+  return dispatcher_->Dispatch<v1::Merge>(
+      ctx, FullMethod("GetMerge"), *request, "", response,
+      [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Merge> {
+        if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
+        return merges_->GetMerge(*request, context);
+      });
+}
+
+grpc::ServerUnaryReactor* ProfileService::ListMerges(grpc::CallbackServerContext* ctx,
+                                                     const v1::ListMergesRequest* request,
+                                                     v1::ListMergesResponse* response) {
+  return dispatcher_->Dispatch<v1::ListMergesResponse>(
+      ctx, FullMethod("ListMerges"), *request, "", response,
+      [this,
+       request](const domain::CallContext& context) -> absl::StatusOr<v1::ListMergesResponse> {
+        if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
+        return merges_->ListMerges(*request, context);
       });
 }
 

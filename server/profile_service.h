@@ -3,6 +3,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "domain/profile/duplicate_finder.h"
+#include "domain/profile/merge_manager.h"
 #include "domain/profile/profile_manager.h"
 #include "server/call_dispatcher.h"
 
@@ -18,7 +20,8 @@ class ProfileService final : public customerprofile::v1::ProfileService::Callbac
  public:
   // ProfileService serves `manager` through `dispatcher`; both must
   // outlive it.
-  ProfileService(domain::ProfileManager* manager, CallDispatcher* dispatcher);
+  ProfileService(domain::ProfileManager* manager, domain::MergeManager* merges,
+                 domain::DuplicateFinder* duplicates, CallDispatcher* dispatcher);
 
   grpc::ServerUnaryReactor* CreateProfile(grpc::CallbackServerContext* ctx,
                                           const customerprofile::v1::CreateProfileRequest* request,
@@ -45,8 +48,26 @@ class ProfileService final : public customerprofile::v1::ProfileService::Callbac
       grpc::CallbackServerContext* ctx, const customerprofile::v1::LookupProfilesRequest* request,
       customerprofile::v1::LookupProfilesResponse* response) override;
 
+  grpc::ServerUnaryReactor* FindDuplicates(
+      grpc::CallbackServerContext* ctx, const customerprofile::v1::FindDuplicatesRequest* request,
+      customerprofile::v1::FindDuplicatesResponse* response) override;
+  grpc::ServerUnaryReactor* MergeProfiles(
+      grpc::CallbackServerContext* ctx, const customerprofile::v1::MergeProfilesRequest* request,
+      customerprofile::v1::MergeProfilesResponse* response) override;
+  grpc::ServerUnaryReactor* UnmergeProfile(
+      grpc::CallbackServerContext* ctx, const customerprofile::v1::UnmergeProfileRequest* request,
+      customerprofile::v1::UnmergeProfileResponse* response) override;
+  grpc::ServerUnaryReactor* GetMerge(grpc::CallbackServerContext* ctx,
+                                     const customerprofile::v1::GetMergeRequest* request,
+                                     customerprofile::v1::Merge* response) override;
+  grpc::ServerUnaryReactor* ListMerges(grpc::CallbackServerContext* ctx,
+                                       const customerprofile::v1::ListMergesRequest* request,
+                                       customerprofile::v1::ListMergesResponse* response) override;
+
  private:
   domain::ProfileManager* const manager_;
+  domain::MergeManager* const merges_;
+  domain::DuplicateFinder* const duplicates_;
   CallDispatcher* const dispatcher_;
 };
 

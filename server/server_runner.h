@@ -14,6 +14,8 @@
 #include "domain/consent/consent_checker.h"
 #include "domain/consent/consent_ledger.h"
 #include "domain/consent/purpose_manager.h"
+#include "domain/profile/duplicate_finder.h"
+#include "domain/profile/merge_manager.h"
 #include "domain/profile/profile_manager.h"
 #include "domain/suppression/store_do_not_contact_registers.h"
 #include "domain/suppression/suppression_identifier.h"
@@ -153,6 +155,8 @@ class ServerRunner {
   std::shared_ptr<auth::AccessControl> access_;
   CallDispatcher dispatcher_;
   domain::ProfileManager profile_manager_;
+  domain::MergeManager merge_manager_;
+  domain::DuplicateFinder duplicate_finder_;
   ProfileService profile_service_;
   domain::PurposeManager purpose_manager_;
   domain::ConsentLedger consent_ledger_;

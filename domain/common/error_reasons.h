@@ -25,6 +25,9 @@ inline constexpr absl::string_view kProfileNotFound = "PROFILE_NOT_FOUND";
 inline constexpr absl::string_view kProfileAlreadyExists = "PROFILE_ALREADY_EXISTS";
 // The profile is soft-deleted and the call needs a live one.
 inline constexpr absl::string_view kProfileDeleted = "PROFILE_DELETED";
+// The profile was merged into another and cannot be written; ErrorInfo
+// metadata "survivor" names the profile that holds it now.
+inline constexpr absl::string_view kProfileMerged = "PROFILE_MERGED";
 inline constexpr absl::string_view kPurposeNotFound = "PURPOSE_NOT_FOUND";
 inline constexpr absl::string_view kPurposeAlreadyExists = "PURPOSE_ALREADY_EXISTS";
 inline constexpr absl::string_view kSuppressionListNotFound = "SUPPRESSION_LIST_NOT_FOUND";

@@ -2,9 +2,12 @@
 
 #include <openssl/sha.h>
 
+#include <vector>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "domain/common/errors.h"
 
 namespace cp::domain {
@@ -28,6 +31,24 @@ absl::StatusOr<std::string> ParseProfileName(absl::string_view name, absl::strin
     return InvalidField(field, "must be of the form profiles/{profile} with a valid id");
   }
   return std::string(name.substr(kPrefix.size()));
+}
+
+std::string MergeName(absl::string_view survivor_id, absl::string_view merge_id) {
+  return absl::StrCat("profiles/", survivor_id, "/merges/", merge_id);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseMergeName(absl::string_view name,
+                                                                   absl::string_view field) {
+  constexpr char kForm[] = "must be of the form profiles/{profile}/merges/{merge}";
+  if (name.empty()) {
+    return InvalidField(field, "required: a name of the form profiles/{profile}/merges/{merge}");
+  }
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "profiles" || parts[2] != "merges" ||
+      !IsValidResourceId(parts[1]) || !IsValidResourceId(parts[3])) {
+    return InvalidField(field, kForm);
+  }
+  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
 }
 
 std::string ComputeEtag(absl::string_view id, int64_t revision) {

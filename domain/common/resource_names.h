@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -18,6 +19,14 @@ std::string ProfileName(absl::string_view id);
 // ParseProfileName returns the {profile} id of "profiles/{profile}", or
 // INVALID_ARGUMENT with a violation on `field`.
 absl::StatusOr<std::string> ParseProfileName(absl::string_view name, absl::string_view field);
+
+// MergeName returns "profiles/{survivor_id}/merges/{merge_id}".
+std::string MergeName(absl::string_view survivor_id, absl::string_view merge_id);
+
+// ParseMergeName returns the (survivor id, merge id) of
+// "profiles/{profile}/merges/{merge}", or INVALID_ARGUMENT on `field`.
+absl::StatusOr<std::pair<std::string, std::string>> ParseMergeName(absl::string_view name,
+                                                                   absl::string_view field);
 
 // ComputeEtag returns the opaque etag of revision `revision` of resource `id`.
 std::string ComputeEtag(absl::string_view id, int64_t revision);

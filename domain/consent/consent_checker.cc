@@ -1,6 +1,8 @@
 #include "domain/consent/consent_checker.h"
 
+#include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "domain/common/resource_names.h"
 #include "domain/consent/consent_evaluator.h"
 #include "domain/consent/consent_names.h"
+#include "domain/consent/merge_group.h"
 #include "domain/consent/purpose_channels.h"
 #include "domain/identity/contact_points.h"
 
@@ -27,7 +30,9 @@ void ToCheck(const CheckOutcome& outcome, absl::string_view profile_id, v1::Cons
   check->set_allowed(outcome.allowed);
   check->set_reason(outcome.reason);
   if (!outcome.event_id.empty()) {
-    check->set_deciding_event(ConsentEventName(profile_id, outcome.event_id));
+    absl::string_view holder =
+        outcome.event_profile_id.empty() ? profile_id : absl::string_view(outcome.event_profile_id);
+    check->set_deciding_event(ConsentEventName(holder, outcome.event_id));
   }
   if (outcome.suppression.has_value()) {
     check->set_suppression_list(outcome.suppression->list);
@@ -47,6 +52,55 @@ std::vector<const ConsentStateRecord*> ApplyingStates(const std::vector<ConsentS
     }
   }
   return applying;
+}
+
+// AnswerForSurvivors makes the survivor answer for each of `ids` merged
+// into another profile (answering[i] names the profile answering for
+// ids[i]), loading the subjects it needs, and gives every answering survivor
+// the states of the profiles merged into it, the latest per key winning.
+absl::Status AnswerForSurvivors(Transaction& tx, absl::string_view purpose_id, v1::Channel channel,
+                                const std::vector<std::string>& ids,
+                                absl::flat_hash_map<std::string, storage::CheckSubject>* subjects,
+                                std::vector<std::string>* answering) {
+  answering->assign(ids.begin(), ids.end());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto it = subjects->find(ids[i]);
+    if (it == subjects->end() || it->second.merged_into.empty()) continue;
+    auto survivor = SurvivorId(tx, ids[i], it->second.merged_into);
+    if (!survivor.ok()) return survivor.status();
+    (*answering)[i] = *survivor;
+  }
+  std::vector<std::string> survivors(answering->begin(), answering->end());
+  std::sort(survivors.begin(), survivors.end());
+  survivors.erase(std::unique(survivors.begin(), survivors.end()), survivors.end());
+  auto members = MergedMembers(tx, survivors);
+  if (!members.ok()) return members.status();
+  std::vector<std::string> missing;
+  for (const std::string& id : survivors) {
+    if (!subjects->contains(id)) missing.push_back(id);
+  }
+  for (const auto& member : *members) {
+    if (!subjects->contains(member.first)) missing.push_back(member.first);
+  }
+  if (!missing.empty()) {
+    auto extra = tx.consents().LoadCheckSubjects(purpose_id, channel, missing);
+    if (!extra.ok()) return extra.status();
+    for (auto& [id, subject] : *extra) subjects->emplace(id, std::move(subject));
+  }
+  if (members->empty()) return absl::OkStatus();
+  std::set<std::string> roots;
+  for (const auto& [member, root] : *members) {
+    auto from = subjects->find(member);
+    auto to = subjects->find(root);
+    if (from == subjects->end() || to == subjects->end()) continue;
+    for (const ConsentStateRecord& state : from->second.states) to->second.states.push_back(state);
+    roots.insert(root);
+  }
+  for (const std::string& root : roots) {
+    auto& states = (*subjects)[root].states;
+    states = LatestStates(std::move(states));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -72,8 +126,11 @@ absl::StatusOr<v1::CheckConsentResponse> ConsentChecker::CheckConsent(
   CheckFacts facts;
   std::vector<ConsentStateRecord> states;
   std::vector<std::string> identifiers;
+  std::string answering_id;
   absl::Status status =
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        answering_id = *profile_id;
+        identifiers.clear();
         auto stored_purpose = tx.consents().GetPurpose(*purpose_id);
         if (!stored_purpose.ok()) return stored_purpose.status();
         if (!stored_purpose->has_value()) {
@@ -86,6 +143,15 @@ absl::StatusOr<v1::CheckConsentResponse> ConsentChecker::CheckConsent(
         if (!profile->has_value()) {
           return MakeError(absl::StatusCode::kNotFound, "PROFILE_NOT_FOUND", "profile not found",
                            {{"name", ProfileName(*profile_id)}});
+        }
+        // A merged profile is answered for by its survivor.
+        if ((*profile)->profile.state() == v1::PROFILE_STATE_MERGED) {
+          auto survivor = SurvivorId(tx, *profile_id, (*profile)->profile.merged_into());
+          if (!survivor.ok()) return survivor.status();
+          answering_id = *survivor;
+          profile = tx.GetProfile(answering_id);
+          if (!profile.ok()) return profile.status();
+          if (!profile->has_value()) return absl::InternalError("a survivor is missing");
         }
         const v1::Profile& stored_profile = (*profile)->profile;
         facts.profile_deleted = stored_profile.has_delete_time();
@@ -112,10 +178,19 @@ absl::StatusOr<v1::CheckConsentResponse> ConsentChecker::CheckConsent(
             }
           }
         }
-        auto stored_states =
-            tx.consents().GetConsentStates(*profile_id, *purpose_id, request.channel());
-        if (!stored_states.ok()) return stored_states.status();
-        states = *std::move(stored_states);
+        // The states of the profiles merged into it count as its own.
+        auto members = MergedMembers(tx, {answering_id});
+        if (!members.ok()) return members.status();
+        std::vector<std::string> holders = {answering_id};
+        for (const auto& member : *members) holders.push_back(member.first);
+        states.clear();
+        for (const std::string& holder : holders) {
+          auto stored_states =
+              tx.consents().GetConsentStates(holder, *purpose_id, request.channel());
+          if (!stored_states.ok()) return stored_states.status();
+          for (ConsentStateRecord& state : *stored_states) states.push_back(std::move(state));
+        }
+        if (holders.size() > 1) states = LatestStates(std::move(states));
         facts.states = ApplyingStates(states, contact_point);
         if (suppressions_ != nullptr && !identifiers.empty()) {
           auto hits = suppressions_->FindSuppressions(tx, request.channel(), {identifiers});
@@ -127,7 +202,7 @@ absl::StatusOr<v1::CheckConsentResponse> ConsentChecker::CheckConsent(
   if (!status.ok()) return status;
   CheckOutcome outcome = Decide(purpose, request.channel(), facts, clock_->Now());
   v1::CheckConsentResponse response;
-  ToCheck(outcome, *profile_id, response.mutable_check());
+  ToCheck(outcome, answering_id, response.mutable_check());
   return response;
 }
 
@@ -160,6 +235,8 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentChecker::BatchCheckConsent(
   v1::Purpose purpose;
   absl::flat_hash_map<std::string, storage::CheckSubject> subjects;
   std::vector<std::optional<SuppressionHit>> hits(ids.size());
+  // The profile answering for each of `ids`: itself, or its survivor.
+  std::vector<std::string> answering;
   absl::Status status =
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
         auto stored_purpose = tx.consents().GetPurpose(*purpose_id);
@@ -172,11 +249,16 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentChecker::BatchCheckConsent(
         auto loaded = tx.consents().LoadCheckSubjects(*purpose_id, request.channel(), ids);
         if (!loaded.ok()) return loaded.status();
         subjects = *std::move(loaded);
+        if (absl::Status s =
+                AnswerForSurvivors(tx, *purpose_id, request.channel(), ids, &subjects, &answering);
+            !s.ok()) {
+          return s;
+        }
         if (suppressions_ == nullptr) return absl::OkStatus();
         absl::string_view kind = ContactPointKind(request.channel());
         std::vector<std::vector<std::string>> identifiers(ids.size());
         for (size_t i = 0; i < ids.size(); ++i) {
-          auto it = subjects.find(ids[i]);
+          auto it = subjects.find(answering[i]);
           if (it != subjects.end() && !kind.empty()) {
             identifiers[i] = ContactPointsOf(kind, it->second.contact_points);
           }
@@ -193,7 +275,7 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentChecker::BatchCheckConsent(
   response.mutable_checks()->Reserve(static_cast<int>(ids.size()));
   for (size_t i = 0; i < ids.size(); ++i) {
     v1::ConsentCheck* check = response.add_checks();
-    auto it = subjects.find(ids[i]);
+    auto it = subjects.find(answering[i]);
     if (it == subjects.end()) {
       check->set_profile(ProfileName(ids[i]));
       check->set_reason(v1::CHECK_REASON_PROFILE_NOT_FOUND);
@@ -203,7 +285,7 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentChecker::BatchCheckConsent(
     facts.profile_deleted = it->second.deleted;
     facts.suppression = hits[i];
     facts.states = ApplyingStates(it->second.states, "");
-    ToCheck(Decide(purpose, request.channel(), facts, now), ids[i], check);
+    ToCheck(Decide(purpose, request.channel(), facts, now), answering[i], check);
   }
   return response;
 }

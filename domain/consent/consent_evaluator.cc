@@ -122,7 +122,10 @@ CheckOutcome Decide(const v1::Purpose& purpose, v1::Channel channel, const Check
       winner_state = evaluated;
     }
   }
-  if (winner != nullptr) outcome.event_id = winner->event_id;
+  if (winner != nullptr) {
+    outcome.event_id = winner->event_id;
+    outcome.event_profile_id = winner->profile_id;
+  }
   bool objected =
       winner_state == v1::CONSENT_STATE_DENIED || winner_state == v1::CONSENT_STATE_WITHDRAWN;
   if (purpose.legal_basis() != v1::LEGAL_BASIS_CONSENT) {
@@ -132,6 +135,7 @@ CheckOutcome Decide(const v1::Purpose& purpose, v1::Channel channel, const Check
     } else {
       outcome.reason = v1::CHECK_REASON_LEGITIMATE_INTEREST;
       outcome.event_id.clear();
+      outcome.event_profile_id.clear();
     }
     return outcome;
   }

@@ -26,6 +26,9 @@ struct CheckOutcome {
   customerprofile::v1::CheckReason reason = customerprofile::v1::CHECK_REASON_UNSPECIFIED;
   // The {event} id of the deciding consent event, or "".
   std::string event_id;
+  // The profile whose ledger holds that event: the checked profile, or one
+  // merged into it.
+  std::string event_profile_id;
   std::optional<SuppressionHit> suppression;
 };
 

@@ -22,6 +22,7 @@
 #include "domain/consent/consent_evaluator.h"
 #include "domain/consent/consent_event_filter.h"
 #include "domain/consent/consent_names.h"
+#include "domain/consent/merge_group.h"
 #include "domain/consent/purpose_channels.h"
 #include "domain/identity/contact_points.h"
 
@@ -177,6 +178,12 @@ absl::StatusOr<v1::RecordConsentResponse> ConsentLedger::RecordConsent(
         auto profile = tx.GetProfile(*profile_id);
         if (!profile.ok()) return profile.status();
         if (!profile->has_value()) return ProfileNotFound(*profile_id);
+        if ((*profile)->profile.state() == v1::PROFILE_STATE_MERGED) {
+          return MakeError(absl::StatusCode::kFailedPrecondition, kProfileMerged,
+                           "the profile was merged into another profile: record on the survivor",
+                           {{"name", ProfileName(*profile_id)},
+                            {"survivor", (*profile)->profile.merged_into()}});
+        }
         if ((*profile)->profile.has_delete_time()) {
           return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
                            "the profile is deleted: undelete it first",
@@ -382,6 +389,11 @@ absl::StatusOr<v1::ListConsentEventsResponse> ConsentLedger::ListConsentEvents(
         auto profile = tx.GetProfile(*profile_id);
         if (!profile.ok()) return profile.status();
         if (!profile->has_value()) return ProfileNotFound(*profile_id);
+        // The events of the profiles merged into it are its own too.
+        auto members = MergedMembers(tx, {*profile_id});
+        if (!members.ok()) return members.status();
+        query.merged_profile_ids.clear();
+        for (const auto& member : *members) query.merged_profile_ids.push_back(member.first);
         auto records = tx.consents().ListConsentEvents(query);
         if (!records.ok()) return records.status();
         response.Clear();
@@ -414,6 +426,15 @@ absl::StatusOr<v1::ListConsentsResponse> ConsentLedger::ListConsents(
         if (!profile->has_value()) return ProfileNotFound(*profile_id);
         auto states = tx.consents().ListConsentStates(*profile_id);
         if (!states.ok()) return states.status();
+        // The current consents over the union with the profiles merged in.
+        auto members = MergedMembers(tx, {*profile_id});
+        if (!members.ok()) return members.status();
+        for (const auto& member : *members) {
+          auto more = tx.consents().ListConsentStates(member.first);
+          if (!more.ok()) return more.status();
+          for (ConsentStateRecord& state : *more) states->push_back(std::move(state));
+        }
+        if (!members->empty()) *states = LatestStates(*std::move(states));
         response.Clear();
         absl::flat_hash_map<std::string, v1::Purpose> purposes;
         for (const ConsentStateRecord& state : *states) {

@@ -9,10 +9,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/filter_parser.h"
 #include "domain/common/rfc3339.h"
+#include "domain/identity/phone_number.h"
 
 // The grammar is AIP-160's (see domain/common/filter_parser.h); this file
 // maps its comparisons onto the profile fields and their types.
@@ -41,6 +43,8 @@ constexpr FieldInfo kFields[] = {
     {"tags", FilterField::kTags, FieldKind::kRepeated},
     {"external_ids.system", FilterField::kExternalIdSystem, FieldKind::kRepeated},
     {"external_ids.id", FilterField::kExternalIdId, FieldKind::kRepeated},
+    {"emails.address", FilterField::kEmailAddress, FieldKind::kRepeated},
+    {"phones.number", FilterField::kPhoneNumber, FieldKind::kRepeated},
 };
 
 // FieldPaths returns the paths of kFields, in order, for ParseFilter.
@@ -86,7 +90,7 @@ bool IsNumber(absl::string_view word) {
 
 // Compare type-checks one comparison and builds its node.
 absl::StatusOr<FilterNode> Compare(const FieldInfo& field, const FilterToken& comparator,
-                                   const FilterToken& value) {
+                                   const FilterToken& value, absl::string_view phone_region) {
   const FilterOp op = comparator.op;
   const bool equality = op == FilterOp::kEq || op == FilterOp::kNe || op == FilterOp::kHas;
   FilterNode node;
@@ -121,19 +125,35 @@ absl::StatusOr<FilterNode> Compare(const FieldInfo& field, const FilterToken& co
   }
   node.value = value.text;
   node.prefix = value.wildcard;
+  if (field.field == FilterField::kEmailAddress) {
+    // The index holds addresses with their ASCII letters lowercased.
+    node.value = absl::AsciiStrToLower(absl::StripAsciiWhitespace(value.text));
+  } else if (field.field == FilterField::kPhoneNumber && !value.wildcard) {
+    std::string number = value.text;
+    FieldViolations ignored;
+    if (!NormalizePhoneNumber("filter", phone_region.empty() ? "NO" : phone_region, &number,
+                              &ignored)) {
+      return InvalidFilter("phones.number takes a phone number in E.164 or national format",
+                           value.offset);
+    }
+    node.value = number;
+  }
   return node;
 }
 
 // ToCompareNode type-checks a comparison of a known field and builds its
 // node.
-absl::StatusOr<FilterNode> ToCompareNode(const FilterComparison& comparison) {
-  return Compare(*FindField(comparison.field.text), comparison.comparator, comparison.value);
+absl::StatusOr<FilterNode> ToCompareNode(const FilterComparison& comparison,
+                                         absl::string_view phone_region) {
+  return Compare(*FindField(comparison.field.text), comparison.comparator, comparison.value,
+                 phone_region);
 }
 
 // ToNode maps a parsed filter onto the profile fields.
-absl::StatusOr<FilterNode> ToNode(const FilterExpression& expression) {
+absl::StatusOr<FilterNode> ToNode(const FilterExpression& expression,
+                                  absl::string_view phone_region) {
   if (expression.kind == FilterExpression::Kind::kComparison) {
-    return ToCompareNode(expression.comparison);
+    return ToCompareNode(expression.comparison, phone_region);
   }
   FilterNode node;
   switch (expression.kind) {
@@ -148,7 +168,7 @@ absl::StatusOr<FilterNode> ToNode(const FilterExpression& expression) {
       break;
   }
   for (const FilterExpression& child : expression.children) {
-    absl::StatusOr<FilterNode> operand = ToNode(child);
+    absl::StatusOr<FilterNode> operand = ToNode(child, phone_region);
     if (!operand.ok()) return operand;
     node.children.push_back(*std::move(operand));
   }
@@ -161,13 +181,15 @@ absl::Status InvalidOrderBy(absl::string_view description) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<storage::FilterNode>> ParseProfileFilter(absl::string_view text) {
-  absl::StatusOr<std::optional<FilterExpression>> expression = ParseFilter(
-      text, FieldPaths(),
-      [](const FilterComparison& comparison) { return ToCompareNode(comparison).status(); });
+absl::StatusOr<std::optional<storage::FilterNode>> ParseProfileFilter(
+    absl::string_view text, absl::string_view phone_region) {
+  absl::StatusOr<std::optional<FilterExpression>> expression =
+      ParseFilter(text, FieldPaths(), [phone_region](const FilterComparison& comparison) {
+        return ToCompareNode(comparison, phone_region).status();
+      });
   if (!expression.ok()) return expression.status();
   if (!expression->has_value()) return std::nullopt;
-  absl::StatusOr<FilterNode> node = ToNode(**expression);
+  absl::StatusOr<FilterNode> node = ToNode(**expression, phone_region);
   if (!node.ok()) return node.status();
   return std::optional<FilterNode>(*std::move(node));
 }

@@ -10,13 +10,21 @@ namespace cp::domain {
 
 // ParseProfileFilter parses an AIP-160 filter over the profile fields
 // region_code, display_name, create_time, update_time (RFC 3339 strings),
-// tags, external_ids.system and external_ids.id, with = != < <= > >= :,
+// tags, external_ids.system, external_ids.id, emails.address and
+// phones.number, with = != < <= > >= :,
 // AND, OR, NOT, '-' (negation), parentheses and implicit AND by
 // juxtaposition (the grammar of ParseFilter). Empty or blank text is
 // nullopt (no filter). Errors are INVALID_ARGUMENT with reason
 // INVALID_FILTER and a BadRequest violation on "filter" telling what and
 // where (the character offset), never echoing values.
-absl::StatusOr<std::optional<storage::FilterNode>> ParseProfileFilter(absl::string_view text);
+//
+// emails.address and phones.number are normalised as LookupProfiles
+// normalises its identifier before they are compared: an address trimmed and
+// matched ASCII case-insensitively, a number read in E.164 or in the national
+// format of `phone_region` (a wildcard value is compared as written, after
+// lowercasing an address).
+absl::StatusOr<std::optional<storage::FilterNode>> ParseProfileFilter(
+    absl::string_view text, absl::string_view phone_region = "");
 
 // ProfileOrder is a parsed order_by.
 struct ProfileOrder {

@@ -22,6 +22,7 @@
 #include "domain/identity/phone_number.h"
 #include "domain/profile/profile_filter.h"
 #include "domain/profile/profile_patch.h"
+#include "domain/profile/profile_resource.h"
 #include "protos/runtime/tolerant_parse.h"
 
 namespace cp::domain {
@@ -50,6 +51,11 @@ void AddOutputOnlyViolations(const Profile& profile, FieldViolations* violations
   if (profile.has_create_time()) violations->Add("profile.create_time", kWhy);
   if (profile.has_update_time()) violations->Add("profile.update_time", kWhy);
   if (profile.has_delete_time()) violations->Add("profile.delete_time", kWhy);
+  if (profile.state() != customerprofile::v1::PROFILE_STATE_UNSPECIFIED) {
+    violations->Add("profile.state", kWhy);
+  }
+  if (!profile.merged_into().empty()) violations->Add("profile.merged_into", kWhy);
+  if (profile.provenance_size() > 0) violations->Add("profile.provenance", kWhy);
 }
 
 // CheckTimesUnchanged refuses an update that tries to change the
@@ -77,19 +83,8 @@ absl::Status CheckTimesUnchanged(const Profile& request, const Profile& stored) 
   return violations.ToStatus();
 }
 
-// SetNameAndEtag gives a stored profile (of profile `id` at `revision`) its
-// API name and etag.
-void SetNameAndEtag(absl::string_view id, int64_t revision, Profile* profile) {
-  profile->set_name(ProfileName(id));
-  profile->set_etag(ComputeEtag(id, revision));
-}
-
-// ToResource is the API view of a stored record.
-Profile ToResource(const ProfileRecord& record) {
-  Profile profile = record.profile;
-  SetNameAndEtag(record.id, record.revision, &profile);
-  return profile;
-}
+// ToResource is the API view of a stored record (view BASIC).
+Profile ToResource(const ProfileRecord& record) { return ToProfileResource(record); }
 
 // CheckUtf8 is AddInvalidUtf8 for requests with no other checks up front.
 absl::Status CheckUtf8(const google::protobuf::Message& request) {
@@ -98,32 +93,10 @@ absl::Status CheckUtf8(const google::protobuf::Message& request) {
   return violations.ToStatus();
 }
 
-absl::Status NotFound(absl::string_view id) {
-  return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
-                   {{"name", ProfileName(id)}});
-}
+absl::Status NotFound(absl::string_view id) { return ProfileNotFound(id); }
 
 absl::Status CheckEtag(const ProfileRecord& record, absl::string_view etag) {
-  if (etag.empty() || etag == ComputeEtag(record.id, record.revision)) return absl::OkStatus();
-  return MakeError(absl::StatusCode::kAborted, kEtagMismatch,
-                   "the profile changed since it was read: read it again and retry",
-                   {{"name", ProfileName(record.id)}});
-}
-
-// CheckExternalIds fails with ALREADY_EXISTS when an external id of
-// `profile` belongs to another live profile than `self_id`.
-absl::Status CheckExternalIds(Transaction& tx, const Profile& profile, absl::string_view self_id) {
-  for (const auto& external_id : profile.external_ids()) {
-    auto owner = tx.FindLiveProfileByExternalId(external_id.system(), external_id.id());
-    if (!owner.ok()) return owner.status();
-    if (owner->has_value() && **owner != self_id) {
-      return MakeError(absl::StatusCode::kAlreadyExists, "EXTERNAL_ID_ALREADY_EXISTS",
-                       absl::StrCat("an external id of system \"", external_id.system(),
-                                    "\" already belongs to another live profile"),
-                       {{"system", external_id.system()}});
-    }
-  }
-  return absl::OkStatus();
+  return CheckProfileEtag(record, etag);
 }
 
 // ExternalIdPairs returns the (system, id) pairs of `profile`, sorted.
@@ -264,7 +237,8 @@ absl::StatusOr<Profile> ProfileManager::GetProfile(const GetProfileRequest& requ
         auto record = tx.GetProfile(*id);
         if (!record.ok()) return record.status();
         if (!record->has_value()) return NotFound(*id);
-        result = ToResource(**record);
+        result =
+            ToProfileResource(**record, request.view() == customerprofile::v1::PROFILE_VIEW_FULL);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -372,13 +346,14 @@ absl::StatusOr<customerprofile::v1::LookupProfilesResponse> ProfileManager::Look
 bool ProfileManager::GetCachedProfile(const GetProfileRequest& request, Profile* out) {
   storage::ProfileCache* cache = store_->profile_cache();
   if (cache == nullptr) return false;
+  if (request.view() == customerprofile::v1::PROFILE_VIEW_FULL) return false;
   absl::StatusOr<std::string> id = ParseProfileName(request.name(), "name");
   if (!id.ok()) return false;
   std::shared_ptr<const storage::CachedProfile> row = cache->Lookup(*id);
   if (row == nullptr) return false;
   Profile profile;
   if (!profile.ParseFromString(row->data)) return false;
-  SetNameAndEtag(*id, row->revision, &profile);
+  SetProfileView(*id, row->revision, /*with_provenance=*/false, &profile);
   *out = std::move(profile);
   return true;
 }
@@ -408,12 +383,11 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
         if (!current.ok()) return current.status();
         if (!current->has_value()) return NotFound(*id);
         ProfileRecord record = **current;
-        if (record.profile.has_delete_time()) {
-          return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
-                           "the profile is deleted: undelete it first",
-                           {{"name", ProfileName(*id)}});
-        }
+        if (absl::Status s = CheckNotDeleted(record); !s.ok()) return s;
+        // A stale etag is ABORTED first, so that a write racing a merge
+        // loses with ABORTED whichever commits first.
         if (absl::Status s = CheckEtag(record, request.profile().etag()); !s.ok()) return s;
+        if (absl::Status s = CheckNotMerged(record); !s.ok()) return s;
         if (absl::Status s = CheckTimesUnchanged(request.profile(), record.profile); !s.ok()) {
           return s;
         }
@@ -455,6 +429,7 @@ absl::StatusOr<Profile> ProfileManager::DeleteProfile(const DeleteProfileRequest
         if (!current->has_value()) return NotFound(*id);
         ProfileRecord record = **current;
         if (absl::Status s = CheckEtag(record, request.etag()); !s.ok()) return s;
+        if (absl::Status s = CheckNotMerged(record); !s.ok()) return s;
         if (record.profile.has_delete_time()) {
           return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_ALREADY_DELETED",
                            "the profile is already deleted", {{"name", ProfileName(*id)}});
@@ -485,6 +460,7 @@ absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileReq
         if (!current->has_value()) return NotFound(*id);
         ProfileRecord record = **current;
         if (absl::Status s = CheckEtag(record, request.etag()); !s.ok()) return s;
+        if (absl::Status s = CheckNotMerged(record); !s.ok()) return s;
         if (!record.profile.has_delete_time()) {
           // AIP-164: undeleting what is not deleted MUST be ALREADY_EXISTS.
           return MakeError(absl::StatusCode::kAlreadyExists, "PROFILE_NOT_DELETED",
@@ -509,7 +485,7 @@ absl::StatusOr<ListProfilesResponse> ProfileManager::ListProfiles(
   AddInvalidUtf8(request, &violations);
   if (!violations.empty()) return violations.ToStatus();
   int page_size = ResolvePageSize(request.page_size(), options_.paging, context, &violations);
-  auto filter = ParseProfileFilter(request.filter());
+  auto filter = ParseProfileFilter(request.filter(), validator_.options().default_phone_region);
   auto order = ParseProfileOrderBy(request.order_by());
   for (const absl::Status* s : {&filter.status(), &order.status()}) {
     if (!s->ok() && !violations.AddAll(*s)) return *s;

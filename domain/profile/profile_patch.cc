@@ -12,11 +12,6 @@ using google::protobuf::FieldDescriptor;
 
 constexpr absl::string_view kAttributesPrefix = "attributes.";
 
-bool IsOutputOnly(absl::string_view path) {
-  return path == "name" || path == "etag" || path == "create_time" || path == "update_time" ||
-         path == "delete_time";
-}
-
 const FieldDescriptor* Field(absl::string_view path) {
   return Profile::descriptor()->FindFieldByName(std::string(path));
 }
@@ -57,6 +52,11 @@ void CopyField(const Profile& from, const FieldDescriptor* field, Profile* to) {
 
 }  // namespace
 
+bool IsOutputOnlyProfilePath(absl::string_view path) {
+  return path == "name" || path == "etag" || path == "create_time" || path == "update_time" ||
+         path == "delete_time" || path == "state" || path == "merged_into" || path == "provenance";
+}
+
 const std::vector<std::string>& WritableProfilePaths() {
   static const auto* const kPaths = new std::vector<std::string>{
       "given_name", "family_name",   "display_name", "emails",       "phones", "addresses",
@@ -80,7 +80,7 @@ std::vector<std::string> EffectiveUpdatePaths(const google::protobuf::FieldMask*
   }
   if (full_replace) return WritableProfilePaths();
   for (const std::string& path : mask->paths()) {
-    if (IsOutputOnly(path)) continue;
+    if (IsOutputOnlyProfilePath(path)) continue;
     paths.push_back(path);
   }
   return paths;

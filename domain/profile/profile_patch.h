@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "customerprofile/v1/profile.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 
@@ -25,6 +26,10 @@ customerprofile::v1::Profile ExtractPatch(const customerprofile::v1::Profile& so
 // sets or removes that one key).
 void ApplyPatch(const customerprofile::v1::Profile& patch, const std::vector<std::string>& paths,
                 customerprofile::v1::Profile* target);
+
+// IsOutputOnlyProfilePath tells whether `path` names an output-only field
+// of a Profile (ignored in an update mask, AIP-161).
+bool IsOutputOnlyProfilePath(absl::string_view path);
 
 // WritableProfilePaths lists the top-level writable fields of a Profile.
 const std::vector<std::string>& WritableProfilePaths();

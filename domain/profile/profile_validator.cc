@@ -346,11 +346,7 @@ void ValidateAttributes(const std::string& path, const ValidationLimits& limits,
 // IsUpdatablePath returns whether an update mask may name `path` (other
 // than "*").
 bool IsUpdatablePath(absl::string_view path) {
-  static constexpr absl::string_view kOutputOnly[] = {"name", "etag", "create_time", "update_time",
-                                                      "delete_time"};
-  if (std::find(std::begin(kOutputOnly), std::end(kOutputOnly), path) != std::end(kOutputOnly)) {
-    return true;
-  }
+  if (IsOutputOnlyProfilePath(path)) return true;
   const std::vector<std::string>& writable = WritableProfilePaths();
   if (std::find(writable.begin(), writable.end(), path) != writable.end()) return true;
   return absl::StartsWith(path, kAttributeMaskPrefix) &&

@@ -23,6 +23,11 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kProfileService, "ListProfiles", kProfilesRead, false);
   add(kProfileService, "BatchGetProfiles", kProfilesRead, false);
   add(kProfileService, "LookupProfiles", kProfilesRead, false);
+  add(kProfileService, "FindDuplicates", kProfilesRead, false);
+  add(kProfileService, "MergeProfiles", kProfilesMerge, false);
+  add(kProfileService, "UnmergeProfile", kProfilesMerge, false);
+  add(kProfileService, "GetMerge", kProfilesRead, false);
+  add(kProfileService, "ListMerges", kProfilesRead, false);
 
   add(kConsentService, "CreatePurpose", kPurposesAdmin, false);
   add(kConsentService, "GetPurpose", kConsentsRead, true);
@@ -52,9 +57,9 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
 
 const std::vector<std::string>& KnownScopes() {
   static const std::vector<std::string> kScopes = {
-      std::string(kProfilesRead),  std::string(kProfilesWrite),    std::string(kProfilesDelete),
-      std::string(kPiiRead),       std::string(kConsentsRead),     std::string(kConsentsWrite),
-      std::string(kPurposesAdmin), std::string(kSuppressionsAdmin)};
+      std::string(kProfilesRead),  std::string(kProfilesWrite), std::string(kProfilesDelete),
+      std::string(kProfilesMerge), std::string(kPiiRead),       std::string(kConsentsRead),
+      std::string(kConsentsWrite), std::string(kPurposesAdmin), std::string(kSuppressionsAdmin)};
   return kScopes;
 }
 

@@ -12,6 +12,8 @@ namespace cp::server::auth {
 inline constexpr absl::string_view kProfilesRead = "profiles.read";
 inline constexpr absl::string_view kProfilesWrite = "profiles.write";
 inline constexpr absl::string_view kProfilesDelete = "profiles.delete";
+// MergeProfiles and UnmergeProfile.
+inline constexpr absl::string_view kProfilesMerge = "profiles.merge";
 inline constexpr absl::string_view kPiiRead = "pii.read";
 inline constexpr absl::string_view kConsentsRead = "consents.read";
 inline constexpr absl::string_view kConsentsWrite = "consents.write";

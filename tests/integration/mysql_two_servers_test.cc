@@ -245,5 +245,81 @@ TEST_F(MysqlTwoServersTest, SimultaneousRequestIdOnBothServersHasOneEffect) {
   EXPECT_THAT(listed_names, UnorderedElementsAreArray(names));
 }
 
+// Verifies a merge racing an update of the merged profile, and two merges
+// sharing a profile, through the two servers: in every round exactly one
+// wins, the other gets ABORTED, and the stores show the winner's effect
+// whole (the merged profile MERGED into the winning survivor, or the update
+// applied to a profile that is not merged).
+TEST_F(MysqlTwoServersTest, MergeRacesHaveExactlyOneWinner) {
+  constexpr int kRounds = 6;
+  for (int round = 0; round < kRounds; ++round) {
+    const bool two_merges = round % 2 == 1;
+    v1::Profile a = MustCreate(*stubs_[0], absl::StrCat("a-", round));
+    v1::Profile b = MustCreate(*stubs_[0], absl::StrCat("b-", round));
+    v1::Profile c = MustCreate(*stubs_[0], absl::StrCat("c-", round));
+    auto merge_into = [&](const v1::Profile& survivor) {
+      v1::MergeProfilesRequest request;
+      request.set_survivor(survivor.name());
+      request.set_survivor_etag(survivor.etag());
+      v1::MergeSource* source = request.add_merged_profiles();
+      source->set_name(b.name());
+      source->set_etag(b.etag());
+      return request;
+    };
+    grpc::Status statuses[kServers];
+    std::barrier start(kServers);
+    std::thread first([&]() {
+      v1::MergeProfilesResponse response;
+      v1::MergeProfilesRequest request = merge_into(a);
+      start.arrive_and_wait();
+      statuses[0] = stubs_[0]->MergeProfiles(Context().get(), request, &response);
+    });
+    std::thread second([&]() {
+      if (two_merges) {
+        v1::MergeProfilesResponse response;
+        v1::MergeProfilesRequest request = merge_into(c);
+        start.arrive_and_wait();
+        statuses[1] = stubs_[1]->MergeProfiles(Context().get(), request, &response);
+      } else {
+        v1::UpdateProfileRequest request;
+        *request.mutable_profile() = b;
+        request.mutable_profile()->set_given_name("Updated");
+        request.mutable_update_mask()->add_paths("given_name");
+        v1::Profile response;
+        start.arrive_and_wait();
+        statuses[1] = stubs_[1]->UpdateProfile(Context().get(), request, &response);
+      }
+    });
+    first.join();
+    second.join();
+    ASSERT_NE(statuses[0].ok(), statuses[1].ok())
+        << "round " << round << ": " << statuses[0].error_message() << " / "
+        << statuses[1].error_message();
+    const grpc::Status& loser = statuses[0].ok() ? statuses[1] : statuses[0];
+    EXPECT_EQ(loser.error_code(), grpc::StatusCode::ABORTED)
+        << "round " << round << ": " << loser.error_message();
+
+    v1::GetProfileRequest get;
+    get.set_name(b.name());
+    v1::Profile final_b;
+    ASSERT_TRUE(stubs_[round % kServers]->GetProfile(Context().get(), get, &final_b).ok());
+    if (statuses[0].ok()) {
+      EXPECT_EQ(final_b.state(), v1::PROFILE_STATE_MERGED) << "round " << round;
+      EXPECT_EQ(final_b.merged_into(), a.name()) << "round " << round;
+      EXPECT_EQ(final_b.given_name(), "") << "round " << round;
+    } else if (two_merges) {
+      EXPECT_EQ(final_b.merged_into(), c.name()) << "round " << round;
+    } else {
+      EXPECT_EQ(final_b.state(), v1::PROFILE_STATE_ACTIVE) << "round " << round;
+      EXPECT_EQ(final_b.given_name(), "Updated") << "round " << round;
+    }
+    // The losing survivor is untouched.
+    get.set_name(statuses[0].ok() ? c.name() : a.name());
+    v1::Profile untouched;
+    ASSERT_TRUE(stubs_[0]->GetProfile(Context().get(), get, &untouched).ok());
+    EXPECT_EQ(untouched.etag(), statuses[0].ok() ? c.etag() : a.etag()) << "round " << round;
+  }
+}
+
 }  // namespace
 }  // namespace cp::testing

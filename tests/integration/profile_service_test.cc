@@ -620,6 +620,37 @@ TEST_P(ProfileServiceTest, LookupRejectsMissingAndUnparseableIdentifiers) {
   EXPECT_THAT(fields_of(request), ElementsAre("external_id.id"));
 }
 
+// Verifies the ListProfiles filters on emails.address (any case, trimmed)
+// and phones.number (national format read in the default region), that
+// negation works on them, and that a number that is none is INVALID_FILTER.
+TEST_P(ProfileServiceTest, ListFiltersOnEmailAndPhone) {
+  v1::Profile kari = MustCreate("kari", "Kari");
+  v1::CreateProfileRequest other;
+  other.set_profile_id("ola");
+  other.mutable_profile()->set_display_name("Ola");
+  other.mutable_profile()->add_emails()->set_address("ola@example.com");
+  other.mutable_profile()->add_phones()->set_number("+4799999999");
+  v1::Profile ola;
+  ASSERT_TRUE(Create(other, &ola).ok());
+
+  EXPECT_THAT(Names(List(false, "emails.address = \" KARI.nordmann@example.com \"")),
+              ElementsAre("profiles/kari"));
+  EXPECT_THAT(Names(List(false, "phones.number = \"41234567\"")), ElementsAre("profiles/kari"));
+  EXPECT_THAT(Names(List(false, "phones.number = \"+47 999 99 999\"")),
+              ElementsAre("profiles/ola"));
+  EXPECT_THAT(Names(List(false, "NOT emails.address = \"ola@example.com\"")),
+              ElementsAre("profiles/kari"));
+  EXPECT_THAT(Names(List(false, "emails.address = \"ola@*\"")), ElementsAre("profiles/ola"));
+
+  grpc::ClientContext context;
+  v1::ListProfilesRequest request;
+  request.set_filter("phones.number = \"not a number\"");
+  v1::ListProfilesResponse response;
+  grpc::Status status = stub_->ListProfiles(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ReasonOf(status), "INVALID_FILTER");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ProfileServiceTest,
                          ::testing::Values(Backend::kSqlite, Backend::kMysql), BackendName);
 

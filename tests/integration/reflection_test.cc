@@ -170,9 +170,11 @@ TEST_F(ReflectionTest, DescribesProfileService) {
   ASSERT_EQ(files[0].service_size(), 1);
   std::set<std::string> methods;
   for (const auto& method : files[0].service(0).method()) methods.insert(method.name());
-  EXPECT_EQ(methods, (std::set<std::string>{"CreateProfile", "GetProfile", "UpdateProfile",
-                                            "DeleteProfile", "UndeleteProfile", "ListProfiles",
-                                            "BatchGetProfiles", "LookupProfiles"}));
+  EXPECT_EQ(methods,
+            (std::set<std::string>{"CreateProfile", "GetProfile", "UpdateProfile", "DeleteProfile",
+                                   "UndeleteProfile", "ListProfiles", "BatchGetProfiles",
+                                   "LookupProfiles", "FindDuplicates", "MergeProfiles",
+                                   "UnmergeProfile", "GetMerge", "ListMerges"}));
 }
 
 // Verifies that health answers SERVING for the server and for
