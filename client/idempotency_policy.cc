@@ -43,4 +43,24 @@ Idempotency IdempotencyOf(const customerprofile::v1::LookupProfilesRequest&) {
   return Idempotency::kIdempotent;
 }
 
+Idempotency IdempotencyOf(const customerprofile::v1::FindDuplicatesRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::MergeProfilesRequest& request) {
+  return IdempotentIfSet(request.request_id());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::UnmergeProfileRequest& request) {
+  return IdempotentIfSet(request.request_id());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::GetMergeRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ListMergesRequest&) {
+  return Idempotency::kIdempotent;
+}
+
 }  // namespace cp::client

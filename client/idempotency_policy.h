@@ -17,5 +17,12 @@ Idempotency IdempotencyOf(const customerprofile::v1::UndeleteProfileRequest& req
 Idempotency IdempotencyOf(const customerprofile::v1::ListProfilesRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::BatchGetProfilesRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::LookupProfilesRequest& request);
+// MergeProfiles and UnmergeProfile may be retried with a request_id (the
+// connection sets one when the caller did not).
+Idempotency IdempotencyOf(const customerprofile::v1::FindDuplicatesRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::MergeProfilesRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::UnmergeProfileRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::GetMergeRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::ListMergesRequest& request);
 
 }  // namespace cp::client

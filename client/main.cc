@@ -83,6 +83,9 @@ ABSL_FLAG(std::optional<std::string>, page_token, std::nullopt,
 ABSL_FLAG(std::optional<bool>, show_deleted, std::nullopt, "list: include soft-deleted profiles.");
 ABSL_FLAG(std::optional<std::string>, external_id, std::nullopt,
           "lookup: the external id to look up, SYSTEM:ID.");
+ABSL_FLAG(std::optional<std::vector<std::string>>, choose, std::nullopt,
+          "merge: FIELD=PROFILE,... the profile whose value of a single-valued field (or "
+          "attributes.KEY) the survivor takes.");
 ABSL_FLAG(std::string, mode, "replace",
           "import-register: replace (the file becomes the whole list) or append.");
 ABSL_FLAG(int, chunk, 10000, "import-register: lines per stream message.");
@@ -108,6 +111,15 @@ Commands:
   lookup           print the live profiles holding one --email, --phone
                    (national numbers read in --region_code) or
                    --external-id=SYSTEM:ID, newest update first
+  duplicates NAME  print the profiles that look like the same person as NAME,
+                   best first, with the rules that matched (--page_size, ...)
+  merge SURVIVOR PROFILE...
+                   merge 1 to 10 profiles into SURVIVOR in one transaction;
+                   PROFILE may be ID@ETAG, --etag is the survivor's,
+                   --choose=given_name=ID picks whose single value wins
+  unmerge MERGE    undo one merge, "profiles/ID/merges/MERGE" (--etag: the
+                   survivor's); prints what stayed on the survivor
+  merges NAME      list the merges into NAME, newest first
   import-register LIST FILE
                    stream a do-not-contact register's plain file (one number,
                    address or domain a line; - for stdin) into the
@@ -124,6 +136,9 @@ Examples:
   profile-cli create --json='{"profile": {"givenName": "Ada"}, "profileId": "ada"}'
   profile-cli list --filter='tags:"vip"' --page_size=10
   profile-cli lookup --phone="912 34 567" --region_code=NO
+  profile-cli duplicates ada
+  profile-cli merge ada ada-billing@ETAG --choose=given_name=ada-billing
+  profile-cli unmerge profiles/ada/merges/MERGE
   profile-cli import-register reservasjon reservasjonsregisteret.txt --timeout=10m)";
 
 std::string ProfileName(absl::string_view name) {
@@ -272,6 +287,38 @@ absl::Status ApplyLookupFlags(v1::LookupProfilesRequest* request) {
   return absl::OkStatus();
 }
 
+// ApplyMergeArgs reads `merge SURVIVOR PROFILE...`: each PROFILE is ID or
+// ID@ETAG, --etag is the survivor's, --choose lists FIELD=PROFILE choices.
+absl::Status ApplyMergeArgs(const std::vector<std::string>& args,
+                            v1::MergeProfilesRequest* request) {
+  if (!args.empty()) {
+    request->set_survivor(ProfileName(args[0]));
+    for (size_t i = 1; i < args.size(); ++i) {
+      std::vector<std::string> parts = absl::StrSplit(args[i], absl::MaxSplits('@', 1));
+      v1::MergeSource* source = request->add_merged_profiles();
+      source->set_name(ProfileName(parts[0]));
+      if (parts.size() == 2) source->set_etag(parts[1]);
+    }
+  }
+  if (request->survivor().empty() || request->merged_profiles().empty()) {
+    return absl::InvalidArgumentError("merge takes SURVIVOR and at least one PROFILE");
+  }
+  if (auto etag = absl::GetFlag(FLAGS_etag)) request->set_survivor_etag(*etag);
+  if (auto id = absl::GetFlag(FLAGS_request_id)) request->set_request_id(*id);
+  if (auto choices = absl::GetFlag(FLAGS_choose)) {
+    for (const std::string& choice : *choices) {
+      std::vector<std::string> parts = absl::StrSplit(choice, absl::MaxSplits('=', 1));
+      if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+        return absl::InvalidArgumentError("--choose takes FIELD=PROFILE pairs");
+      }
+      v1::FieldChoice* field_choice = request->add_field_choices();
+      field_choice->set_field(parts[0]);
+      field_choice->set_profile(ProfileName(parts[1]));
+    }
+  }
+  return absl::OkStatus();
+}
+
 Outcome Run(ProfileClient& client, const std::string& command,
             const std::vector<std::string>& args) {
   if (command == "create") {
@@ -333,6 +380,40 @@ Outcome Run(ProfileClient& client, const std::string& command,
     if (!args.empty()) return Usage(absl::InvalidArgumentError("lookup takes no NAME"));
     if (auto status = ApplyLookupFlags(&request); !status.ok()) return Usage(status);
     return Printed(client.LookupProfiles(request));
+  }
+  if (command == "duplicates") {
+    v1::FindDuplicatesRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    absl::StatusOr<std::string> name = RequireName(args, request.name());
+    if (!name.ok()) return Usage(name.status());
+    int page_size = absl::GetFlag(FLAGS_page_size).value_or(request.page_size());
+    std::string token = absl::GetFlag(FLAGS_page_token).value_or(request.page_token());
+    return Printed(client.FindDuplicates(*name, page_size, token));
+  }
+  if (command == "merge") {
+    v1::MergeProfilesRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    if (auto status = ApplyMergeArgs(args, &request); !status.ok()) return Usage(status);
+    return Printed(client.MergeProfiles(request));
+  }
+  if (command == "unmerge") {
+    v1::UnmergeProfileRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    if (args.size() > 1) return Usage(absl::InvalidArgumentError("unmerge takes one MERGE"));
+    if (args.size() == 1) request.set_name(args[0]);
+    if (request.name().empty()) return Usage(absl::InvalidArgumentError("MERGE is required"));
+    if (auto etag = absl::GetFlag(FLAGS_etag)) request.set_etag(*etag);
+    if (auto id = absl::GetFlag(FLAGS_request_id)) request.set_request_id(*id);
+    return Printed(client.UnmergeProfile(request));
+  }
+  if (command == "merges") {
+    v1::ListMergesRequest request;
+    if (auto status = ParseRequest(&request); !status.ok()) return Usage(status);
+    absl::StatusOr<std::string> name = RequireName(args, request.parent());
+    if (!name.ok()) return Usage(name.status());
+    int page_size = absl::GetFlag(FLAGS_page_size).value_or(request.page_size());
+    std::string token = absl::GetFlag(FLAGS_page_token).value_or(request.page_token());
+    return Printed(client.ListMerges(*name, page_size, token));
   }
   return Usage(absl::InvalidArgumentError(absl::StrCat("unknown command \"", command, "\"")));
 }

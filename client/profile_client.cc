@@ -88,4 +88,47 @@ absl::StatusOr<v1::LookupProfilesResponse> ProfileClient::LookupProfiles(
   return connection_->LookupProfiles(request);
 }
 
+absl::StatusOr<v1::FindDuplicatesResponse> ProfileClient::FindDuplicates(
+    absl::string_view name, int page_size, absl::string_view page_token) {
+  v1::FindDuplicatesRequest request;
+  request.set_name(std::string(name));
+  request.set_page_size(page_size);
+  request.set_page_token(std::string(page_token));
+  return connection_->FindDuplicates(request);
+}
+
+absl::StatusOr<v1::MergeProfilesResponse> ProfileClient::MergeProfiles(
+    const v1::MergeProfilesRequest& request) {
+  return connection_->MergeProfiles(request);
+}
+
+absl::StatusOr<v1::UnmergeProfileResponse> ProfileClient::UnmergeProfile(
+    absl::string_view merge_name, absl::string_view etag) {
+  v1::UnmergeProfileRequest request;
+  request.set_name(std::string(merge_name));
+  request.set_etag(std::string(etag));
+  return connection_->UnmergeProfile(request);
+}
+
+absl::StatusOr<v1::UnmergeProfileResponse> ProfileClient::UnmergeProfile(
+    const v1::UnmergeProfileRequest& request) {
+  return connection_->UnmergeProfile(request);
+}
+
+absl::StatusOr<v1::Merge> ProfileClient::GetMerge(absl::string_view merge_name) {
+  v1::GetMergeRequest request;
+  request.set_name(std::string(merge_name));
+  return connection_->GetMerge(request);
+}
+
+absl::StatusOr<v1::ListMergesResponse> ProfileClient::ListMerges(absl::string_view survivor,
+                                                                 int page_size,
+                                                                 absl::string_view page_token) {
+  v1::ListMergesRequest request;
+  request.set_parent(std::string(survivor));
+  request.set_page_size(page_size);
+  request.set_page_token(std::string(page_token));
+  return connection_->ListMerges(request);
+}
+
 }  // namespace cp::client

@@ -75,6 +75,33 @@ class ProfileClient {
   absl::StatusOr<customerprofile::v1::LookupProfilesResponse> LookupProfiles(
       const customerprofile::v1::LookupProfilesRequest& request);
 
+  // FindDuplicates returns the live profiles that look like the same person
+  // as `name`, best first, each with the rules that matched; one page.
+  absl::StatusOr<customerprofile::v1::FindDuplicatesResponse> FindDuplicates(
+      absl::string_view name, int page_size = 0, absl::string_view page_token = "");
+
+  // MergeProfiles merges 1 to 10 profiles into a survivor in one
+  // transaction; the response holds the survivor and the Merge to undo it
+  // with. Without a request_id the connection sets one, so that a retry is a
+  // replay.
+  absl::StatusOr<customerprofile::v1::MergeProfilesResponse> MergeProfiles(
+      const customerprofile::v1::MergeProfilesRequest& request);
+
+  // UnmergeProfile undoes the merge `merge_name`
+  // ("profiles/{survivor}/merges/{merge}"); with a survivor `etag`, only if
+  // the survivor is unchanged since.
+  absl::StatusOr<customerprofile::v1::UnmergeProfileResponse> UnmergeProfile(
+      absl::string_view merge_name, absl::string_view etag = "");
+  absl::StatusOr<customerprofile::v1::UnmergeProfileResponse> UnmergeProfile(
+      const customerprofile::v1::UnmergeProfileRequest& request);
+
+  // GetMerge returns one merge.
+  absl::StatusOr<customerprofile::v1::Merge> GetMerge(absl::string_view merge_name);
+
+  // ListMerges returns one page of the merges into `survivor`, newest first.
+  absl::StatusOr<customerprofile::v1::ListMergesResponse> ListMerges(
+      absl::string_view survivor, int page_size = 0, absl::string_view page_token = "");
+
  private:
   std::shared_ptr<ProfileConnection> connection_;
 };

@@ -29,6 +29,16 @@ class ProfileConnection {
       const customerprofile::v1::BatchGetProfilesRequest& request) = 0;
   virtual absl::StatusOr<customerprofile::v1::LookupProfilesResponse> LookupProfiles(
       const customerprofile::v1::LookupProfilesRequest& request) = 0;
+  virtual absl::StatusOr<customerprofile::v1::FindDuplicatesResponse> FindDuplicates(
+      const customerprofile::v1::FindDuplicatesRequest& request) = 0;
+  virtual absl::StatusOr<customerprofile::v1::MergeProfilesResponse> MergeProfiles(
+      const customerprofile::v1::MergeProfilesRequest& request) = 0;
+  virtual absl::StatusOr<customerprofile::v1::UnmergeProfileResponse> UnmergeProfile(
+      const customerprofile::v1::UnmergeProfileRequest& request) = 0;
+  virtual absl::StatusOr<customerprofile::v1::Merge> GetMerge(
+      const customerprofile::v1::GetMergeRequest& request) = 0;
+  virtual absl::StatusOr<customerprofile::v1::ListMergesResponse> ListMerges(
+      const customerprofile::v1::ListMergesRequest& request) = 0;
 };
 
 }  // namespace cp::client

@@ -95,6 +95,42 @@ absl::StatusOr<v1::LookupProfilesResponse> ProfileStubConnection::LookupProfiles
   return Call(&v1::ProfileService::StubInterface::LookupProfiles, request);
 }
 
+absl::StatusOr<v1::FindDuplicatesResponse> ProfileStubConnection::FindDuplicates(
+    const v1::FindDuplicatesRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::FindDuplicates, request);
+}
+
+absl::StatusOr<v1::MergeProfilesResponse> ProfileStubConnection::MergeProfiles(
+    const v1::MergeProfilesRequest& request) {
+  // With a request_id a retry is a replay: the server returns the first
+  // result instead of applying the call twice.
+  if (!request.request_id().empty())
+    return Call(&v1::ProfileService::StubInterface::MergeProfiles, request);
+  v1::MergeProfilesRequest with_id = request;
+  with_id.set_request_id(NewRequestId());
+  return Call(&v1::ProfileService::StubInterface::MergeProfiles, with_id);
+}
+
+absl::StatusOr<v1::UnmergeProfileResponse> ProfileStubConnection::UnmergeProfile(
+    const v1::UnmergeProfileRequest& request) {
+  // With a request_id a retry is a replay: the server returns the first
+  // result instead of applying the call twice.
+  if (!request.request_id().empty())
+    return Call(&v1::ProfileService::StubInterface::UnmergeProfile, request);
+  v1::UnmergeProfileRequest with_id = request;
+  with_id.set_request_id(NewRequestId());
+  return Call(&v1::ProfileService::StubInterface::UnmergeProfile, with_id);
+}
+
+absl::StatusOr<v1::Merge> ProfileStubConnection::GetMerge(const v1::GetMergeRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::GetMerge, request);
+}
+
+absl::StatusOr<v1::ListMergesResponse> ProfileStubConnection::ListMerges(
+    const v1::ListMergesRequest& request) {
+  return Call(&v1::ProfileService::StubInterface::ListMerges, request);
+}
+
 std::shared_ptr<ProfileConnection> MakeProfileConnection(Options options) {
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       options.credentials ? options.credentials : grpc::InsecureChannelCredentials();

@@ -37,6 +37,16 @@ class ProfileStubConnection : public ProfileConnection {
       const customerprofile::v1::BatchGetProfilesRequest& request) override;
   absl::StatusOr<customerprofile::v1::LookupProfilesResponse> LookupProfiles(
       const customerprofile::v1::LookupProfilesRequest& request) override;
+  absl::StatusOr<customerprofile::v1::FindDuplicatesResponse> FindDuplicates(
+      const customerprofile::v1::FindDuplicatesRequest& request) override;
+  absl::StatusOr<customerprofile::v1::MergeProfilesResponse> MergeProfiles(
+      const customerprofile::v1::MergeProfilesRequest& request) override;
+  absl::StatusOr<customerprofile::v1::UnmergeProfileResponse> UnmergeProfile(
+      const customerprofile::v1::UnmergeProfileRequest& request) override;
+  absl::StatusOr<customerprofile::v1::Merge> GetMerge(
+      const customerprofile::v1::GetMergeRequest& request) override;
+  absl::StatusOr<customerprofile::v1::ListMergesResponse> ListMerges(
+      const customerprofile::v1::ListMergesRequest& request) override;
 
  private:
   template <class Request, class Response>

@@ -25,6 +25,16 @@ class MockProfileConnection : public ProfileConnection {
               (const customerprofile::v1::BatchGetProfilesRequest&), (override));
   MOCK_METHOD(absl::StatusOr<customerprofile::v1::LookupProfilesResponse>, LookupProfiles,
               (const customerprofile::v1::LookupProfilesRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<customerprofile::v1::FindDuplicatesResponse>, FindDuplicates,
+              (const customerprofile::v1::FindDuplicatesRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<customerprofile::v1::MergeProfilesResponse>, MergeProfiles,
+              (const customerprofile::v1::MergeProfilesRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<customerprofile::v1::UnmergeProfileResponse>, UnmergeProfile,
+              (const customerprofile::v1::UnmergeProfileRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<customerprofile::v1::Merge>, GetMerge,
+              (const customerprofile::v1::GetMergeRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<customerprofile::v1::ListMergesResponse>, ListMerges,
+              (const customerprofile::v1::ListMergesRequest&), (override));
 };
 
 }  // namespace cp::client
