@@ -281,17 +281,63 @@ class BatchCheckOperation : public Operation {
   absl::BitGen gen_;
 };
 
+// MergeUnmergeOperation merges the slot's second profile into its first,
+// then undoes that merge.
+class MergeUnmergeOperation : public Operation {
+ public:
+  MergeUnmergeOperation(const std::shared_ptr<grpc::Channel>& channel,
+                        const std::vector<std::string>* ids, int slot)
+      : stub_(ProfileService::NewStub(channel)),
+        survivor_(absl::StrCat("profiles/", (*ids)[(2 * slot) % ids->size()])),
+        merged_(absl::StrCat("profiles/", (*ids)[(2 * slot + 1) % ids->size()])) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    using customerprofile::v1::MergeProfilesRequest;
+    using customerprofile::v1::MergeProfilesResponse;
+    auto merge = std::make_shared<UnaryCall<MergeProfilesRequest, MergeProfilesResponse>>(timeout);
+    merge->request.set_survivor(survivor_);
+    merge->request.add_merged_profiles()->set_name(merged_);
+    stub_->async()->MergeProfiles(
+        &merge->context, &merge->request, &merge->response,
+        [this, merge, timeout, done = std::move(done)](grpc::Status status) mutable {
+          if (!status.ok()) {
+            done(status);
+            return;
+          }
+          using customerprofile::v1::UnmergeProfileRequest;
+          using customerprofile::v1::UnmergeProfileResponse;
+          auto unmerge =
+              std::make_shared<UnaryCall<UnmergeProfileRequest, UnmergeProfileResponse>>(timeout);
+          unmerge->request.set_name(merge->response.merge().name());
+          stub_->async()->UnmergeProfile(
+              &unmerge->context, &unmerge->request, &unmerge->response,
+              [unmerge, done = std::move(done)](grpc::Status status) {
+                if (status.ok() && unmerge->response.restored_profiles_size() != 1) {
+                  status = grpc::Status(grpc::StatusCode::INTERNAL, "nothing restored");
+                }
+                done(status);
+              });
+        });
+  }
+
+ private:
+  std::unique_ptr<ProfileService::Stub> stub_;
+  std::string survivor_;
+  std::string merged_;
+};
+
 }  // namespace
 
 absl::StatusOr<Rpc> ParseRpc(absl::string_view name) {
-  for (Rpc rpc : {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate, Rpc::kCheck,
-                  Rpc::kBatchCheck, Rpc::kLookupPhone, Rpc::kLookupExternalId}) {
+  for (Rpc rpc :
+       {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate, Rpc::kCheck, Rpc::kBatchCheck,
+        Rpc::kLookupPhone, Rpc::kLookupExternalId, Rpc::kMergeUnmerge}) {
     if (name == RpcName(rpc)) return rpc;
   }
   return absl::InvalidArgumentError(
       absl::StrCat("unknown rpc \"", name,
-                   "\": use health, get, update, create, check, batch-check, lookup-phone or "
-                   "lookup-external-id"));
+                   "\": use health, get, update, create, check, batch-check, lookup-phone, "
+                   "lookup-external-id or merge-unmerge"));
 }
 
 const char* RpcName(Rpc rpc) {
@@ -312,6 +358,8 @@ const char* RpcName(Rpc rpc) {
       return "lookup-phone";
     case Rpc::kLookupExternalId:
       return "lookup-external-id";
+    case Rpc::kMergeUnmerge:
+      return "merge-unmerge";
   }
   return "unknown";
 }
@@ -347,6 +395,8 @@ std::unique_ptr<Operation> MakeOperation(const OperationOptions& options,
       return std::make_unique<LookupOperation>(channel, options.ids, /*by_phone=*/true);
     case Rpc::kLookupExternalId:
       return std::make_unique<LookupOperation>(channel, options.ids, /*by_phone=*/false);
+    case Rpc::kMergeUnmerge:
+      return std::make_unique<MergeUnmergeOperation>(channel, options.ids, slot);
   }
   return nullptr;
 }

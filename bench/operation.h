@@ -39,6 +39,10 @@ enum class Rpc {
   // ProfileService/LookupProfiles by the "crm" external id of a random
   // known profile; the answer must be that profile.
   kLookupExternalId,
+  // ProfileService/MergeProfiles of one known profile into another, then
+  // UnmergeProfile of that merge: one operation is the pair. Slot k works on
+  // known profiles 2k and 2k+1 only, so that slots never race each other.
+  kMergeUnmerge,
 };
 
 // UpdateMode says how kUpdate changes a profile.
@@ -50,8 +54,8 @@ enum class UpdateMode {
   kBlind,
 };
 
-// ParseRpc parses "health", "get", "update", "create", "check" or
-// "batch-check".
+// ParseRpc parses "health", "get", "update", "create", "check",
+// "batch-check", "lookup-phone", "lookup-external-id" or "merge-unmerge".
 absl::StatusOr<Rpc> ParseRpc(absl::string_view name);
 // RpcName returns the name ParseRpc accepts.
 const char* RpcName(Rpc rpc);

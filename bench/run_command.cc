@@ -146,8 +146,8 @@ int RunCommand(const RunOptions& options) {
   }
   std::vector<std::string> ids;
   for (Rpc rpc : options.rpcs) {
-    if ((rpc == Rpc::kGet || rpc == Rpc::kUpdate || rpc == Rpc::kCheck ||
-         rpc == Rpc::kBatchCheck) &&
+    if ((rpc == Rpc::kGet || rpc == Rpc::kUpdate || rpc == Rpc::kCheck || rpc == Rpc::kBatchCheck ||
+         rpc == Rpc::kLookupPhone || rpc == Rpc::kLookupExternalId || rpc == Rpc::kMergeUnmerge) &&
         ids.empty()) {
       auto known = KnownIds(options);
       if (!known.ok()) {

@@ -243,12 +243,15 @@ say "Health.Check, GetProfile and LookupProfiles (by phone, by external id) agai
 measure --rpc=health,get,lookup-phone,lookup-external-id
 say "UpdateProfile (blind: one attribute, no etag)"
 measure --rpc=update --update-mode=blind
+say "MergeProfiles + UnmergeProfile pairs (each slot merges its own two profiles and undoes it)"
+measure --rpc=merge-unmerge
 
 health=$(grep '^RESULT rpc=health ' "$work/results")
 get=$(grep '^RESULT rpc=get ' "$work/results")
 update=$(grep '^RESULT rpc=update ' "$work/results")
 lookup_phone=$(grep '^RESULT rpc=lookup-phone ' "$work/results")
 lookup_external=$(grep '^RESULT rpc=lookup-external-id ' "$work/results")
+merge_unmerge=$(grep '^RESULT rpc=merge-unmerge ' "$work/results")
 
 if [[ $store == mysql ]]; then
   say "sysbench on the same MariaDB (threads=$concurrency, 1 table of $count rows)"
@@ -281,6 +284,7 @@ row "GetProfile" "$get"
 row "LookupProfiles, phone" "$lookup_phone"
 row "LookupProfiles, ext id" "$lookup_external"
 row "UpdateProfile (blind)" "$update"
+row "Merge+Unmerge pairs" "$merge_unmerge"
 if [[ $store == mysql ]]; then
   printf '  %-22s %9.1f\n' "sysbench point_select" "$point_select"
   printf '  %-22s %9.1f\n' "sysbench update_index" "$update_index"
