@@ -57,7 +57,9 @@ struct ProfileCursor {
 
 // ProfileIdentifier is what LookupProfiles looks profiles up by.
 struct ProfileIdentifier {
-  enum class Kind { kEmail, kPhone, kExternalId };
+  // kMatchKey: a key of MatchKeysOf (storage/match_keys.h), for duplicate
+  // candidates.
+  enum class Kind { kEmail, kPhone, kExternalId, kMatchKey };
   Kind kind = Kind::kEmail;
   // kExternalId only: the issuing system.
   std::string system;

@@ -98,6 +98,11 @@ class Transaction : public ProfileRepository, public IdempotencyRepository {
   virtual SuppressionRepository& suppressions() = 0;
   // merges returns the merge repository working in this transaction.
   virtual MergeRepository& merges() = 0;
+
+  // BackfillMatchKeys writes the duplicate index rows (storage/match_keys.h)
+  // of the next `limit` profiles stored before they were indexed, and
+  // returns whether more remain. Store::Migrate runs it to the end.
+  virtual absl::StatusOr<bool> BackfillMatchKeys(int limit) = 0;
 };
 
 }  // namespace cp::storage

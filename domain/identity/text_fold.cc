@@ -1,18 +1,11 @@
 #include "domain/identity/text_fold.h"
 
-#include <unicode/unistr.h>
-
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "storage/match_keys.h"
 
 namespace cp::domain {
 
-std::string FoldCaseAndSpace(absl::string_view text) {
-  std::string folded;
-  icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())))
-      .foldCase()
-      .toUTF8String(folded);
-  return absl::StrJoin(absl::StrSplit(folded, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
-}
+// One rule for the duplicate index and the duplicate and merge rules: see
+// storage/match_keys.h.
+std::string FoldCaseAndSpace(absl::string_view text) { return storage::FoldCaseAndSpace(text); }
 
 }  // namespace cp::domain

@@ -15,6 +15,7 @@
 #include "domain/identity/duplicate_rules.h"
 #include "domain/identity/email_address.h"
 #include "domain/profile/profile_resource.h"
+#include "storage/match_keys.h"
 
 namespace cp::domain {
 namespace {
@@ -88,6 +89,11 @@ absl::StatusOr<v1::FindDuplicatesResponse> DuplicateFinder::FindDuplicates(
         }
         for (const v1::Phone& phone : profile.phones()) {
           identifiers.push_back({ProfileIdentifier::Kind::kPhone, "", phone.number()});
+        }
+        // The duplicate index: folded name and birth date, family name and
+        // address.
+        for (std::string& key : storage::MatchKeysOf(profile)) {
+          identifiers.push_back({ProfileIdentifier::Kind::kMatchKey, "", std::move(key)});
         }
         std::set<std::string> seen = {*id};
         for (const ProfileIdentifier& identifier : identifiers) {

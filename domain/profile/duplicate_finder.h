@@ -12,17 +12,17 @@ namespace cp::domain {
 // rules of domain/identity/duplicate_rules.h take for the same person as
 // one profile, best first, in one read-only transaction.
 //
-// Candidates are found through the identifier index: every live profile
-// sharing an e-mail address or a phone number with the profile (at most
-// kMaxPerIdentifier per identifier). Each candidate is then scored by every
-// rule, names, birth date and addresses included. A profile that shares
-// only a name and birth date, or only a family name and address, with no
-// e-mail or phone in common, is not found yet (docs/identity.md).
+// Candidates are found through the indexes: every live profile sharing an
+// e-mail address or a phone number with the profile, or a key of the
+// duplicate index (storage/match_keys.h: the folded given name, family name
+// and birth date; the folded family name, postal code and first address
+// line), at most kMaxPerIdentifier per identifier or key. Each candidate is
+// then scored by every rule on the whole profiles.
 class DuplicateFinder {
  public:
   DuplicateFinder(storage::Store* store, PagingOptions paging);
 
-  // The most profiles read per e-mail address or phone number.
+  // The most profiles read per e-mail address, phone number or key.
   static constexpr int kMaxPerIdentifier = 100;
 
   // FindDuplicates: INVALID_ARGUMENT for a malformed name or page token;

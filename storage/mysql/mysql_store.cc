@@ -10,6 +10,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "storage/match_key_backfill.h"
 #include "storage/migration.h"
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_connection_pool.h"
@@ -59,8 +60,10 @@ class MysqlStore final : public Store {
         MysqlConnection::Open(options, absl::Now() + options.connect_timeout);
     if (!connection.ok()) return connection.status();
     std::string lock_name = absl::StrCat("cp_migrate.", options.database).substr(0, 64);
-    return ApplyMysqlMigrations(**connection, MysqlMigrations(), lock_name,
-                                options.migration_lock_timeout);
+    absl::Status status = ApplyMysqlMigrations(**connection, MysqlMigrations(), lock_name,
+                                               options.migration_lock_timeout);
+    if (!status.ok()) return status;
+    return BackfillMatchKeys(*this);
   }
 
   absl::Status CheckSchema() override {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/mysql/mysql_row.h"
+#include "storage/mysql/mysql_update.h"
 #include "storage/sql/filter_sql.h"
 #include "storage/sql/in_list.h"
 #include "storage/sql/profile_rows.h"
@@ -342,6 +343,48 @@ absl::StatusOr<std::vector<ProfileRecord>> MysqlTransaction::LookupProfiles(
   if (!status.ok()) return status;
   if (!decoded.ok()) return decoded;
   return records;
+}
+
+absl::StatusOr<bool> MysqlTransaction::BackfillMatchKeys(int limit) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  std::optional<std::string> next;
+  std::vector<absl::StatusOr<ProfileRecord>> records;
+  absl::Status status = Do("read the match key backfill", [&]() {
+    // Locked to the commit: servers migrating at once take turns per batch.
+    ::sql::PreparedStatement& marker =
+        connection_->Prepare(absl::StrCat(sql::kSelectMatchKeyBackfill, " FOR UPDATE"));
+    std::unique_ptr<::sql::ResultSet> rows(marker.executeQuery());
+    if (!rows->next()) return;
+    next = MysqlRow(*rows).GetString(0);
+    ::sql::PreparedStatement& profiles =
+        connection_->Prepare(std::string(sql::kSelectProfilesAfter));
+    profiles.setString(1, *next);
+    profiles.setInt(2, limit);
+    rows.reset(profiles.executeQuery());
+    while (rows->next()) records.push_back(sql::DecodeProfile(MysqlRow(*rows)));
+  });
+  if (!status.ok()) return status;
+  if (!next.has_value()) return false;
+  for (const absl::StatusOr<ProfileRecord>& record : records) {
+    if (!record.ok()) return record.status();
+    if (absl::Status s = DeleteSideRows(sql::kDeleteMatchKeys, record->id); !s.ok()) return s;
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const auto& point : sql::SideRowsOf(record->profile).contact_points) {
+      if (point.first == sql::kMatchKeyKind) keys.push_back(point);
+    }
+    if (absl::Status s = InsertContactPoints(record->id, keys); !s.ok()) return s;
+    known_rows_.erase(record->id);
+  }
+  const bool more = static_cast<int>(records.size()) == limit;
+  absl::StatusOr<int64_t> done = ExecuteMysqlUpdate(
+      [this](absl::string_view what, absl::FunctionRef<void()> body) { return Do(what, body); },
+      *connection_, "advance the match key backfill",
+      std::string(more ? sql::kUpdateMatchKeyBackfill : sql::kFinishMatchKeyBackfill),
+      [&](::sql::PreparedStatement& statement) {
+        if (more) statement.setString(1, records.back()->id);
+      });
+  if (!done.ok()) return done.status();
+  return more;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>

@@ -54,6 +54,7 @@ class MysqlTransaction final : public Transaction {
   ConsentRepository& consents() override { return consents_; }
   SuppressionRepository& suppressions() override { return suppressions_; }
   MergeRepository& merges() override { return merges_; }
+  absl::StatusOr<bool> BackfillMatchKeys(int limit) override;
 
   // Do runs `body` on the connection (see MysqlConnection::Call), unless the
   // transaction is already over, and remembers a failure that ends it.

@@ -65,7 +65,8 @@ inline constexpr absl::string_view kStatesOfProfilesIn =
     "decision, pending FROM consent_states "
     "WHERE purpose_id = ? AND channel = ? AND profile_id IN (";
 inline constexpr absl::string_view kContactPointsOfProfilesIn =
-    "SELECT profile_id, kind, value FROM profile_contact_points WHERE profile_id IN (";
+    "SELECT profile_id, kind, value FROM profile_contact_points "
+    "WHERE kind IN ('email', 'phone') AND profile_id IN (";
 
 inline constexpr absl::string_view kInsertToken =
     "INSERT INTO consent_confirmation_tokens (token_hash, profile_id, event_id, create_time, "

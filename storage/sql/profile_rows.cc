@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "storage/match_keys.h"
 
 namespace cp::storage::sql {
 namespace {
@@ -54,6 +55,9 @@ SideRows SideRowsOf(const customerprofile::v1::Profile& profile) {
   for (const customerprofile::v1::Phone& phone : profile.phones()) {
     rows.contact_points.emplace_back("phone", phone.number());
   }
+  for (std::string& key : MatchKeysOf(profile)) {
+    rows.contact_points.emplace_back(std::string(kMatchKeyKind), std::move(key));
+  }
   SortUnique(rows.contact_points);
   return rows;
 }
@@ -71,7 +75,14 @@ std::string ContactPointLookupValue(absl::string_view kind, absl::string_view va
 }
 
 absl::string_view LookupKindOf(ProfileIdentifier::Kind kind) {
-  return kind == ProfileIdentifier::Kind::kPhone ? "phone" : "email";
+  switch (kind) {
+    case ProfileIdentifier::Kind::kPhone:
+      return "phone";
+    case ProfileIdentifier::Kind::kMatchKey:
+      return kMatchKeyKind;
+    default:
+      return "email";
+  }
 }
 
 }  // namespace cp::storage::sql

@@ -42,11 +42,15 @@ struct SideRows {
   std::vector<std::pair<std::string, std::string>> external_ids;
   // Whether the external ids are live (the profile is not soft-deleted).
   bool live = true;
-  // (kind, value): kind "email" or "phone".
+  // (kind, value): kind "email", "phone" or kMatchKeyKind (a key of
+  // MatchKeysOf).
   std::vector<std::pair<std::string, std::string>> contact_points;
 
   bool operator==(const SideRows&) const = default;
 };
+
+// The contact point kind of the duplicate index's rows.
+inline constexpr absl::string_view kMatchKeyKind = "match";
 
 // SideRowsOf returns the side rows of `profile`. A MERGED profile keeps its
 // tags but has no contact points, and its external ids are not live: its
@@ -60,11 +64,11 @@ std::optional<absl::string_view> MergedIntoId(const customerprofile::v1::Profile
 // ContactPointLookupValue returns the lookup_value column of a contact point
 // row: for "email" the address with its ASCII letters lowercased (the rule of
 // domain::EmailAddressKey, kept minimal here as storage does not call the
-// domain), for "phone" the number as stored.
+// domain), for "phone" (and a match key) the value as stored.
 std::string ContactPointLookupValue(absl::string_view kind, absl::string_view value);
 
-// LookupKindOf returns the contact point kind ("email", "phone") of an
-// email or phone identifier.
+// LookupKindOf returns the contact point kind ("email", "phone",
+// kMatchKeyKind) of an identifier other than an external id.
 absl::string_view LookupKindOf(ProfileIdentifier::Kind kind);
 
 }  // namespace cp::storage::sql

@@ -72,6 +72,21 @@ inline constexpr absl::string_view kLookupByExternalId =
 inline constexpr absl::string_view kMergedProfilesIn =
     "SELECT id, merged_into FROM profiles WHERE merged_into IN (";
 
+// The match key backfill (see migrations/0006_match_keys.sql).
+inline constexpr absl::string_view kSelectMatchKeyBackfill =
+    "SELECT next_id FROM match_key_backfill";
+// Parameter: the last profile id done.
+inline constexpr absl::string_view kUpdateMatchKeyBackfill =
+    "UPDATE match_key_backfill SET next_id = ?";
+inline constexpr absl::string_view kFinishMatchKeyBackfill = "DELETE FROM match_key_backfill";
+// Parameters: the id to start after, limit. Reads the profile columns (see
+// DecodeProfile).
+inline constexpr absl::string_view kSelectProfilesAfter =
+    "SELECT id, revision, data FROM profiles WHERE id > ? ORDER BY id LIMIT ?";
+// Parameter: the profile id.
+inline constexpr absl::string_view kDeleteMatchKeys =
+    "DELETE FROM profile_contact_points WHERE profile_id = ? AND kind = 'match'";
+
 // kSelectRequest reads the request columns (see DecodeRequest) by scope and
 // request id.
 inline constexpr absl::string_view kSelectRequest =

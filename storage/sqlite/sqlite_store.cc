@@ -15,6 +15,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/match_key_backfill.h"
 #include "storage/migration.h"
 #include "storage/sqlite/sqlite_connection_pool.h"
 #include "storage/sqlite/sqlite_migrator.h"
@@ -125,7 +126,8 @@ class SqliteStore final : public Store {
       return ApplySqliteMigrations(**lease, SqliteMigrations(), absl::Now());
     }();
     gate_.Leave();
-    return status;
+    if (!status.ok()) return status;
+    return BackfillMatchKeys(*this);
   }
 
   absl::Status CheckSchema() override {

@@ -169,29 +169,29 @@ absl::Status SqliteTransaction::InsertSideRows(const ProfileRecord& record) {
         status, "an external id belongs to another live profile (profile_external_ids)");
     if (!status.ok()) return status;
   }
-  if (!rows.contact_points.empty()) {
-    // Bound as SQLITE_STATIC: the lookup values must outlive the statement.
-    std::vector<std::string> lookup_values;
-    lookup_values.reserve(rows.contact_points.size());
-    for (const auto& [kind, value] : rows.contact_points) {
-      lookup_values.push_back(sql::ContactPointLookupValue(kind, value));
-    }
-    absl::Status status =
-        RunStatement(*connection_,
-                     MultiRowInsert(sql::kInsertContactPoints, sql::kContactPointRow,
-                                    rows.contact_points.size()),
-                     [&](SqliteStatement& s) {
-                       int index = 1;
-                       for (size_t i = 0; i < rows.contact_points.size(); ++i) {
-                         s.BindText(index++, record.id);
-                         s.BindText(index++, rows.contact_points[i].first);
-                         s.BindText(index++, rows.contact_points[i].second);
-                         s.BindText(index++, lookup_values[i]);
-                       }
-                     });
-    if (!status.ok()) return status;
+  return InsertContactPoints(record.id, rows.contact_points);
+}
+
+absl::Status SqliteTransaction::InsertContactPoints(
+    const std::string& id, const std::vector<std::pair<std::string, std::string>>& points) {
+  if (points.empty()) return absl::OkStatus();
+  // Bound as SQLITE_STATIC: the lookup values must outlive the statement.
+  std::vector<std::string> lookup_values;
+  lookup_values.reserve(points.size());
+  for (const auto& [kind, value] : points) {
+    lookup_values.push_back(sql::ContactPointLookupValue(kind, value));
   }
-  return absl::OkStatus();
+  return RunStatement(
+      *connection_, MultiRowInsert(sql::kInsertContactPoints, sql::kContactPointRow, points.size()),
+      [&](SqliteStatement& s) {
+        int index = 1;
+        for (size_t i = 0; i < points.size(); ++i) {
+          s.BindText(index++, id);
+          s.BindText(index++, points[i].first);
+          s.BindText(index++, points[i].second);
+          s.BindText(index++, lookup_values[i]);
+        }
+      });
 }
 
 absl::StatusOr<std::vector<ProfileRecord>> SqliteTransaction::ListProfiles(
@@ -240,6 +240,50 @@ absl::StatusOr<std::vector<ProfileRecord>> SqliteTransaction::LookupProfiles(
     records.push_back(*std::move(record));
   }
   return records;
+}
+
+absl::StatusOr<bool> SqliteTransaction::BackfillMatchKeys(int limit) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::StatusOr<SqliteStatement> marker = connection_->Prepare(sql::kSelectMatchKeyBackfill);
+  if (!marker.ok()) return marker.status();
+  absl::StatusOr<bool> found = marker->Step();
+  if (!found.ok()) return found.status();
+  if (!*found) return false;
+  const std::string next(marker->ColumnText(0));
+  marker->Reset();
+  absl::StatusOr<SqliteStatement> profiles = connection_->Prepare(sql::kSelectProfilesAfter);
+  if (!profiles.ok()) return profiles.status();
+  profiles->BindText(1, next);
+  profiles->BindInt64(2, limit);
+  std::vector<ProfileRecord> records;
+  while (true) {
+    absl::StatusOr<bool> row = profiles->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StatusOr<ProfileRecord> record = sql::DecodeProfile(SqliteRow(*profiles));
+    if (!record.ok()) return record.status();
+    records.push_back(*std::move(record));
+  }
+  for (const ProfileRecord& record : records) {
+    absl::Status status = RunStatement(*connection_, sql::kDeleteMatchKeys,
+                                       [&](SqliteStatement& s) { s.BindText(1, record.id); });
+    if (!status.ok()) return status;
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const auto& point : sql::SideRowsOf(record.profile).contact_points) {
+      if (point.first == sql::kMatchKeyKind) keys.push_back(point);
+    }
+    if (absl::Status s = InsertContactPoints(record.id, keys); !s.ok()) return s;
+  }
+  const bool more = static_cast<int>(records.size()) == limit;
+  // Bound as SQLITE_STATIC: `last` outlives the statement.
+  const std::string last = more ? records.back().id : "";
+  absl::Status status =
+      RunStatement(*connection_, more ? sql::kUpdateMatchKeyBackfill : sql::kFinishMatchKeyBackfill,
+                   [&](SqliteStatement& s) {
+                     if (more) s.BindText(1, last);
+                   });
+  if (!status.ok()) return status;
+  return more;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>

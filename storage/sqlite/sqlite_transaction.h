@@ -53,6 +53,7 @@ class SqliteTransaction final : public Transaction {
   ConsentRepository& consents() override { return consents_; }
   SuppressionRepository& suppressions() override { return suppressions_; }
   MergeRepository& merges() override { return merges_; }
+  absl::StatusOr<bool> BackfillMatchKeys(int limit) override;
 
  private:
   // Atomically runs `write` inside a savepoint, rolled back when it fails.
@@ -61,6 +62,8 @@ class SqliteTransaction final : public Transaction {
   absl::Status UpdateProfileRow(const ProfileRecord& record, int64_t expected_revision);
   absl::Status DeleteSideRows(absl::string_view id);
   absl::Status InsertSideRows(const ProfileRecord& record);
+  absl::Status InsertContactPoints(const std::string& id,
+                                   const std::vector<std::pair<std::string, std::string>>& points);
 
   SqliteConnection* connection_;
   bool read_only_;

@@ -526,12 +526,32 @@ TEST_P(MergeTest, ConsentFollowsTheMerge) {
 }
 
 // Verifies FindDuplicates: a profile sharing the e-mail and the name and
-// birth date scores both rules, one sharing only a phone scores SAME_PHONE,
-// an unrelated one is absent; best first, paged.
+// birth date scores both rules; one sharing only the name and birth date, or
+// only the family name and address (case and spaces aside), is found through
+// the duplicate index; one sharing only a phone scores SAME_PHONE; best
+// first, paged.
 TEST_P(MergeTest, FindDuplicatesExplainsEachCandidate) {
   v1::Profile base = BillingProfile();
   base.add_emails()->set_address("kari@example.com");
+  v1::Address* home = base.add_addresses();
+  home->add_address_lines("Storgata 1");
+  home->set_postal_code("0155");
+  home->set_region_code("NO");
   MustCreate("base", base);
+  // No e-mail or phone in common: found through the duplicate index.
+  v1::Profile namesake;
+  namesake.set_given_name("KARI  anne");
+  namesake.set_family_name("nordmann");
+  *namesake.mutable_birth_date() = base.birth_date();
+  MustCreate("namesake", namesake);
+  v1::Profile neighbour;
+  neighbour.set_given_name("Per");
+  neighbour.set_family_name("NORDMANN");
+  v1::Address* next_door = neighbour.add_addresses();
+  next_door->add_address_lines("storgata   1");
+  next_door->set_postal_code("0155");
+  next_door->set_region_code("NO");
+  MustCreate("neighbour", neighbour);
   v1::Profile twin = BillingProfile();
   twin.clear_external_ids();
   twin.clear_phones();
@@ -571,7 +591,8 @@ TEST_P(MergeTest, FindDuplicatesExplainsEachCandidate) {
       rest.push_back(absl::StrCat(candidate.profile().name(), "=", candidate.score()));
     }
   }
-  EXPECT_THAT(rest, ElementsAre("profiles/stranger=40", "profiles/family=30"));
+  EXPECT_THAT(rest, ElementsAre("profiles/namesake=50", "profiles/stranger=40",
+                                "profiles/neighbour=35", "profiles/family=30"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MergeTest, ::testing::Values(Backend::kSqlite, Backend::kMysql),

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "storage/match_key_backfill.h"
 #include "storage/migration.h"
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_migrator.h"
@@ -698,6 +699,37 @@ TEST_F(MysqlStoreTest, LookupMigrationBackfillsContactPoints) {
       database_->Query("SELECT lookup_value FROM profile_contact_points ORDER BY kind");
   ASSERT_TRUE(values.ok()) << values.status();
   EXPECT_EQ(*values, (std::vector<std::string>{"Åse.ada@example.com", "+4791234567"}));
+}
+
+// Verifies the match key backfill: profiles whose duplicate index rows are
+// missing (stored before migration 0006) get them when the store migrates,
+// from where match_key_backfill says, and the marker is gone after.
+TEST_F(MysqlStoreTest, MigrateBackfillsMatchKeys) {
+  std::unique_ptr<Store> store = OpenMigrated(Options());
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < kMatchKeyBackfillBatch + 3; ++i) {
+    ProfileRecord record = Profile(absl::StrCat("p", i));
+    record.profile.set_given_name("Åse");
+    record.profile.set_family_name("NORDMANN");
+    record.profile.mutable_birth_date()->set_year(1980);
+    record.profile.mutable_birth_date()->set_month(5);
+    record.profile.mutable_birth_date()->set_day(17);
+    ASSERT_TRUE(Insert(*store, record).ok());
+  }
+  ASSERT_TRUE(database_->Execute("DELETE FROM profile_contact_points WHERE kind = 'match'").ok());
+  ASSERT_TRUE(database_->Execute("INSERT INTO match_key_backfill VALUES ('')").ok());
+
+  ASSERT_TRUE(store->Migrate().ok());
+
+  absl::StatusOr<std::vector<std::string>> count = database_->Query(
+      "SELECT COUNT(*) FROM profile_contact_points WHERE kind = 'match' AND "
+      "value = CONCAT('n', CHAR(31), 'åse', CHAR(31), 'nordmann', CHAR(31), '1980-5-17')");
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ(*count, std::vector<std::string>{absl::StrCat(kMatchKeyBackfillBatch + 3)});
+  absl::StatusOr<std::vector<std::string>> left =
+      database_->Query("SELECT COUNT(*) FROM match_key_backfill");
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_EQ(*left, std::vector<std::string>{"0"});
 }
 
 // Verifies with EXPLAIN that keyset pagination in create_time order reads

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "storage/match_key_backfill.h"
 #include "storage/migration.h"
 #include "storage/sql/filter_sql.h"
 #include "storage/sqlite/sqlite_connection.h"
@@ -421,7 +422,8 @@ TEST_F(SqliteStoreTest, LookupMigrationBackfillsContactPoints) {
   ASSERT_TRUE(raw->Exec("ALTER TABLE profile_contact_points DROP COLUMN lookup_value").ok());
   // Migrate applies what comes after the newest applied version: undo the
   // later migrations too, so that 0004 runs again on the stored rows.
-  ASSERT_EQ(all.size(), 5u) << "undo the migrations after 0004 here too";
+  ASSERT_EQ(all.size(), 6u) << "undo the migrations after 0004 here too";
+  ASSERT_TRUE(raw->Exec("DROP TABLE match_key_backfill").ok());
   ASSERT_TRUE(raw->Exec("DROP TABLE profile_merges").ok());
   ASSERT_TRUE(raw->Exec("DROP INDEX profiles_merged_into").ok());
   ASSERT_TRUE(raw->Exec("ALTER TABLE profiles DROP COLUMN merged_into").ok());
@@ -439,6 +441,36 @@ TEST_F(SqliteStoreTest, LookupMigrationBackfillsContactPoints) {
                      "SELECT COUNT(*) FROM profile_contact_points WHERE kind = 'phone' AND "
                      "lookup_value = '+4791234567'"),
             1);
+}
+
+// Verifies the match key backfill: profiles whose duplicate index rows are
+// missing (stored before migration 0006) get them when the store migrates,
+// in batches, and the marker is gone after.
+TEST_F(SqliteStoreTest, MigrateBackfillsMatchKeys) {
+  std::unique_ptr<Store> store = OpenMigrated(Options());
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < kMatchKeyBackfillBatch + 3; ++i) {
+    ProfileRecord record = Profile(absl::StrCat("p", i));
+    record.profile.set_given_name("Åse");
+    record.profile.set_family_name("NORDMANN");
+    record.profile.mutable_birth_date()->set_year(1980);
+    record.profile.mutable_birth_date()->set_month(5);
+    record.profile.mutable_birth_date()->set_day(17);
+    ASSERT_TRUE(Insert(*store, record).ok());
+  }
+  std::unique_ptr<SqliteConnection> raw = Raw();
+  ASSERT_NE(raw, nullptr);
+  ASSERT_TRUE(raw->Exec("DELETE FROM profile_contact_points WHERE kind = 'match'").ok());
+  ASSERT_TRUE(raw->Exec("INSERT INTO match_key_backfill VALUES ('')").ok());
+
+  ASSERT_TRUE(store->Migrate().ok());
+
+  EXPECT_EQ(QueryInt(*raw,
+                     "SELECT COUNT(*) FROM profile_contact_points WHERE kind = 'match' AND "
+                     "value = 'n' || char(31) || 'åse' || char(31) || 'nordmann' || char(31) || "
+                     "'1980-5-17'"),
+            kMatchKeyBackfillBatch + 3);
+  EXPECT_EQ(QueryInt(*raw, "SELECT COUNT(*) FROM match_key_backfill"), 0);
 }
 
 // Verifies that committed data is there after the store is closed and

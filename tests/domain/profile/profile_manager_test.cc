@@ -68,6 +68,9 @@ class CountingTransaction final : public storage::Transaction {
   storage::ConsentRepository& consents() override { return inner_->consents(); }
   storage::SuppressionRepository& suppressions() override { return inner_->suppressions(); }
   storage::MergeRepository& merges() override { return inner_->merges(); }
+  absl::StatusOr<bool> BackfillMatchKeys(int limit) override {
+    return inner_->BackfillMatchKeys(limit);
+  }
 
  private:
   storage::Transaction* const inner_;
