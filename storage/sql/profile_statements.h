@@ -58,10 +58,17 @@ inline constexpr absl::string_view kFindLiveByExternalId =
 // (a merged profile has no contact point rows and no live external ids),
 // newest update first. Parameters: kind ("email" or "phone"), the lookup
 // value (ContactPointLookupValue), limit.
+// The holders are chosen and ordered in a derived table of ids first: MariaDB
+// runs the IN through a temporary table, and one with the BLOB `data` in it
+// cannot stay in memory, so every lookup created and deleted a temporary
+// file (seen with perf: ~440 us of MariaDB CPU per lookup, mostly in the
+// kernel's open/unlink).
 inline constexpr absl::string_view kLookupByContactPoint =
-    "SELECT p.id, p.revision, p.data FROM profiles p WHERE p.delete_time IS NULL AND p.id IN "
+    "SELECT p.id, p.revision, p.data FROM profiles p JOIN "
+    "(SELECT q.id, q.update_time FROM profiles q WHERE q.delete_time IS NULL AND q.id IN "
     "(SELECT profile_id FROM profile_contact_points WHERE kind = ? AND lookup_value = ?) "
-    "ORDER BY p.update_time DESC, p.id DESC LIMIT ?";
+    "ORDER BY q.update_time DESC, q.id DESC LIMIT ?) t ON p.id = t.id "
+    "ORDER BY t.update_time DESC, t.id DESC";
 // Parameters: system, external id, limit.
 inline constexpr absl::string_view kLookupByExternalId =
     "SELECT p.id, p.revision, p.data FROM profiles p WHERE p.delete_time IS NULL AND p.id IN "
