@@ -75,6 +75,56 @@ TEST_F(ProfileStubConnectionTest, CreateWithoutRequestIdGetsOneAndRetries) {
   EXPECT_EQ(sleeps_.size(), 2u);
 }
 
+// Verifies that MergeProfiles and UnmergeProfile without request_id get one,
+// the same on every attempt, so that a retry after UNAVAILABLE is a replay
+// (the server returns the first result) and never a second merge; a read of
+// merges is retried as it is.
+TEST_F(ProfileStubConnectionTest, MergeAndUnmergeGetOneRequestIdForAllAttempts) {
+  std::vector<std::string> merge_ids, unmerge_ids;
+  EXPECT_CALL(*stub_, MergeProfiles(_, _, _))
+      .Times(2)
+      .WillRepeatedly([&](grpc::ClientContext*, const v1::MergeProfilesRequest& request,
+                          v1::MergeProfilesResponse* response) {
+        merge_ids.push_back(request.request_id());
+        if (merge_ids.size() < 2) return Unavailable();
+        response->mutable_merge()->set_name("profiles/a/merges/m");
+        return grpc::Status::OK;
+      });
+  EXPECT_CALL(*stub_, UnmergeProfile(_, _, _))
+      .Times(2)
+      .WillRepeatedly([&](grpc::ClientContext*, const v1::UnmergeProfileRequest& request,
+                          v1::UnmergeProfileResponse*) {
+        unmerge_ids.push_back(request.request_id());
+        return unmerge_ids.size() < 2 ? Unavailable() : grpc::Status::OK;
+      });
+  EXPECT_CALL(*stub_, ListMerges(_, _, _))
+      .Times(2)
+      .WillOnce(Return(Unavailable()))
+      .WillOnce(Return(grpc::Status::OK));
+  ProfileStubConnection connection = MakeConnection();
+
+  v1::MergeProfilesRequest merge;
+  merge.set_survivor("profiles/a");
+  merge.add_merged_profiles()->set_name("profiles/b");
+  absl::StatusOr<v1::MergeProfilesResponse> merged = connection.MergeProfiles(merge);
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->merge().name(), "profiles/a/merges/m");
+  ASSERT_EQ(merge_ids.size(), 2u);
+  EXPECT_FALSE(merge_ids[0].empty());
+  EXPECT_EQ(merge_ids[1], merge_ids[0]);
+
+  v1::UnmergeProfileRequest unmerge;
+  unmerge.set_name("profiles/a/merges/m");
+  EXPECT_TRUE(connection.UnmergeProfile(unmerge).ok());
+  ASSERT_EQ(unmerge_ids.size(), 2u);
+  EXPECT_FALSE(unmerge_ids[0].empty());
+  EXPECT_EQ(unmerge_ids[1], unmerge_ids[0]);
+
+  v1::ListMergesRequest list;
+  list.set_parent("profiles/a");
+  EXPECT_TRUE(connection.ListMerges(list).ok());
+}
+
 // Verifies that a caller's request_id is sent as given.
 TEST_F(ProfileStubConnectionTest, CreateKeepsCallersRequestId) {
   EXPECT_CALL(*stub_, CreateProfile(_, _, _))
