@@ -54,6 +54,7 @@ function(cp_generate root file with_grpc with_utf8_traits)
 endfunction()
 
 cp_generate(${CP_GOOGLEAPIS_DIR} google/type/date.proto OFF OFF)
+cp_generate(${CP_GOOGLEAPIS_DIR} google/type/money.proto OFF OFF)
 cp_generate(${CP_GOOGLEAPIS_DIR} google/rpc/code.proto OFF OFF)
 cp_generate(${CP_GOOGLEAPIS_DIR} google/rpc/status.proto OFF OFF)
 cp_generate(${CP_GOOGLEAPIS_DIR} google/rpc/error_details.proto OFF OFF)

@@ -105,6 +105,8 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       suppression_identifiers_(options_.suppression.default_phone_region),
       suppression_manager_(store, clock, &suppression_identifiers_, options_.suppression.manager),
       suppression_service_(&suppression_manager_, &dispatcher_),
+      interaction_manager_(store, clock, ids, options_.profile.paging),
+      interaction_service_(&interaction_manager_, &dispatcher_),
       suppression_cleaner_(&suppression_manager_, log) {
   suppression_service_.SetChangeCallback([this]() { suppression_cleaner_.Notify(); });
 }
@@ -162,6 +164,7 @@ absl::Status ServerRunner::Start() {
   builder.RegisterService(&profile_service_);
   builder.RegisterService(&consent_service_);
   builder.RegisterService(&suppression_service_);
+  builder.RegisterService(&interaction_service_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
@@ -197,6 +200,7 @@ void ServerRunner::SetServing(bool serving) {
   health->SetServingStatus(customerprofile::v1::ProfileService::service_full_name(), serving);
   health->SetServingStatus(customerprofile::v1::ConsentService::service_full_name(), serving);
   health->SetServingStatus(customerprofile::v1::SuppressionService::service_full_name(), serving);
+  health->SetServingStatus(customerprofile::v1::InteractionService::service_full_name(), serving);
 }
 
 void ServerRunner::Shutdown(absl::Duration drain_timeout) {

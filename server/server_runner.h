@@ -14,6 +14,7 @@
 #include "domain/consent/consent_checker.h"
 #include "domain/consent/consent_ledger.h"
 #include "domain/consent/purpose_manager.h"
+#include "domain/interaction/interaction_manager.h"
 #include "domain/profile/duplicate_finder.h"
 #include "domain/profile/merge_manager.h"
 #include "domain/profile/profile_manager.h"
@@ -24,6 +25,7 @@
 #include "server/call_dispatcher.h"
 #include "server/config.h"
 #include "server/consent_service.h"
+#include "server/interaction_service.h"
 #include "server/json_log.h"
 #include "server/profile_service.h"
 #include "server/stream_watchdog.h"
@@ -166,6 +168,8 @@ class ServerRunner {
   domain::SuppressionIdentifiers suppression_identifiers_;
   domain::SuppressionManager suppression_manager_;
   SuppressionService suppression_service_;
+  domain::InteractionManager interaction_manager_;
+  InteractionService interaction_service_;
   SuppressionCleaner suppression_cleaner_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -19,6 +19,13 @@ enum class FilterField {
   kExternalIdId,      // repeated: "has an external id whose id ..."
   kEmailAddress,      // repeated: "has an e-mail whose lookup value ..." (lowercased)
   kPhoneNumber,       // repeated: "has a phone whose number (E.164) ..."
+  // The interactions' columns (ListInteractions filters).
+  kInteractionChannel,    // the InteractionChannel number
+  kInteractionDirection,  // the InteractionDirection number
+  kInteractionKind,       // the InteractionKind number
+  kInteractionOccurTime,  // microseconds since the Unix epoch
+  kInteractionSourceSystem,
+  kInteractionCampaign,
 };
 
 // FilterOp is a comparison operator. kHas is AIP-160's ':'.

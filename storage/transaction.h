@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "storage/consent_repository.h"
+#include "storage/interaction_repository.h"
 #include "storage/merge_repository.h"
 #include "storage/profile_query.h"
 #include "storage/profile_record.h"
@@ -98,6 +99,9 @@ class Transaction : public ProfileRepository, public IdempotencyRepository {
   virtual SuppressionRepository& suppressions() = 0;
   // merges returns the merge repository working in this transaction.
   virtual MergeRepository& merges() = 0;
+  // interactions returns the interaction repository working in this
+  // transaction.
+  virtual InteractionRepository& interactions() = 0;
 
   // BackfillMatchKeys writes the duplicate index rows (storage/match_keys.h)
   // of the next `limit` profiles stored before they were indexed, and

@@ -6,6 +6,7 @@ namespace cp::server::auth {
 namespace {
 
 constexpr absl::string_view kProfileService = "/customerprofile.v1.ProfileService/";
+constexpr absl::string_view kInteractionService = "/customerprofile.v1.InteractionService/";
 constexpr absl::string_view kConsentService = "/customerprofile.v1.ConsentService/";
 constexpr absl::string_view kSuppressionService = "/customerprofile.v1.SuppressionService/";
 
@@ -28,6 +29,13 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kProfileService, "UnmergeProfile", kProfilesMerge, false);
   add(kProfileService, "GetMerge", kProfilesRead, false);
   add(kProfileService, "ListMerges", kProfilesRead, false);
+  // A customer may read their own timeline (self-service recording of
+  // survey answers and complaints is not served yet: docs/timeline.md).
+  add(kInteractionService, "RecordInteraction", kInteractionsWrite, false);
+  add(kInteractionService, "BatchRecordInteractions", kInteractionsWrite, false);
+  add(kInteractionService, "GetInteraction", kInteractionsRead, true);
+  add(kInteractionService, "ListInteractions", kInteractionsRead, true);
+  add(kInteractionService, "DeleteInteraction", kInteractionsAdmin, false);
 
   add(kConsentService, "CreatePurpose", kPurposesAdmin, false);
   add(kConsentService, "GetPurpose", kConsentsRead, true);
@@ -57,9 +65,12 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
 
 const std::vector<std::string>& KnownScopes() {
   static const std::vector<std::string> kScopes = {
-      std::string(kProfilesRead),  std::string(kProfilesWrite), std::string(kProfilesDelete),
-      std::string(kProfilesMerge), std::string(kPiiRead),       std::string(kConsentsRead),
-      std::string(kConsentsWrite), std::string(kPurposesAdmin), std::string(kSuppressionsAdmin)};
+      std::string(kProfilesRead),      std::string(kProfilesWrite),
+      std::string(kProfilesDelete),    std::string(kProfilesMerge),
+      std::string(kInteractionsRead),  std::string(kInteractionsWrite),
+      std::string(kInteractionsAdmin), std::string(kPiiRead),
+      std::string(kConsentsRead),      std::string(kConsentsWrite),
+      std::string(kPurposesAdmin),     std::string(kSuppressionsAdmin)};
   return kScopes;
 }
 

@@ -14,6 +14,10 @@ inline constexpr absl::string_view kProfilesWrite = "profiles.write";
 inline constexpr absl::string_view kProfilesDelete = "profiles.delete";
 // MergeProfiles and UnmergeProfile.
 inline constexpr absl::string_view kProfilesMerge = "profiles.merge";
+// The InteractionService: reading, recording, deleting.
+inline constexpr absl::string_view kInteractionsRead = "interactions.read";
+inline constexpr absl::string_view kInteractionsWrite = "interactions.write";
+inline constexpr absl::string_view kInteractionsAdmin = "interactions.admin";
 inline constexpr absl::string_view kPiiRead = "pii.read";
 inline constexpr absl::string_view kConsentsRead = "consents.read";
 inline constexpr absl::string_view kConsentsWrite = "consents.write";

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_consent_repository.h"
+#include "storage/mysql/mysql_interaction_repository.h"
 #include "storage/mysql/mysql_merge_repository.h"
 #include "storage/mysql/mysql_suppression_repository.h"
 #include "storage/sql/profile_rows.h"
@@ -54,6 +55,7 @@ class MysqlTransaction final : public Transaction {
   ConsentRepository& consents() override { return consents_; }
   SuppressionRepository& suppressions() override { return suppressions_; }
   MergeRepository& merges() override { return merges_; }
+  InteractionRepository& interactions() override { return interactions_; }
   absl::StatusOr<bool> BackfillMatchKeys(int limit) override;
 
   // Do runs `body` on the connection (see MysqlConnection::Call), unless the
@@ -94,6 +96,7 @@ class MysqlTransaction final : public Transaction {
   MysqlConsentRepository consents_;
   MysqlSuppressionRepository suppressions_;
   MysqlMergeRepository merges_;
+  MysqlInteractionRepository interactions_;
 };
 
 }  // namespace cp::storage

@@ -29,7 +29,8 @@ absl::string_view ComparisonSql(FilterOp op) {
   return "=";
 }
 
-// ColumnSql is the profiles column of a single-valued field.
+// ColumnSql is the column of a single-valued field: of `profiles p`, or
+// of `interactions` (unqualified).
 absl::string_view ColumnSql(FilterField field) {
   switch (field) {
     case FilterField::kRegionCode:
@@ -38,6 +39,18 @@ absl::string_view ColumnSql(FilterField field) {
       return "p.display_name";
     case FilterField::kCreateTime:
       return "p.create_time";
+    case FilterField::kInteractionChannel:
+      return "channel";
+    case FilterField::kInteractionDirection:
+      return "direction";
+    case FilterField::kInteractionKind:
+      return "kind";
+    case FilterField::kInteractionOccurTime:
+      return "occur_time";
+    case FilterField::kInteractionSourceSystem:
+      return "source_system";
+    case FilterField::kInteractionCampaign:
+      return "campaign";
     case FilterField::kUpdateTime:
       return "p.update_time";
     default:
@@ -150,6 +163,12 @@ class Renderer {
 };
 
 }  // namespace
+
+void RenderFilter(const FilterNode& filter, SqlFragment* out) {
+  out->sql += "(";
+  Renderer(out).Node(filter);
+  out->sql += ")";
+}
 
 SqlFragment RenderProfileListQuery(const ProfileListQuery& query) {
   SqlFragment out;

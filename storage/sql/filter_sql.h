@@ -27,4 +27,9 @@ struct SqlFragment {
 // string comparison). User values only ever appear as parameters.
 SqlFragment RenderProfileListQuery(const ProfileListQuery& query);
 
+// RenderFilter appends `filter` as a parenthesised SQL condition (and its
+// parameters) to `out`: over `profiles p` for the profile fields, over the
+// unqualified columns of `interactions` for the interaction fields.
+void RenderFilter(const FilterNode& filter, SqlFragment* out);
+
 }  // namespace cp::storage::sql

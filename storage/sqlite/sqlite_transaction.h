@@ -11,6 +11,7 @@
 #include "storage/profile_cache.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_consent_repository.h"
+#include "storage/sqlite/sqlite_interaction_repository.h"
 #include "storage/sqlite/sqlite_merge_repository.h"
 #include "storage/sqlite/sqlite_suppression_repository.h"
 #include "storage/transaction.h"
@@ -53,6 +54,7 @@ class SqliteTransaction final : public Transaction {
   ConsentRepository& consents() override { return consents_; }
   SuppressionRepository& suppressions() override { return suppressions_; }
   MergeRepository& merges() override { return merges_; }
+  InteractionRepository& interactions() override { return interactions_; }
   absl::StatusOr<bool> BackfillMatchKeys(int limit) override;
 
  private:
@@ -73,6 +75,7 @@ class SqliteTransaction final : public Transaction {
   SqliteConsentRepository consents_;
   SqliteSuppressionRepository suppressions_;
   SqliteMergeRepository merges_;
+  SqliteInteractionRepository interactions_;
 };
 
 }  // namespace cp::storage

@@ -33,6 +33,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "storage/interaction_repository.h"
 #include "storage/merge_repository.h"
 #include "storage/profile_query.h"
 #include "storage/store.h"
@@ -1538,6 +1539,91 @@ TEST_P(StoreContractTest, MergedProfileLeavesIndexAndLists) {
   std::optional<ProfileRecord> read = Get("merged");
   ASSERT_TRUE(read.has_value());
   EXPECT_EQ(read->profile.state(), customerprofile::v1::PROFILE_STATE_MERGED);
+}
+
+// Verifies interactions round-trip whole, are found by id and by
+// (source_system, external_ref), list per profile and for all in either
+// order with a cursor, refuse a second (source_system, external_ref), allow
+// any number without a ref, and delete.
+TEST_P(StoreContractTest, InteractionsRoundTripListAndStayUniqueByRef) {
+  auto record = [](const std::string& id, const std::string& profile, int64_t micros,
+                   const std::string& ref) {
+    InteractionRecord r;
+    r.interaction_id = id;
+    r.profile_id = profile;
+    r.origin_profile_id = profile;
+    r.occur_time = absl::FromUnixMicros(micros);
+    r.create_time = absl::FromUnixMicros(micros + 1);
+    r.interaction.set_kind(customerprofile::v1::INTERACTION_KIND_ORDER);
+    r.interaction.set_source_system("webshop");
+    r.interaction.set_external_ref(ref);
+    r.interaction.mutable_amount()->set_currency_code("NOK");
+    r.interaction.mutable_amount()->set_units(micros);
+    return r;
+  };
+  ASSERT_TRUE(Write([&](Transaction& tx) {
+                for (const InteractionRecord& r :
+                     {record("i1", "kari", 100, "o-1"), record("i2", "kari", 300, "o-2"),
+                      record("i3", "kari", 200, ""), record("i4", "ola", 250, ""),
+                      record("i5", "kari", 300, "o-5")}) {
+                  if (absl::Status s = tx.interactions().InsertInteraction(r); !s.ok()) return s;
+                }
+                return absl::OkStatus();
+              }).ok());
+  absl::Status taken = Write([&](Transaction& tx) {
+    return tx.interactions().InsertInteraction(record("i6", "ola", 400, "o-1"));
+  });
+  EXPECT_EQ(taken.code(), absl::StatusCode::kAlreadyExists) << taken;
+
+  auto ids = [](const std::vector<InteractionRecord>& records) {
+    std::vector<std::string> out;
+    for (const InteractionRecord& r : records) out.push_back(r.interaction_id);
+    return out;
+  };
+  std::vector<std::string> kari_desc, kari_after, kari_asc, all;
+  std::optional<InteractionRecord> by_ref, by_id;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                InteractionListQuery query;
+                query.profile_id = "kari";
+                auto listed = tx.interactions().ListInteractions(query);
+                if (!listed.ok()) return listed.status();
+                kari_desc = ids(*listed);
+                query.after = InteractionCursor{absl::FromUnixMicros(300), "i2"};
+                listed = tx.interactions().ListInteractions(query);
+                if (!listed.ok()) return listed.status();
+                kari_after = ids(*listed);
+                query.after.reset();
+                query.descending = false;
+                listed = tx.interactions().ListInteractions(query);
+                if (!listed.ok()) return listed.status();
+                kari_asc = ids(*listed);
+                listed = tx.interactions().ListInteractions(InteractionListQuery{});
+                if (!listed.ok()) return listed.status();
+                all = ids(*listed);
+                auto found = tx.interactions().FindInteractionByRef("webshop", "o-2");
+                if (!found.ok()) return found.status();
+                by_ref = *std::move(found);
+                auto got = tx.interactions().GetInteraction("i1");
+                if (!got.ok()) return got.status();
+                by_id = *std::move(got);
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_THAT(kari_desc, ::testing::ElementsAre("i5", "i2", "i3", "i1"));
+  EXPECT_THAT(kari_after, ::testing::ElementsAre("i3", "i1"));
+  EXPECT_THAT(kari_asc, ::testing::ElementsAre("i1", "i3", "i2", "i5"));
+  EXPECT_THAT(all, ::testing::ElementsAre("i5", "i2", "i4", "i3", "i1"));
+  ASSERT_TRUE(by_ref.has_value());
+  EXPECT_EQ(by_ref->interaction_id, "i2");
+  ASSERT_TRUE(by_id.has_value());
+  EXPECT_EQ(by_id->create_time, absl::FromUnixMicros(101));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      by_id->interaction, record("i1", "kari", 100, "o-1").interaction));
+
+  ASSERT_TRUE(
+      Write([&](Transaction& tx) { return tx.interactions().DeleteInteraction("i1"); }).ok());
+  absl::Status again =
+      Write([&](Transaction& tx) { return tx.interactions().DeleteInteraction("i1"); });
+  EXPECT_EQ(again.code(), absl::StatusCode::kNotFound) << again;
 }
 
 }  // namespace cp::storage::contract

@@ -68,6 +68,7 @@ class CountingTransaction final : public storage::Transaction {
   storage::ConsentRepository& consents() override { return inner_->consents(); }
   storage::SuppressionRepository& suppressions() override { return inner_->suppressions(); }
   storage::MergeRepository& merges() override { return inner_->merges(); }
+  storage::InteractionRepository& interactions() override { return inner_->interactions(); }
   absl::StatusOr<bool> BackfillMatchKeys(int limit) override {
     return inner_->BackfillMatchKeys(limit);
   }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
+#include "customerprofile/v1/interaction_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -29,14 +30,16 @@ std::vector<const google::protobuf::ServiceDescriptor*> ApiServices() {
       customerprofile::v1::RecordConsentRequest::descriptor()->file()->FindServiceByName(
           "ConsentService"),
       customerprofile::v1::ImportSuppressionEntriesRequest::descriptor()->file()->FindServiceByName(
-          "SuppressionService")};
+          "SuppressionService"),
+      customerprofile::v1::RecordInteractionRequest::descriptor()->file()->FindServiceByName(
+          "InteractionService")};
 }
 
 // Verifies that every method of every service of package customerprofile.v1
 // in the generated descriptor pool has an access policy with a known scope,
 // so that a new RPC cannot be left open (or unreachable by accident).
 TEST(MethodPolicyTest, EveryGeneratedMethodHasAPolicy) {
-  ASSERT_EQ(ApiServices().size(), 3u);
+  ASSERT_EQ(ApiServices().size(), 4u);
   for (const auto* service : ApiServices()) ASSERT_NE(service, nullptr);
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   const google::protobuf::FileDescriptor* any_file = ApiServices()[0]->file();

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
+#include "customerprofile/v1/interaction_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
 #include "domain/common/call_context.h"
@@ -34,6 +35,8 @@ std::vector<const google::protobuf::FileDescriptor*> ApiFiles() {
   customerprofile::v1::GetProfileRequest::descriptor();
   customerprofile::v1::RecordConsentRequest::descriptor();
   customerprofile::v1::ImportSuppressionEntriesRequest::descriptor();
+  customerprofile::v1::RecordInteractionRequest::descriptor();
+  customerprofile::v1::Interaction::descriptor();
   std::vector<const google::protobuf::FileDescriptor*> files;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(CP_SOURCE_DIR) +
                                                                "/protos/customerprofile/v1")) {

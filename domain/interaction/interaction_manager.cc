@@ -1,0 +1,293 @@
+#include "domain/interaction/interaction_manager.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "domain/common/error_reasons.h"
+#include "domain/common/errors.h"
+#include "domain/common/idempotency.h"
+#include "domain/common/page_token.h"
+#include "domain/common/proto_time.h"
+#include "domain/common/resource_names.h"
+#include "domain/interaction/interaction_filter.h"
+#include "domain/interaction/interaction_validator.h"
+#include "google/protobuf/util/message_differencer.h"
+
+namespace cp::domain {
+namespace {
+
+namespace v1 = ::customerprofile::v1;
+using storage::InteractionRecord;
+using storage::Transaction;
+using storage::TransactionMode;
+
+constexpr absl::string_view kInteractionNotFound = "INTERACTION_NOT_FOUND";
+constexpr absl::string_view kInteractionAlreadyExists = "INTERACTION_ALREADY_EXISTS";
+// The most merged_into links followed to a survivor.
+constexpr int kMaxMergeHops = 32;
+
+std::string InteractionName(absl::string_view profile_id, absl::string_view interaction_id) {
+  return absl::StrCat("profiles/", profile_id, "/interactions/", interaction_id);
+}
+
+// ParseInteractionName returns the (profile id, interaction id) of
+// "profiles/{profile}/interactions/{interaction}".
+absl::StatusOr<std::pair<std::string, std::string>> ParseInteractionName(absl::string_view name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "profiles" || parts[2] != "interactions" ||
+      !IsValidResourceId(parts[1]) || !IsValidResourceId(parts[3])) {
+    return InvalidField("name",
+                        "must be of the form profiles/{profile}/interactions/{interaction}");
+  }
+  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
+}
+
+// ToResource is the API view of a stored interaction.
+v1::Interaction ToResource(const InteractionRecord& record) {
+  v1::Interaction interaction = record.interaction;
+  interaction.set_name(InteractionName(record.profile_id, record.interaction_id));
+  interaction.set_origin_profile(ProfileName(record.origin_profile_id));
+  *interaction.mutable_create_time() = ToProtoTime(record.create_time);
+  return interaction;
+}
+
+// SameContent tells whether a replayed interaction says what the stored one
+// says (output-only fields aside).
+bool SameContent(const v1::Interaction& stored, const v1::Interaction& sent) {
+  v1::Interaction a = stored;
+  a.clear_name();
+  a.clear_create_time();
+  a.clear_origin_profile();
+  return google::protobuf::util::MessageDifferencer::Equals(a, sent);
+}
+
+// HolderOf returns the profile an interaction recorded on `profile_id` lands
+// on: the profile itself, or the survivor it was merged into. NOT_FOUND for
+// a missing profile, FAILED_PRECONDITION PROFILE_DELETED for a deleted one.
+absl::StatusOr<std::string> HolderOf(Transaction& tx, const std::string& profile_id) {
+  std::string id = profile_id;
+  for (int hop = 0; hop < kMaxMergeHops; ++hop) {
+    auto record = tx.GetProfile(id);
+    if (!record.ok()) return record.status();
+    if (!record->has_value()) {
+      return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
+                       {{"name", ProfileName(id)}});
+    }
+    const v1::Profile& profile = (*record)->profile;
+    if (profile.state() == v1::PROFILE_STATE_MERGED) {
+      id = std::string(absl::StripPrefix(profile.merged_into(), "profiles/"));
+      continue;
+    }
+    if (profile.has_delete_time()) {
+      return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
+                       "the profile is deleted: undelete it first", {{"name", ProfileName(id)}});
+    }
+    return id;
+  }
+  return absl::InternalError("a profile is merged through too many links");
+}
+
+}  // namespace
+
+InteractionManager::InteractionManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
+                                       PagingOptions paging)
+    : store_(store), clock_(clock), ids_(ids), paging_(paging) {}
+
+absl::StatusOr<v1::Interaction> InteractionManager::RecordInteraction(
+    const v1::RecordInteractionRequest& request, const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  absl::StatusOr<std::string> parent = ParseProfileName(request.parent(), "parent");
+  if (!parent.ok()) violations.AddAll(parent.status());
+  const absl::Time now = TruncateToMicros(clock_->Now());
+  ValidateInteraction("interaction", request.interaction(), now, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  v1::Interaction sent = request.interaction();
+  if (sent.agent().empty() && IsSafeRequestId(context.actor)) sent.set_agent(context.actor);
+  v1::Interaction result;
+  auto record = [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<std::string> holder = HolderOf(tx, *parent);
+    if (!holder.ok()) return holder.status();
+    if (!sent.external_ref().empty()) {
+      auto first =
+          tx.interactions().FindInteractionByRef(sent.source_system(), sent.external_ref());
+      if (!first.ok()) return first.status();
+      if (first->has_value()) {
+        const InteractionRecord& stored = **first;
+        if (stored.profile_id == *holder && SameContent(stored.interaction, sent)) {
+          result = ToResource(stored);
+          return absl::OkStatus();
+        }
+        return MakeError(
+            absl::StatusCode::kAlreadyExists, kInteractionAlreadyExists,
+            stored.profile_id == *holder
+                ? "this (source_system, external_ref) is recorded already with other content"
+                : "this (source_system, external_ref) is recorded on another profile",
+            {{"name", InteractionName(stored.profile_id, stored.interaction_id)}});
+      }
+    }
+    InteractionRecord fresh;
+    fresh.interaction_id = ids_->NewId();
+    fresh.profile_id = *holder;
+    fresh.origin_profile_id = *holder;
+    fresh.occur_time = FromProtoTime(sent.occur_time());
+    fresh.create_time = now;
+    fresh.interaction = sent;
+    if (absl::Status s = tx.interactions().InsertInteraction(fresh); !s.ok()) return s;
+    result = ToResource(fresh);
+    return absl::OkStatus();
+  };
+  absl::Status status = store_->Run(TransactionMode::kReadWrite, context.deadline, record);
+  if (status.code() == absl::StatusCode::kAlreadyExists && !GetErrorInfo(status)) {
+    // A concurrent call recorded the same pair first: answer as a replay.
+    status = store_->Run(TransactionMode::kReadWrite, context.deadline, record);
+  }
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<v1::Interaction>>>
+InteractionManager::BatchRecordInteractions(const v1::BatchRecordInteractionsRequest& request,
+                                            const CallContext& context) {
+  if (request.requests_size() > kMaxBatch) {
+    return InvalidField("requests", absl::StrCat("at most ", kMaxBatch, " requests per call"));
+  }
+  std::vector<absl::StatusOr<v1::Interaction>> results;
+  results.reserve(request.requests_size());
+  for (const v1::RecordInteractionRequest& item : request.requests()) {
+    results.push_back(RecordInteraction(item, context));
+  }
+  return results;
+}
+
+absl::StatusOr<v1::Interaction> InteractionManager::GetInteraction(
+    const v1::GetInteractionRequest& request, const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+  auto name = ParseInteractionName(request.name());
+  if (!name.ok()) return name.status();
+  v1::Interaction result;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        auto record = tx.interactions().GetInteraction(name->second);
+        if (!record.ok()) return record.status();
+        // A moved interaction is found under the profile it was recorded on
+        // too, so that a name handed out before a merge keeps working.
+        if (!record->has_value() ||
+            ((*record)->profile_id != name->first && (*record)->origin_profile_id != name->first)) {
+          return MakeError(absl::StatusCode::kNotFound, kInteractionNotFound,
+                           "interaction not found", {{"name", request.name()}});
+        }
+        result = ToResource(**record);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::ListInteractionsResponse> InteractionManager::ListInteractions(
+    const v1::ListInteractionsRequest& request, const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  std::string profile_id;
+  if (request.parent() != "profiles/-") {
+    absl::StatusOr<std::string> parent = ParseProfileName(request.parent(), "parent");
+    if (!parent.ok()) {
+      violations.Add("parent", "must be profiles/{profile} or profiles/-");
+    } else {
+      profile_id = *parent;
+    }
+  }
+  const int page_size = ResolvePageSize(request.page_size(), paging_, context, &violations);
+  storage::InteractionListQuery query;
+  query.profile_id = profile_id;
+  std::vector<absl::string_view> order =
+      absl::StrSplit(request.order_by(), absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  if (order.empty() || (order.size() == 2 && order[0] == "occur_time" &&
+                        absl::AsciiStrToLower(order[1]) == "desc")) {
+    query.descending = true;
+  } else if (order[0] == "occur_time" &&
+             (order.size() == 1 ||
+              (order.size() == 2 && absl::AsciiStrToLower(order[1]) == "asc"))) {
+    query.descending = false;
+  } else {
+    violations.AddAll(InvalidField(
+        "order_by", "use \"occur_time desc\" (default) or \"occur_time\"", kInvalidOrderBy));
+  }
+  absl::StatusOr<std::optional<storage::FilterNode>> filter =
+      ParseInteractionFilter(request.filter());
+  if (!filter.ok()) {
+    if (!violations.AddAll(filter.status())) return filter.status();
+  } else {
+    query.filter = *std::move(filter);
+  }
+  const ListQuery list{.kind = "interactions",
+                       .parent = request.parent(),
+                       .filter = request.filter(),
+                       .order_by = request.order_by()};
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(
+        request.page_token(), list, {CursorFieldType::kInt, CursorFieldType::kString});
+    if (!cursor.ok()) {
+      violations.AddAll(cursor.status());
+    } else {
+      query.after =
+          storage::InteractionCursor{absl::FromUnixMicros(std::get<int64_t>((*cursor)[0])),
+                                     std::get<std::string>((*cursor)[1])};
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  query.limit = page_size + 1;
+  v1::ListInteractionsResponse response;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        response.Clear();
+        if (!profile_id.empty()) {
+          auto profile = tx.GetProfile(profile_id);
+          if (!profile.ok()) return profile.status();
+          if (!profile->has_value()) {
+            return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
+                             {{"name", ProfileName(profile_id)}});
+          }
+        }
+        auto records = tx.interactions().ListInteractions(query);
+        if (!records.ok()) return records.status();
+        const int n = std::min<int>(records->size(), page_size);
+        for (int i = 0; i < n; ++i) *response.add_interactions() = ToResource((*records)[i]);
+        if (static_cast<int>(records->size()) > page_size) {
+          const InteractionRecord& last = (*records)[n - 1];
+          response.set_next_page_token(
+              EncodePageToken(list, {absl::ToUnixMicros(last.occur_time), last.interaction_id}));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::Status InteractionManager::DeleteInteraction(const v1::DeleteInteractionRequest& request,
+                                                   const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+  auto name = ParseInteractionName(request.name());
+  if (!name.ok()) return name.status();
+  return store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
+    auto record = tx.interactions().GetInteraction(name->second);
+    if (!record.ok()) return record.status();
+    if (!record->has_value() || (*record)->profile_id != name->first) {
+      return MakeError(absl::StatusCode::kNotFound, kInteractionNotFound, "interaction not found",
+                       {{"name", request.name()}});
+    }
+    return tx.interactions().DeleteInteraction(name->second);
+  });
+}
+
+}  // namespace cp::domain

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "customerprofile/v1/interaction_service.pb.h"
+#include "domain/common/call_context.h"
+#include "domain/common/clock.h"
+#include "domain/common/id_generator.h"
+#include "domain/common/paging.h"
+#include "storage/store.h"
+
+namespace cp::domain {
+
+// InteractionManager carries out the InteractionService methods, each in one
+// store transaction. Thread-safe; blocking.
+//
+// Recording is idempotent on (source_system, external_ref): the same pair
+// again on the same profile with the same content returns the first
+// interaction; with other content, or on another profile, it is
+// ALREADY_EXISTS (reason INTERACTION_ALREADY_EXISTS, metadata "name" of the
+// one recorded). On a deleted profile it is FAILED_PRECONDITION
+// PROFILE_DELETED; on a merged one it lands on the survivor.
+class InteractionManager {
+ public:
+  InteractionManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
+                     PagingOptions paging);
+
+  // The most requests one BatchRecordInteractions may carry.
+  static constexpr int kMaxBatch = 1000;
+
+  absl::StatusOr<customerprofile::v1::Interaction> RecordInteraction(
+      const customerprofile::v1::RecordInteractionRequest& request, const CallContext& context);
+  // BatchRecordInteractions: INVALID_ARGUMENT for more than kMaxBatch
+  // requests; otherwise each item's outcome, in request order, as
+  // RecordInteraction would answer it.
+  absl::StatusOr<std::vector<absl::StatusOr<customerprofile::v1::Interaction>>>
+  BatchRecordInteractions(const customerprofile::v1::BatchRecordInteractionsRequest& request,
+                          const CallContext& context);
+  absl::StatusOr<customerprofile::v1::Interaction> GetInteraction(
+      const customerprofile::v1::GetInteractionRequest& request, const CallContext& context);
+  absl::StatusOr<customerprofile::v1::ListInteractionsResponse> ListInteractions(
+      const customerprofile::v1::ListInteractionsRequest& request, const CallContext& context);
+  absl::Status DeleteInteraction(const customerprofile::v1::DeleteInteractionRequest& request,
+                                 const CallContext& context);
+
+ private:
+  storage::Store* store_;
+  const Clock* clock_;
+  IdGenerator* ids_;
+  PagingOptions paging_;
+};
+
+}  // namespace cp::domain

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "customerprofile/v1/interaction.pb.h"
+#include "storage/profile_query.h"
+
+namespace cp::storage {
+
+// InteractionRecord is one stored interaction. The store persists
+// `interaction` whole and indexes the columns it is listed and found by.
+struct InteractionRecord {
+  // The {interaction} part of the name, unique in the store.
+  std::string interaction_id;
+  // The profile it belongs to now (its parent).
+  std::string profile_id;
+  // The profile it was recorded on (another one once a merge moved it).
+  std::string origin_profile_id;
+  absl::Time occur_time;
+  absl::Time create_time;
+  customerprofile::v1::Interaction interaction;
+};
+
+// InteractionCursor is the position after which a list goes on.
+struct InteractionCursor {
+  absl::Time occur_time;
+  std::string interaction_id;
+};
+
+// InteractionListQuery selects one page of interactions, ordered by
+// (occur_time, interaction_id).
+struct InteractionListQuery {
+  // One profile's, or every profile's when empty.
+  std::string profile_id;
+  bool descending = true;
+  std::optional<InteractionCursor> after;
+  // Only the interactions matching it (interaction fields only).
+  std::optional<FilterNode> filter;
+  int limit = 50;
+};
+
+// InteractionRepository persists interactions inside a transaction.
+class InteractionRepository {
+ public:
+  virtual ~InteractionRepository() = default;
+
+  // InsertInteraction stores a new interaction; ALREADY_EXISTS when its id
+  // is taken or its (source_system, external_ref) pair is recorded already.
+  virtual absl::Status InsertInteraction(const InteractionRecord& record) = 0;
+  // GetInteraction returns the interaction with this id, or nullopt.
+  virtual absl::StatusOr<std::optional<InteractionRecord>> GetInteraction(
+      absl::string_view interaction_id) = 0;
+  // FindInteractionByRef returns the interaction recorded with
+  // (source_system, external_ref), or nullopt.
+  virtual absl::StatusOr<std::optional<InteractionRecord>> FindInteractionByRef(
+      absl::string_view source_system, absl::string_view external_ref) = 0;
+  // ListInteractions returns at most query.limit interactions in the
+  // query's order.
+  virtual absl::StatusOr<std::vector<InteractionRecord>> ListInteractions(
+      const InteractionListQuery& query) = 0;
+  // DeleteInteraction removes one; NOT_FOUND when there is none.
+  virtual absl::Status DeleteInteraction(absl::string_view interaction_id) = 0;
+};
+
+}  // namespace cp::storage

@@ -1,0 +1,104 @@
+#include "storage/mysql/mysql_interaction_repository.h"
+
+#include <datatype.h>
+#include <prepared_statement.h>
+#include <resultset.h>
+
+#include <memory>
+#include <utility>
+
+#include "storage/mysql/mysql_row.h"
+#include "storage/sql/interaction_statements.h"
+#include "storage/sql/write_checks.h"
+
+namespace cp::storage {
+
+MysqlInteractionRepository::MysqlInteractionRepository(MysqlConnection* connection, bool read_only,
+                                                       MysqlRunner run)
+    : connection_(connection), read_only_(read_only), run_(std::move(run)) {}
+
+absl::Status MysqlInteractionRepository::InsertInteraction(const InteractionRecord& record) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  const customerprofile::v1::Interaction& interaction = record.interaction;
+  std::string data = interaction.SerializeAsString();
+  absl::StatusOr<int64_t> affected =
+      ExecuteMysqlUpdate(run_, *connection_, "insert an interaction",
+                         std::string(sql::kInsertInteraction), [&](::sql::PreparedStatement& s) {
+                           s.setString(1, record.interaction_id);
+                           s.setString(2, record.profile_id);
+                           s.setString(3, record.origin_profile_id);
+                           s.setInt64(4, absl::ToUnixMicros(record.occur_time));
+                           s.setInt64(5, absl::ToUnixMicros(record.create_time));
+                           s.setString(6, interaction.source_system());
+                           if (interaction.external_ref().empty()) {
+                             s.setNull(7, ::sql::DataType::VARCHAR);
+                           } else {
+                             s.setString(7, interaction.external_ref());
+                           }
+                           s.setInt(8, interaction.channel());
+                           s.setInt(9, interaction.direction());
+                           s.setInt(10, interaction.kind());
+                           s.setString(11, interaction.campaign());
+                           s.setString(12, data);
+                         });
+  return sql::ExplainDuplicate(
+      affected.status(),
+      "an interaction with this id or (source_system, external_ref) exists (interactions)");
+}
+
+absl::StatusOr<std::optional<InteractionRecord>> MysqlInteractionRepository::GetInteraction(
+    absl::string_view interaction_id) {
+  auto records =
+      Query("read an interaction", std::string(sql::kSelectInteraction),
+            [&](::sql::PreparedStatement& s) { s.setString(1, std::string(interaction_id)); });
+  if (!records.ok()) return records.status();
+  if (records->empty()) return std::nullopt;
+  return std::move(records->front());
+}
+
+absl::StatusOr<std::optional<InteractionRecord>> MysqlInteractionRepository::FindInteractionByRef(
+    absl::string_view source_system, absl::string_view external_ref) {
+  auto records = Query("find an interaction by reference",
+                       std::string(sql::kSelectInteractionByRef), [&](::sql::PreparedStatement& s) {
+                         s.setString(1, std::string(source_system));
+                         s.setString(2, std::string(external_ref));
+                       });
+  if (!records.ok()) return records.status();
+  if (records->empty()) return std::nullopt;
+  return std::move(records->front());
+}
+
+absl::StatusOr<std::vector<InteractionRecord>> MysqlInteractionRepository::ListInteractions(
+    const InteractionListQuery& query) {
+  sql::SqlFragment fragment = sql::RenderInteractionListQuery(query);
+  return Query("list interactions", fragment.sql,
+               [&](::sql::PreparedStatement& s) { BindParams(s, fragment.params); });
+}
+
+absl::Status MysqlInteractionRepository::DeleteInteraction(absl::string_view interaction_id) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::StatusOr<int64_t> affected = ExecuteMysqlUpdate(
+      run_, *connection_, "delete an interaction", std::string(sql::kDeleteInteraction),
+      [&](::sql::PreparedStatement& s) { s.setString(1, std::string(interaction_id)); });
+  if (!affected.ok()) return affected.status();
+  if (*affected == 0) return absl::NotFoundError("no such interaction");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<InteractionRecord>> MysqlInteractionRepository::Query(
+    absl::string_view what, const std::string& sql,
+    absl::FunctionRef<void(::sql::PreparedStatement&)> bind) {
+  std::vector<InteractionRecord> records;
+  absl::Status decoded;
+  absl::Status status = run_(what, [&]() {
+    ::sql::PreparedStatement& statement = connection_->Prepare(sql);
+    bind(statement);
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    decoded = DecodeAll(*rows, sql::DecodeInteraction, &records);
+  });
+  if (!status.ok()) return status;
+  if (!decoded.ok()) return decoded;
+  return records;
+}
+
+}  // namespace cp::storage

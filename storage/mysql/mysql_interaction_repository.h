@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/interaction_repository.h"
+#include "storage/mysql/mysql_connection.h"
+#include "storage/mysql/mysql_update.h"
+
+namespace cp::storage {
+
+// MysqlInteractionRepository is the InteractionRepository of a
+// MysqlTransaction: it runs connector work through the transaction's runner.
+class MysqlInteractionRepository final : public InteractionRepository {
+ public:
+  // With `read_only`, writes fail with FAILED_PRECONDITION.
+  MysqlInteractionRepository(MysqlConnection* connection, bool read_only, MysqlRunner run);
+
+  absl::Status InsertInteraction(const InteractionRecord& record) override;
+  absl::StatusOr<std::optional<InteractionRecord>> GetInteraction(
+      absl::string_view interaction_id) override;
+  absl::StatusOr<std::optional<InteractionRecord>> FindInteractionByRef(
+      absl::string_view source_system, absl::string_view external_ref) override;
+  absl::StatusOr<std::vector<InteractionRecord>> ListInteractions(
+      const InteractionListQuery& query) override;
+  absl::Status DeleteInteraction(absl::string_view interaction_id) override;
+
+ private:
+  absl::StatusOr<std::vector<InteractionRecord>> Query(
+      absl::string_view what, const std::string& sql,
+      absl::FunctionRef<void(::sql::PreparedStatement&)> bind);
+
+  MysqlConnection* connection_;
+  bool read_only_;
+  MysqlRunner run_;
+};
+
+}  // namespace cp::storage

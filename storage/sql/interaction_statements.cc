@@ -1,0 +1,55 @@
+#include "storage/sql/interaction_statements.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace cp::storage::sql {
+
+SqlFragment RenderInteractionListQuery(const InteractionListQuery& query) {
+  SqlFragment out;
+  out.sql =
+      "SELECT id, profile_id, origin_profile_id, occur_time, create_time, data FROM interactions";
+  bool first = true;
+  auto next_condition = [&] {
+    out.sql += first ? " WHERE " : " AND ";
+    first = false;
+  };
+  if (!query.profile_id.empty()) {
+    next_condition();
+    out.sql += "profile_id = ?";
+    out.params.emplace_back(query.profile_id);
+  }
+  if (query.filter.has_value()) {
+    next_condition();
+    RenderFilter(*query.filter, &out);
+  }
+  const absl::string_view direction = query.descending ? "<" : ">";
+  if (query.after.has_value()) {
+    next_condition();
+    // As in RenderProfileListQuery: the first conjunct is an index range.
+    const int64_t micros = absl::ToUnixMicros(query.after->occur_time);
+    absl::StrAppend(&out.sql, "occur_time ", query.descending ? "<=" : ">=", " ? AND (occur_time ",
+                    direction, " ? OR id ", direction, " ?)");
+    out.params.emplace_back(micros);
+    out.params.emplace_back(micros);
+    out.params.emplace_back(query.after->interaction_id);
+  }
+  const absl::string_view order = query.descending ? " DESC" : "";
+  absl::StrAppend(&out.sql, " ORDER BY occur_time", order, ", id", order, " LIMIT ?");
+  out.params.emplace_back(static_cast<int64_t>(query.limit));
+  return out;
+}
+
+absl::StatusOr<InteractionRecord> DecodeInteraction(const SqlRow& row) {
+  InteractionRecord record;
+  record.interaction_id = row.GetString(0);
+  record.profile_id = row.GetString(1);
+  record.origin_profile_id = row.GetString(2);
+  record.occur_time = absl::FromUnixMicros(row.GetInt64(3));
+  record.create_time = absl::FromUnixMicros(row.GetInt64(4));
+  if (!record.interaction.ParseFromString(row.GetString(5))) {
+    return absl::DataLossError("a stored interaction cannot be parsed");
+  }
+  return record;
+}
+
+}  // namespace cp::storage::sql

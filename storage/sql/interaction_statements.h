@@ -1,0 +1,43 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/interaction_repository.h"
+#include "storage/sql/filter_sql.h"
+#include "storage/sql/row.h"
+
+// The statements on interactions that SQLite and MySQL share, with '?'
+// placeholders bound in order.
+namespace cp::storage::sql {
+
+// The interaction columns, as DecodeInteraction reads them.
+#define CP_INTERACTION_COLUMNS "id, profile_id, origin_profile_id, occur_time, create_time, data"
+
+// Parameters: id, profile id, origin profile id, occur_time, create_time
+// (micros), source_system, external_ref (NULL when empty), channel,
+// direction, kind, campaign, data.
+inline constexpr absl::string_view kInsertInteraction =
+    "INSERT INTO interactions (id, profile_id, origin_profile_id, occur_time, create_time, "
+    "source_system, external_ref, channel, direction, kind, campaign, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// Parameter: id.
+inline constexpr absl::string_view kSelectInteraction =
+    "SELECT " CP_INTERACTION_COLUMNS " FROM interactions WHERE id = ?";
+// Parameters: source_system, external_ref.
+inline constexpr absl::string_view kSelectInteractionByRef =
+    "SELECT " CP_INTERACTION_COLUMNS
+    " FROM interactions WHERE source_system = ? AND external_ref = ?";
+// Parameter: id.
+inline constexpr absl::string_view kDeleteInteraction = "DELETE FROM interactions WHERE id = ?";
+
+#undef CP_INTERACTION_COLUMNS
+
+// RenderInteractionListQuery returns the SELECT of `query` with its
+// parameters.
+SqlFragment RenderInteractionListQuery(const InteractionListQuery& query);
+
+// DecodeInteraction reads a row of (id, profile_id, origin_profile_id,
+// occur_time, create_time, data); DATA_LOSS when `data` does not parse.
+absl::StatusOr<InteractionRecord> DecodeInteraction(const SqlRow& row);
+
+}  // namespace cp::storage::sql

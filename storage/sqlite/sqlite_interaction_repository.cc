@@ -1,0 +1,98 @@
+#include "storage/sqlite/sqlite_interaction_repository.h"
+
+#include <string>
+#include <utility>
+
+#include "storage/sql/interaction_statements.h"
+#include "storage/sql/write_checks.h"
+#include "storage/sqlite/sqlite_row.h"
+
+namespace cp::storage {
+
+SqliteInteractionRepository::SqliteInteractionRepository(SqliteConnection* connection,
+                                                         bool read_only)
+    : connection_(connection), read_only_(read_only) {}
+
+absl::Status SqliteInteractionRepository::InsertInteraction(const InteractionRecord& record) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  const customerprofile::v1::Interaction& interaction = record.interaction;
+  std::string data = interaction.SerializeAsString();
+  absl::Status status =
+      RunStatement(*connection_, sql::kInsertInteraction, [&](SqliteStatement& s) {
+        s.BindText(1, record.interaction_id);
+        s.BindText(2, record.profile_id);
+        s.BindText(3, record.origin_profile_id);
+        s.BindInt64(4, absl::ToUnixMicros(record.occur_time));
+        s.BindInt64(5, absl::ToUnixMicros(record.create_time));
+        s.BindText(6, interaction.source_system());
+        if (interaction.external_ref().empty()) {
+          s.BindNull(7);
+        } else {
+          s.BindText(7, interaction.external_ref());
+        }
+        s.BindInt64(8, interaction.channel());
+        s.BindInt64(9, interaction.direction());
+        s.BindInt64(10, interaction.kind());
+        s.BindText(11, interaction.campaign());
+        s.BindBlob(12, data);
+      });
+  return sql::ExplainDuplicate(
+      status, "an interaction with this id or (source_system, external_ref) exists (interactions)");
+}
+
+absl::StatusOr<std::optional<InteractionRecord>> SqliteInteractionRepository::GetInteraction(
+    absl::string_view interaction_id) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInteraction);
+  if (!statement.ok()) return statement.status();
+  statement->BindText(1, interaction_id);
+  auto records = ReadAll(*statement);
+  if (!records.ok()) return records.status();
+  if (records->empty()) return std::nullopt;
+  return std::move(records->front());
+}
+
+absl::StatusOr<std::optional<InteractionRecord>> SqliteInteractionRepository::FindInteractionByRef(
+    absl::string_view source_system, absl::string_view external_ref) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInteractionByRef);
+  if (!statement.ok()) return statement.status();
+  statement->BindText(1, source_system);
+  statement->BindText(2, external_ref);
+  auto records = ReadAll(*statement);
+  if (!records.ok()) return records.status();
+  if (records->empty()) return std::nullopt;
+  return std::move(records->front());
+}
+
+absl::StatusOr<std::vector<InteractionRecord>> SqliteInteractionRepository::ListInteractions(
+    const InteractionListQuery& query) {
+  sql::SqlFragment fragment = sql::RenderInteractionListQuery(query);
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(fragment.sql);
+  if (!statement.ok()) return statement.status();
+  BindParams(*statement, fragment.params);
+  return ReadAll(*statement);
+}
+
+absl::Status SqliteInteractionRepository::DeleteInteraction(absl::string_view interaction_id) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kDeleteInteraction,
+                                     [&](SqliteStatement& s) { s.BindText(1, interaction_id); });
+  if (!status.ok()) return status;
+  if (connection_->Changes() == 0) return absl::NotFoundError("no such interaction");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<InteractionRecord>> SqliteInteractionRepository::ReadAll(
+    SqliteStatement& statement) {
+  std::vector<InteractionRecord> records;
+  while (true) {
+    absl::StatusOr<bool> row = statement.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StatusOr<InteractionRecord> record = sql::DecodeInteraction(SqliteRow(statement));
+    if (!record.ok()) return record.status();
+    records.push_back(*std::move(record));
+  }
+  return records;
+}
+
+}  // namespace cp::storage

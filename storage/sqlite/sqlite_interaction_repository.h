@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "storage/interaction_repository.h"
+#include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_statement.h"
+
+namespace cp::storage {
+
+// SqliteInteractionRepository is the InteractionRepository of a
+// SqliteTransaction: it runs on the transaction's connection.
+class SqliteInteractionRepository final : public InteractionRepository {
+ public:
+  // With `read_only`, writes fail with FAILED_PRECONDITION.
+  SqliteInteractionRepository(SqliteConnection* connection, bool read_only);
+
+  absl::Status InsertInteraction(const InteractionRecord& record) override;
+  absl::StatusOr<std::optional<InteractionRecord>> GetInteraction(
+      absl::string_view interaction_id) override;
+  absl::StatusOr<std::optional<InteractionRecord>> FindInteractionByRef(
+      absl::string_view source_system, absl::string_view external_ref) override;
+  absl::StatusOr<std::vector<InteractionRecord>> ListInteractions(
+      const InteractionListQuery& query) override;
+  absl::Status DeleteInteraction(absl::string_view interaction_id) override;
+
+ private:
+  absl::StatusOr<std::vector<InteractionRecord>> ReadAll(SqliteStatement& statement);
+
+  SqliteConnection* connection_;
+  bool read_only_;
+};
+
+}  // namespace cp::storage

@@ -1,0 +1,334 @@
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "customerprofile/v1/interaction_service.grpc.pb.h"
+#include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/mysql_test_database.h"
+#include "tests/support/rpc_status.h"
+#include "tests/support/test_server.h"
+
+namespace cp::testing {
+namespace {
+
+namespace v1 = ::customerprofile::v1;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+enum class Backend { kSqlite, kMysql };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Mysql";
+}
+
+template <typename Context>
+void SetDeadline(Context* context) {
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+}
+
+google::protobuf::Timestamp Ago(absl::Duration ago) {
+  google::protobuf::Timestamp time;
+  time.set_seconds(absl::ToUnixSeconds(absl::Now() - ago));
+  return time;
+}
+
+// An order from the web shop, `ago` before now.
+v1::Interaction Order(const std::string& ref, absl::Duration ago, int64_t units = 499) {
+  v1::Interaction order;
+  order.set_channel(v1::INTERACTION_CHANNEL_WEB);
+  order.set_direction(v1::INTERACTION_DIRECTION_INBOUND);
+  order.set_kind(v1::INTERACTION_KIND_ORDER);
+  *order.mutable_occur_time() = Ago(ago);
+  order.set_source_system("webshop");
+  order.set_external_ref(ref);
+  order.set_summary("2 x coffee beans");
+  order.mutable_amount()->set_currency_code("NOK");
+  order.mutable_amount()->set_units(units);
+  return order;
+}
+
+class InteractionServiceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kMysql && !MysqlTestServerOptions().has_value()) {
+      GTEST_SKIP() << kNoMysqlTestServer;
+    }
+    auto server = GetParam() == Backend::kSqlite ? TestServer::StartWithSqlite()
+                                                 : TestServer::StartWithMysql();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    profiles_ = server_->NewStub();
+    interactions_ = v1::InteractionService::NewStub(server_->NewChannel());
+  }
+
+  v1::Profile MustCreate(const std::string& id) {
+    v1::CreateProfileRequest request;
+    request.set_profile_id(id);
+    request.mutable_profile()->set_given_name("Kari");
+    v1::Profile created;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = profiles_->CreateProfile(&context, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  grpc::Status Record(const std::string& profile, const v1::Interaction& interaction,
+                      v1::Interaction* out) {
+    v1::RecordInteractionRequest request;
+    request.set_parent("profiles/" + profile);
+    *request.mutable_interaction() = interaction;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    return interactions_->RecordInteraction(&context, request, out);
+  }
+
+  v1::Interaction MustRecord(const std::string& profile, const v1::Interaction& interaction) {
+    v1::Interaction out;
+    grpc::Status status = Record(profile, interaction, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+
+  v1::ListInteractionsResponse List(const std::string& parent, int page_size = 0,
+                                    const std::string& token = "",
+                                    const std::string& order_by = "") {
+    v1::ListInteractionsRequest request;
+    request.set_parent(parent);
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    request.set_order_by(order_by);
+    v1::ListInteractionsResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = interactions_->ListInteractions(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  static std::vector<std::string> Refs(const v1::ListInteractionsResponse& response) {
+    std::vector<std::string> refs;
+    for (const v1::Interaction& i : response.interactions()) refs.push_back(i.external_ref());
+    return refs;
+  }
+
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<v1::ProfileService::Stub> profiles_;
+  std::unique_ptr<v1::InteractionService::Stub> interactions_;
+};
+
+// Verifies record, get and list over the wire: the interaction is named
+// under its profile with create_time and origin set; lists are newest first
+// (or oldest with order_by "occur_time"), paged by keyset, per profile or
+// for every profile ("profiles/-"); delete removes it.
+TEST_P(InteractionServiceTest, RecordGetListDelete) {
+  MustCreate("kari");
+  MustCreate("ola");
+  v1::Interaction first = MustRecord("kari", Order("o-1", absl::Hours(3)));
+  EXPECT_THAT(first.name(), ::testing::StartsWith("profiles/kari/interactions/"));
+  EXPECT_EQ(first.origin_profile(), "profiles/kari");
+  EXPECT_TRUE(first.has_create_time());
+  MustRecord("kari", Order("o-2", absl::Hours(1)));
+  MustRecord("kari", Order("o-3", absl::Hours(2)));
+  MustRecord("ola", Order("o-4", absl::Minutes(30)));
+
+  v1::GetInteractionRequest get;
+  get.set_name(first.name());
+  v1::Interaction got;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(interactions_->GetInteraction(&context, get, &got).ok());
+  }
+  EXPECT_EQ(got.external_ref(), "o-1");
+  EXPECT_EQ(got.amount().units(), 499);
+
+  v1::ListInteractionsResponse page = List("profiles/kari", 2);
+  EXPECT_THAT(Refs(page), ElementsAre("o-2", "o-3"));
+  page = List("profiles/kari", 2, page.next_page_token());
+  EXPECT_THAT(Refs(page), ElementsAre("o-1"));
+  EXPECT_TRUE(page.next_page_token().empty());
+  EXPECT_THAT(Refs(List("profiles/kari", 0, "", "occur_time")), ElementsAre("o-1", "o-3", "o-2"));
+  EXPECT_THAT(Refs(List("profiles/-")), ElementsAre("o-4", "o-2", "o-3", "o-1"));
+
+  v1::DeleteInteractionRequest remove;
+  remove.set_name(first.name());
+  v1::DeleteInteractionResponse removed;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(interactions_->DeleteInteraction(&context, remove, &removed).ok());
+  }
+  EXPECT_THAT(Refs(List("profiles/kari")), ElementsAre("o-2", "o-3"));
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::Status status = interactions_->GetInteraction(&context, get, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ReasonOf(status), "INTERACTION_NOT_FOUND");
+}
+
+// Verifies (source_system, external_ref) is unique in the store: the same
+// order again on the same profile returns the first; with another amount or
+// on another profile it is ALREADY_EXISTS naming where it is.
+TEST_P(InteractionServiceTest, ExternalRefIsIdempotentAndUnique) {
+  MustCreate("kari");
+  MustCreate("ola");
+  v1::Interaction order = Order("o-1", absl::Hours(1));
+  v1::Interaction first = MustRecord("kari", order);
+  v1::Interaction again = MustRecord("kari", order);
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(List("profiles/kari").interactions_size(), 1);
+
+  v1::Interaction changed = order;
+  changed.mutable_amount()->set_units(999);
+  v1::Interaction out;
+  grpc::Status status = Record("kari", changed, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(ReasonOf(status), "INTERACTION_ALREADY_EXISTS");
+  EXPECT_EQ(ErrorInfoOf(status).metadata().at("name"), first.name());
+  status = Record("ola", order, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(ErrorInfoOf(status).metadata().at("name"), first.name());
+  EXPECT_EQ(List("profiles/ola").interactions_size(), 0);
+}
+
+// Verifies bad input is INVALID_ARGUMENT naming every bad field and records
+// nothing; a missing profile is NOT_FOUND, a deleted one FAILED_PRECONDITION;
+// a batch answers each item on its own, in order.
+TEST_P(InteractionServiceTest, RefusalsNameTheFieldAndBatchItemsStandAlone) {
+  v1::Profile kari = MustCreate("kari");
+  v1::Interaction bad = Order("o-1", absl::Hours(-1));  // an hour ahead
+  bad.mutable_amount()->set_currency_code("nok");
+  bad.set_source_system("Web Shop");
+  bad.mutable_satisfaction()->set_csat(9);
+  v1::Interaction out;
+  grpc::Status status = Record("kari", bad, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(status),
+              UnorderedElementsAre("interaction.occur_time", "interaction.source_system",
+                                   "interaction.satisfaction", "interaction.amount.currency_code",
+                                   "interaction.satisfaction.csat",
+                                   "interaction.satisfaction.question_id"));
+  v1::Interaction survey;
+  survey.set_channel(v1::INTERACTION_CHANNEL_EMAIL);
+  survey.set_direction(v1::INTERACTION_DIRECTION_INBOUND);
+  survey.set_kind(v1::INTERACTION_KIND_SURVEY_RESPONSE);
+  *survey.mutable_occur_time() = Ago(absl::Minutes(1));
+  survey.set_source_system("survey");
+  status = Record("kari", survey, &out);
+  EXPECT_THAT(BadRequestFields(status), ElementsAre("interaction.satisfaction"));
+  status = Record("nobody", Order("o-2", absl::Hours(1)), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(List("profiles/kari").interactions_size(), 0);
+
+  v1::BatchRecordInteractionsRequest batch;
+  for (int i = 0; i < 3; ++i) {
+    v1::RecordInteractionRequest* item = batch.add_requests();
+    item->set_parent(i == 1 ? "profiles/nobody" : "profiles/kari");
+    *item->mutable_interaction() = Order(absl::StrCat("b-", i), absl::Hours(i + 1));
+  }
+  v1::BatchRecordInteractionsResponse results;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(interactions_->BatchRecordInteractions(&context, batch, &results).ok());
+  }
+  ASSERT_EQ(results.results_size(), 3);
+  EXPECT_TRUE(results.results(0).has_interaction());
+  ASSERT_TRUE(results.results(1).has_error());
+  EXPECT_EQ(results.results(1).error().code(), static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(results.results(2).has_interaction());
+  EXPECT_THAT(Refs(List("profiles/kari")), ElementsAre("b-0", "b-2"));
+
+  v1::DeleteProfileRequest remove;
+  remove.set_name("profiles/kari");
+  v1::Profile deleted;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(profiles_->DeleteProfile(&context, remove, &deleted).ok());
+  }
+  status = Record("kari", Order("o-3", absl::Hours(1)), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReasonOf(status), "PROFILE_DELETED");
+}
+
+// Verifies an interaction recorded on a merged profile lands on the
+// survivor.
+TEST_P(InteractionServiceTest, RecordOnAMergedProfileLandsOnTheSurvivor) {
+  v1::Profile kari = MustCreate("kari");
+  v1::Profile copy = MustCreate("kari-copy");
+  v1::MergeProfilesRequest merge;
+  merge.set_survivor(kari.name());
+  merge.add_merged_profiles()->set_name(copy.name());
+  v1::MergeProfilesResponse merged;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(profiles_->MergeProfiles(&context, merge, &merged).ok());
+  }
+  v1::Interaction landed = MustRecord("kari-copy", Order("o-1", absl::Hours(1)));
+  EXPECT_THAT(landed.name(), ::testing::StartsWith("profiles/kari/interactions/"));
+  EXPECT_THAT(Refs(List("profiles/kari")), ElementsAre("o-1"));
+}
+
+// Verifies the ListInteractions filter: enum names, times, strings and
+// wildcards, NOT and OR, and an unknown enum value or field is
+// INVALID_FILTER.
+TEST_P(InteractionServiceTest, ListFilters) {
+  MustCreate("kari");
+  MustRecord("kari", Order("o-1", absl::Hours(5)));
+  v1::Interaction payment = Order("p-1", absl::Hours(3));
+  payment.set_kind(v1::INTERACTION_KIND_PAYMENT);
+  payment.set_source_system("billing");
+  MustRecord("kari", payment);
+  v1::Interaction campaign = Order("o-2", absl::Hours(1));
+  campaign.set_campaign("spring-2026");
+  MustRecord("kari", campaign);
+
+  auto refs = [&](const std::string& filter) {
+    v1::ListInteractionsRequest request;
+    request.set_parent("profiles/kari");
+    request.set_filter(filter);
+    v1::ListInteractionsResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = interactions_->ListInteractions(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << filter << ": " << status.error_message();
+    return Refs(response);
+  };
+  EXPECT_THAT(refs("kind = INTERACTION_KIND_PAYMENT"), ElementsAre("p-1"));
+  EXPECT_THAT(refs("kind != \"INTERACTION_KIND_PAYMENT\""), ElementsAre("o-2", "o-1"));
+  EXPECT_THAT(refs("source_system = \"webshop\" AND campaign:\"spring-*\""), ElementsAre("o-2"));
+  const std::string two_hours_ago =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() - absl::Hours(2), absl::UTCTimeZone());
+  EXPECT_THAT(refs("occur_time < \"" + two_hours_ago + "\""), ElementsAre("p-1", "o-1"));
+  EXPECT_THAT(refs("NOT channel = INTERACTION_CHANNEL_WEB OR kind = INTERACTION_KIND_REFUND"),
+              ::testing::IsEmpty());
+
+  for (const std::string bad :
+       {"kind = ORDER", "amount > 5", "channel < INTERACTION_CHANNEL_WEB"}) {
+    v1::ListInteractionsRequest request;
+    request.set_parent("profiles/kari");
+    request.set_filter(bad);
+    v1::ListInteractionsResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = interactions_->ListInteractions(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_EQ(ReasonOf(status), "INVALID_FILTER") << bad;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, InteractionServiceTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kMysql), BackendName);
+
+}  // namespace
+}  // namespace cp::testing
