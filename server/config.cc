@@ -25,6 +25,9 @@ ABSL_FLAG(std::string, mysql_password_file, "",
 ABSL_FLAG(std::string, migrate, "auto",
           "Schema migrations: auto (apply, then serve), off (serve without migrating; refuse to "
           "start unless the schema is migrated) or only (apply and exit).");
+ABSL_FLAG(std::string, value_tiers, "",
+          "Insights: the reporting currency and tiers of lifetime value, as "
+          "NOK:bronze=0,silver=5000,gold=25000 (whole units); empty: no tiers.");
 ABSL_FLAG(std::string, default_phone_region, "NO",
           "ISO 3166-1 alpha-2 region used to read phone numbers written without a country code.");
 ABSL_FLAG(int32_t, workers, 0,
@@ -88,6 +91,7 @@ constexpr FlagDoc kFlagDocs[] = {
     {"mysql_password_file", "PATH"},
     {"migrate", "auto|off|only"},
     {"default_phone_region", "REGION"},
+    {"value_tiers", "CUR:TIER=AMOUNT,..."},
     {"workers", "N"},
     {"max_queue", "N"},
     {"max_request_bytes", "BYTES"},
@@ -266,6 +270,11 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
     return Invalid("default_phone_region", "must be an ISO 3166-1 alpha-2 code such as NO");
   }
   config.default_phone_region = region;
+
+  absl::StatusOr<domain::ValueTiers> tiers =
+      domain::ParseValueTiers(absl::GetFlag(FLAGS_value_tiers));
+  if (!tiers.ok()) return Invalid("value_tiers", tiers.status().message());
+  config.value_tiers = *std::move(tiers);
 
   int workers = absl::GetFlag(FLAGS_workers);
   if (absl::Status s = CheckRange("workers", workers, 0, 1024); !s.ok()) return s;

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "domain/interaction/insights.h"
 
 namespace cp::server {
 
@@ -50,6 +51,8 @@ struct ServerConfig {
   int sqlite_pool_size = 4;
   // MiB of profile rows a sqlite: store caches (0 = no cache, no file lock).
   int64_t profile_cache_mb = 128;
+  // --value-tiers: the reporting currency and tier thresholds of insights.
+  domain::ValueTiers value_tiers;
   LogLevel log_level = LogLevel::kInfo;
   // Apps, keys, scopes and self-service token settings (YAML or JSON);
   // empty = development mode (loopback only).

@@ -107,4 +107,15 @@ grpc::ServerUnaryReactor* InteractionService::DeleteInteraction(
       });
 }
 
+grpc::ServerUnaryReactor* InteractionService::GetProfileInsights(
+    grpc::CallbackServerContext* ctx, const v1::GetProfileInsightsRequest* request,
+    v1::ProfileInsights* response) {
+  return dispatcher_->Dispatch<v1::ProfileInsights>(
+      ctx, FullMethod("GetProfileInsights"), *request, "", response,
+      [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::ProfileInsights> {
+        if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
+        return manager_->GetProfileInsights(*request, context);
+      });
+}
+
 }  // namespace cp::server

@@ -36,6 +36,10 @@ class InteractionService final : public customerprofile::v1::InteractionService:
       grpc::CallbackServerContext* ctx,
       const customerprofile::v1::DeleteInteractionRequest* request,
       customerprofile::v1::DeleteInteractionResponse* response) override;
+  grpc::ServerUnaryReactor* GetProfileInsights(
+      grpc::CallbackServerContext* ctx,
+      const customerprofile::v1::GetProfileInsightsRequest* request,
+      customerprofile::v1::ProfileInsights* response) override;
 
  private:
   domain::InteractionManager* const manager_;

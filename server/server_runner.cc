@@ -77,6 +77,8 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   options.consent.checker.default_phone_region = config.default_phone_region;
   options.suppression.manager.paging = paging;
   options.suppression.default_phone_region = config.default_phone_region;
+  options.interactions.paging = paging;
+  options.interactions.value_tiers = config.value_tiers;
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
   options.tls_client_ca_file = config.tls_client_ca;
@@ -105,7 +107,7 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       suppression_identifiers_(options_.suppression.default_phone_region),
       suppression_manager_(store, clock, &suppression_identifiers_, options_.suppression.manager),
       suppression_service_(&suppression_manager_, &dispatcher_),
-      interaction_manager_(store, clock, ids, options_.profile.paging),
+      interaction_manager_(store, clock, ids, options_.interactions),
       interaction_service_(&interaction_manager_, &dispatcher_),
       suppression_cleaner_(&suppression_manager_, log) {
   suppression_service_.SetChangeCallback([this]() { suppression_cleaner_.Notify(); });

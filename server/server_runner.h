@@ -73,6 +73,7 @@ struct ServerRunnerOptions {
   domain::ProfileManagerOptions profile;
   ConsentOptions consent;
   SuppressionOptions suppression;
+  domain::InteractionManagerOptions interactions;
   CallDispatcherOptions dispatcher;
   // Who may call what; nullptr = development mode (no credentials, every
   // scope), which Start allows only on a loopback address. It also says,

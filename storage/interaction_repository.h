@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "customerprofile/v1/insights.pb.h"
 #include "customerprofile/v1/interaction.pb.h"
 #include "storage/profile_query.h"
 
@@ -66,6 +67,13 @@ class InteractionRepository {
       const InteractionListQuery& query) = 0;
   // DeleteInteraction removes one; NOT_FOUND when there is none.
   virtual absl::Status DeleteInteraction(absl::string_view interaction_id) = 0;
+
+  // PutInsights stores a profile's insights, replacing what was stored.
+  virtual absl::Status PutInsights(absl::string_view profile_id,
+                                   const customerprofile::v1::ProfileInsights& insights) = 0;
+  // GetInsights returns a profile's stored insights, or nullopt.
+  virtual absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>> GetInsights(
+      absl::string_view profile_id) = 0;
 };
 
 }  // namespace cp::storage

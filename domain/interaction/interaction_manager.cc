@@ -1,6 +1,7 @@
 #include "domain/interaction/interaction_manager.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -95,8 +96,51 @@ absl::StatusOr<std::string> HolderOf(Transaction& tx, const std::string& profile
 }  // namespace
 
 InteractionManager::InteractionManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
-                                       PagingOptions paging)
-    : store_(store), clock_(clock), ids_(ids), paging_(paging) {}
+                                       InteractionManagerOptions options)
+    : store_(store), clock_(clock), ids_(ids), options_(std::move(options)) {}
+
+absl::Status InteractionManager::RecomputeInsights(Transaction& tx, const std::string& profile_id) {
+  storage::InteractionListQuery query;
+  query.profile_id = profile_id;
+  query.limit = std::numeric_limits<int>::max();
+  auto records = tx.interactions().ListInteractions(query);
+  if (!records.ok()) return records.status();
+  std::vector<v1::Interaction> timeline;
+  timeline.reserve(records->size());
+  for (InteractionRecord& record : *records) timeline.push_back(std::move(record.interaction));
+  return tx.interactions().PutInsights(profile_id,
+                                       ComputeInsights(profile_id, timeline, options_.value_tiers));
+}
+
+absl::StatusOr<v1::ProfileInsights> InteractionManager::GetProfileInsights(
+    const v1::GetProfileInsightsRequest& request, const CallContext& context) {
+  FieldViolations violations;
+  AddInvalidUtf8(request, &violations);
+  if (!violations.empty()) return violations.ToStatus();
+  absl::string_view name = request.name();
+  if (!absl::ConsumeSuffix(&name, "/insights")) {
+    return InvalidField("name", "must be of the form profiles/{profile}/insights");
+  }
+  absl::StatusOr<std::string> profile_id = ParseProfileName(name, "name");
+  if (!profile_id.ok())
+    return InvalidField("name", "must be of the form profiles/{profile}/insights");
+  v1::ProfileInsights insights;
+  absl::Status status =
+      store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
+        auto profile = tx.GetProfile(*profile_id);
+        if (!profile.ok()) return profile.status();
+        if (!profile->has_value()) {
+          return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
+                           {{"name", ProfileName(*profile_id)}});
+        }
+        auto stored = tx.interactions().GetInsights(*profile_id);
+        if (!stored.ok()) return stored.status();
+        insights = stored->has_value() ? **stored : ComputeInsights(*profile_id, {}, {});
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return insights;
+}
 
 absl::StatusOr<v1::Interaction> InteractionManager::RecordInteraction(
     const v1::RecordInteractionRequest& request, const CallContext& context) {
@@ -141,7 +185,7 @@ absl::StatusOr<v1::Interaction> InteractionManager::RecordInteraction(
     fresh.interaction = sent;
     if (absl::Status s = tx.interactions().InsertInteraction(fresh); !s.ok()) return s;
     result = ToResource(fresh);
-    return absl::OkStatus();
+    return RecomputeInsights(tx, *holder);
   };
   absl::Status status = store_->Run(TransactionMode::kReadWrite, context.deadline, record);
   if (status.code() == absl::StatusCode::kAlreadyExists && !GetErrorInfo(status)) {
@@ -205,7 +249,7 @@ absl::StatusOr<v1::ListInteractionsResponse> InteractionManager::ListInteraction
       profile_id = *parent;
     }
   }
-  const int page_size = ResolvePageSize(request.page_size(), paging_, context, &violations);
+  const int page_size = ResolvePageSize(request.page_size(), options_.paging, context, &violations);
   storage::InteractionListQuery query;
   query.profile_id = profile_id;
   std::vector<absl::string_view> order =
@@ -286,7 +330,8 @@ absl::Status InteractionManager::DeleteInteraction(const v1::DeleteInteractionRe
       return MakeError(absl::StatusCode::kNotFound, kInteractionNotFound, "interaction not found",
                        {{"name", request.name()}});
     }
-    return tx.interactions().DeleteInteraction(name->second);
+    if (absl::Status s = tx.interactions().DeleteInteraction(name->second); !s.ok()) return s;
+    return RecomputeInsights(tx, name->first);
   });
 }
 

@@ -8,6 +8,7 @@
 #include "domain/common/clock.h"
 #include "domain/common/id_generator.h"
 #include "domain/common/paging.h"
+#include "domain/interaction/insights.h"
 #include "storage/store.h"
 
 namespace cp::domain {
@@ -21,10 +22,21 @@ namespace cp::domain {
 // ALREADY_EXISTS (reason INTERACTION_ALREADY_EXISTS, metadata "name" of the
 // one recorded). On a deleted profile it is FAILED_PRECONDITION
 // PROFILE_DELETED; on a merged one it lands on the survivor.
+// InteractionManagerOptions configures the timeline use cases.
+struct InteractionManagerOptions {
+  PagingOptions paging;
+  // --value-tiers.
+  ValueTiers value_tiers;
+};
+
+//
+// Every interaction recorded or deleted rewrites the profile's insights in
+// the same transaction, computed from its whole timeline (ComputeInsights),
+// so that they always equal a recomputation.
 class InteractionManager {
  public:
   InteractionManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
-                     PagingOptions paging);
+                     InteractionManagerOptions options);
 
   // The most requests one BatchRecordInteractions may carry.
   static constexpr int kMaxBatch = 1000;
@@ -43,12 +55,20 @@ class InteractionManager {
       const customerprofile::v1::ListInteractionsRequest& request, const CallContext& context);
   absl::Status DeleteInteraction(const customerprofile::v1::DeleteInteractionRequest& request,
                                  const CallContext& context);
+  // GetProfileInsights: name "profiles/{profile}/insights"; NOT_FOUND for a
+  // missing profile; empty insights for one without interactions.
+  absl::StatusOr<customerprofile::v1::ProfileInsights> GetProfileInsights(
+      const customerprofile::v1::GetProfileInsightsRequest& request, const CallContext& context);
 
  private:
   storage::Store* store_;
   const Clock* clock_;
+  // RecomputeInsights rewrites the insights of `profile_id` from its whole
+  // timeline, inside `tx`.
+  absl::Status RecomputeInsights(storage::Transaction& tx, const std::string& profile_id);
+
   IdGenerator* ids_;
-  PagingOptions paging_;
+  InteractionManagerOptions options_;
 };
 
 }  // namespace cp::domain

@@ -56,6 +56,7 @@ void AddOutputOnlyViolations(const Profile& profile, FieldViolations* violations
   }
   if (!profile.merged_into().empty()) violations->Add("profile.merged_into", kWhy);
   if (profile.provenance_size() > 0) violations->Add("profile.provenance", kWhy);
+  if (profile.has_insights()) violations->Add("profile.insights", kWhy);
 }
 
 // CheckTimesUnchanged refuses an update that tries to change the
@@ -237,8 +238,15 @@ absl::StatusOr<Profile> ProfileManager::GetProfile(const GetProfileRequest& requ
         auto record = tx.GetProfile(*id);
         if (!record.ok()) return record.status();
         if (!record->has_value()) return NotFound(*id);
-        result =
-            ToProfileResource(**record, request.view() == customerprofile::v1::PROFILE_VIEW_FULL);
+        const bool full = request.view() == customerprofile::v1::PROFILE_VIEW_FULL;
+        result = ToProfileResource(**record, full);
+        if (full) {
+          // The timeline's insights come with the full view only: they live
+          // beside the profile, written with each interaction.
+          auto insights = tx.interactions().GetInsights(*id);
+          if (!insights.ok()) return insights.status();
+          if (insights->has_value()) *result.mutable_insights() = **insights;
+        }
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

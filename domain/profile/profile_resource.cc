@@ -15,6 +15,7 @@ void SetProfileView(absl::string_view id, int64_t revision, bool with_provenance
   profile->set_etag(ComputeEtag(id, revision));
   if (profile->state() != v1::PROFILE_STATE_MERGED) profile->set_state(v1::PROFILE_STATE_ACTIVE);
   if (!with_provenance) profile->clear_provenance();
+  profile->clear_insights();  // never stored in the profile; see GetProfile
 }
 
 v1::Profile ToProfileResource(const storage::ProfileRecord& record, bool with_provenance) {

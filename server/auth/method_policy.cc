@@ -36,6 +36,7 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kInteractionService, "GetInteraction", kInteractionsRead, true);
   add(kInteractionService, "ListInteractions", kInteractionsRead, true);
   add(kInteractionService, "DeleteInteraction", kInteractionsAdmin, false);
+  add(kInteractionService, "GetProfileInsights", kInteractionsRead, true);
 
   add(kConsentService, "CreatePurpose", kPurposesAdmin, false);
   add(kConsentService, "GetPurpose", kConsentsRead, true);

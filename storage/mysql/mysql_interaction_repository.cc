@@ -85,6 +85,40 @@ absl::Status MysqlInteractionRepository::DeleteInteraction(absl::string_view int
   return absl::OkStatus();
 }
 
+absl::Status MysqlInteractionRepository::PutInsights(
+    absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  std::string data = insights.SerializeAsString();
+  absl::StatusOr<int64_t> removed = ExecuteMysqlUpdate(
+      run_, *connection_, "replace insights", std::string(sql::kDeleteInsights),
+      [&](::sql::PreparedStatement& s) { s.setString(1, std::string(profile_id)); });
+  if (!removed.ok()) return removed.status();
+  absl::StatusOr<int64_t> inserted =
+      ExecuteMysqlUpdate(run_, *connection_, "replace insights", std::string(sql::kInsertInsights),
+                         [&](::sql::PreparedStatement& s) {
+                           s.setString(1, std::string(profile_id));
+                           s.setString(2, data);
+                         });
+  return inserted.status();
+}
+
+absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>>
+MysqlInteractionRepository::GetInsights(absl::string_view profile_id) {
+  std::optional<std::string> data;
+  absl::Status status = run_("read insights", [&]() {
+    ::sql::PreparedStatement& statement = connection_->Prepare(std::string(sql::kSelectInsights));
+    statement.setString(1, std::string(profile_id));
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    if (rows->next()) data = MysqlRow(*rows).GetString(0);
+  });
+  if (!status.ok()) return status;
+  if (!data.has_value()) return std::nullopt;
+  customerprofile::v1::ProfileInsights insights;
+  if (!insights.ParseFromString(*data))
+    return absl::DataLossError("stored insights cannot be parsed");
+  return insights;
+}
+
 absl::StatusOr<std::vector<InteractionRecord>> MysqlInteractionRepository::Query(
     absl::string_view what, const std::string& sql,
     absl::FunctionRef<void(::sql::PreparedStatement&)> bind) {

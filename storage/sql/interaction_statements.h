@@ -30,6 +30,15 @@ inline constexpr absl::string_view kSelectInteractionByRef =
 // Parameter: id.
 inline constexpr absl::string_view kDeleteInteraction = "DELETE FROM interactions WHERE id = ?";
 
+// Parameter: profile id. PutInsights deletes, then inserts (profile id,
+// data): the same SQL on both dialects.
+inline constexpr absl::string_view kDeleteInsights =
+    "DELETE FROM profile_insights WHERE profile_id = ?";
+inline constexpr absl::string_view kInsertInsights =
+    "INSERT INTO profile_insights (profile_id, data) VALUES (?, ?)";
+inline constexpr absl::string_view kSelectInsights =
+    "SELECT data FROM profile_insights WHERE profile_id = ?";
+
 #undef CP_INTERACTION_COLUMNS
 
 // RenderInteractionListQuery returns the SELECT of `query` with its

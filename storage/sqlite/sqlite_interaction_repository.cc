@@ -81,6 +81,34 @@ absl::Status SqliteInteractionRepository::DeleteInteraction(absl::string_view in
   return absl::OkStatus();
 }
 
+absl::Status SqliteInteractionRepository::PutInsights(
+    absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kDeleteInsights,
+                                     [&](SqliteStatement& s) { s.BindText(1, profile_id); });
+  if (!status.ok()) return status;
+  std::string data = insights.SerializeAsString();
+  return RunStatement(*connection_, sql::kInsertInsights, [&](SqliteStatement& s) {
+    s.BindText(1, profile_id);
+    s.BindBlob(2, data);
+  });
+}
+
+absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>>
+SqliteInteractionRepository::GetInsights(absl::string_view profile_id) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInsights);
+  if (!statement.ok()) return statement.status();
+  statement->BindText(1, profile_id);
+  absl::StatusOr<bool> row = statement->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  customerprofile::v1::ProfileInsights insights;
+  if (!insights.ParseFromString(std::string(statement->ColumnBlob(0)))) {
+    return absl::DataLossError("stored insights cannot be parsed");
+  }
+  return insights;
+}
+
 absl::StatusOr<std::vector<InteractionRecord>> SqliteInteractionRepository::ReadAll(
     SqliteStatement& statement) {
   std::vector<InteractionRecord> records;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,10 @@
 #include "absl/time/clock.h"
 #include "customerprofile/v1/interaction_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "domain/interaction/insights.h"
+#include "domain/interaction/interaction_validator.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/support/mysql_test_database.h"
 #include "tests/support/rpc_status.h"
@@ -324,6 +328,87 @@ TEST_P(InteractionServiceTest, ListFilters) {
     grpc::Status status = interactions_->ListInteractions(&context, request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
     EXPECT_EQ(ReasonOf(status), "INVALID_FILTER") << bad;
+  }
+}
+
+// Verifies the stored insights equal a from-scratch recomputation over the
+// timeline after every step of a random sequence of orders, refunds,
+// payments, survey answers, replays and deletions, arriving out of order.
+TEST_P(InteractionServiceTest, InsightsEqualARecomputationAfterEveryStep) {
+  MustCreate("kari");
+  std::mt19937 random(GetParam() == Backend::kSqlite ? 11 : 12);
+  std::vector<v1::Interaction> sent;
+  std::vector<std::string> names;
+  auto check = [&](int step) {
+    v1::GetProfileInsightsRequest request;
+    request.set_name("profiles/kari/insights");
+    v1::ProfileInsights stored;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = interactions_->GetProfileInsights(&context, request, &stored);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    std::vector<v1::Interaction> timeline;
+    std::string token;
+    do {
+      v1::ListInteractionsResponse page = List("profiles/kari", 100, token);
+      for (const v1::Interaction& i : page.interactions()) timeline.push_back(i);
+      token = page.next_page_token();
+    } while (!token.empty());
+    v1::ProfileInsights expected = domain::ComputeInsights("kari", timeline, {});
+    std::string diff;
+    google::protobuf::util::MessageDifferencer differencer;
+    differencer.ReportDifferencesToString(&diff);
+    EXPECT_TRUE(differencer.Compare(stored, expected)) << "step " << step << ": " << diff;
+  };
+  const v1::InteractionKind kinds[] = {
+      v1::INTERACTION_KIND_ORDER, v1::INTERACTION_KIND_REFUND, v1::INTERACTION_KIND_PAYMENT,
+      v1::INTERACTION_KIND_SURVEY_RESPONSE, v1::INTERACTION_KIND_CALL};
+  for (int step = 0; step < 40; ++step) {
+    const int action = std::uniform_int_distribution<int>(0, 9)(random);
+    if (action == 0 && !names.empty()) {  // delete one
+      const size_t victim = std::uniform_int_distribution<size_t>(0, names.size() - 1)(random);
+      v1::DeleteInteractionRequest remove;
+      remove.set_name(names[victim]);
+      v1::DeleteInteractionResponse removed;
+      grpc::ClientContext context;
+      SetDeadline(&context);
+      ASSERT_TRUE(interactions_->DeleteInteraction(&context, remove, &removed).ok());
+      names.erase(names.begin() + static_cast<std::ptrdiff_t>(victim));
+      sent.erase(sent.begin() + static_cast<std::ptrdiff_t>(victim));
+    } else if (action == 1 && !sent.empty()) {  // replay one
+      const size_t again = std::uniform_int_distribution<size_t>(0, sent.size() - 1)(random);
+      EXPECT_EQ(MustRecord("kari", sent[again]).name(), names[again]);
+    } else {
+      v1::Interaction interaction =
+          Order(absl::StrCat("ref-", step),
+                absl::Hours(std::uniform_int_distribution<int>(1, 24 * 500)(random)),
+                std::uniform_int_distribution<int>(1, 5000)(random));
+      interaction.set_kind(kinds[std::uniform_int_distribution<int>(0, 4)(random)]);
+      if (!domain::IsMoneyKind(interaction.kind())) interaction.clear_amount();
+      if (std::uniform_int_distribution<int>(0, 3)(random) == 0) {
+        interaction.mutable_amount()->set_currency_code("EUR");
+        if (!domain::IsMoneyKind(interaction.kind())) interaction.clear_amount();
+      }
+      interaction.set_channel(
+          static_cast<v1::InteractionChannel>(std::uniform_int_distribution<int>(1, 11)(random)));
+      interaction.set_direction(std::uniform_int_distribution<int>(0, 1)(random) == 0
+                                    ? v1::INTERACTION_DIRECTION_INBOUND
+                                    : v1::INTERACTION_DIRECTION_OUTBOUND);
+      if (interaction.kind() == v1::INTERACTION_KIND_SURVEY_RESPONSE ||
+          interaction.kind() == v1::INTERACTION_KIND_CALL) {
+        interaction.mutable_satisfaction()->set_question_id("q");
+        interaction.mutable_satisfaction()->set_csat(
+            std::uniform_int_distribution<int>(1, 5)(random));
+        if (std::uniform_int_distribution<int>(0, 1)(random) == 0) {
+          interaction.mutable_satisfaction()->set_nps(
+              std::uniform_int_distribution<int>(0, 10)(random));
+        }
+      }
+      names.push_back(MustRecord("kari", interaction).name());
+      sent.push_back(interaction);
+    }
+    check(step);
+    if (HasFatalFailure()) return;
   }
 }
 
