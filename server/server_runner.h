@@ -157,6 +157,8 @@ class ServerRunner {
   StreamWatchdog watchdog_;
   std::shared_ptr<auth::AccessControl> access_;
   CallDispatcher dispatcher_;
+  // Before the merge manager, which moves timelines through it.
+  domain::InteractionManager interaction_manager_;
   domain::ProfileManager profile_manager_;
   domain::MergeManager merge_manager_;
   domain::DuplicateFinder duplicate_finder_;
@@ -169,7 +171,6 @@ class ServerRunner {
   domain::SuppressionIdentifiers suppression_identifiers_;
   domain::SuppressionManager suppression_manager_;
   SuppressionService suppression_service_;
-  domain::InteractionManager interaction_manager_;
   InteractionService interaction_service_;
   SuppressionCleaner suppression_cleaner_;
   std::unique_ptr<grpc::Server> server_;

@@ -68,6 +68,15 @@ class InteractionRepository {
   // DeleteInteraction removes one; NOT_FOUND when there is none.
   virtual absl::Status DeleteInteraction(absl::string_view interaction_id) = 0;
 
+  // MoveInteractions gives every interaction of profile `from` to profile
+  // `to` and returns their ids.
+  virtual absl::StatusOr<std::vector<std::string>> MoveInteractions(absl::string_view from,
+                                                                    absl::string_view to) = 0;
+  // MoveInteractionBack gives interaction `id` to `to` if it still belongs
+  // to `from` (true), else leaves it (false).
+  virtual absl::StatusOr<bool> MoveInteractionBack(absl::string_view id, absl::string_view from,
+                                                   absl::string_view to) = 0;
+
   // PutInsights stores a profile's insights, replacing what was stored.
   virtual absl::Status PutInsights(absl::string_view profile_id,
                                    const customerprofile::v1::ProfileInsights& insights) = 0;

@@ -112,6 +112,30 @@ absl::Status InteractionManager::RecomputeInsights(Transaction& tx, const std::s
                                        ComputeInsights(profile_id, timeline, options_.value_tiers));
 }
 
+absl::Status InteractionManager::MoveTimeline(Transaction& tx, const std::string& from,
+                                              const std::string& to,
+                                              std::vector<std::string>* moved) {
+  auto ids = tx.interactions().MoveInteractions(from, to);
+  if (!ids.ok()) return ids.status();
+  if (ids->empty()) return absl::OkStatus();
+  moved->insert(moved->end(), ids->begin(), ids->end());
+  if (absl::Status s = RecomputeInsights(tx, from); !s.ok()) return s;
+  return RecomputeInsights(tx, to);
+}
+
+absl::Status InteractionManager::MoveBack(Transaction& tx, const std::vector<std::string>& ids,
+                                          const std::string& from, const std::string& to) {
+  bool any = false;
+  for (const std::string& id : ids) {
+    auto moved = tx.interactions().MoveInteractionBack(id, from, to);
+    if (!moved.ok()) return moved.status();
+    any = any || *moved;
+  }
+  if (!any) return absl::OkStatus();
+  if (absl::Status s = RecomputeInsights(tx, from); !s.ok()) return s;
+  return RecomputeInsights(tx, to);
+}
+
 absl::StatusOr<v1::ProfileInsights> InteractionManager::GetProfileInsights(
     const v1::GetProfileInsightsRequest& request, const CallContext& context) {
   FieldViolations violations;

@@ -9,6 +9,7 @@
 #include "domain/common/id_generator.h"
 #include "domain/common/paging.h"
 #include "domain/interaction/insights.h"
+#include "domain/profile/timeline_mover.h"
 #include "storage/store.h"
 
 namespace cp::domain {
@@ -33,7 +34,7 @@ struct InteractionManagerOptions {
 // Every interaction recorded or deleted rewrites the profile's insights in
 // the same transaction, computed from its whole timeline (ComputeInsights),
 // so that they always equal a recomputation.
-class InteractionManager {
+class InteractionManager : public TimelineMover {
  public:
   InteractionManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
                      InteractionManagerOptions options);
@@ -59,6 +60,12 @@ class InteractionManager {
   // missing profile; empty insights for one without interactions.
   absl::StatusOr<customerprofile::v1::ProfileInsights> GetProfileInsights(
       const customerprofile::v1::GetProfileInsightsRequest& request, const CallContext& context);
+
+  // TimelineMover, for merges and unmerges.
+  absl::Status MoveTimeline(storage::Transaction& tx, const std::string& from,
+                            const std::string& to, std::vector<std::string>* moved) override;
+  absl::Status MoveBack(storage::Transaction& tx, const std::vector<std::string>& ids,
+                        const std::string& from, const std::string& to) override;
 
  private:
   storage::Store* store_;

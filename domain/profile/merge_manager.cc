@@ -1,6 +1,7 @@
 #include "domain/profile/merge_manager.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
@@ -156,8 +158,14 @@ std::pair<int64_t, std::string> MergeOrder(const MergeRecord& record) {
 }  // namespace
 
 MergeManager::MergeManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
-                           const ProfileValidator* validator, PagingOptions paging)
-    : store_(store), clock_(clock), ids_(ids), validator_(validator), paging_(paging) {}
+                           const ProfileValidator* validator, PagingOptions paging,
+                           TimelineMover* timeline)
+    : store_(store),
+      clock_(clock),
+      ids_(ids),
+      validator_(validator),
+      paging_(paging),
+      timeline_(timeline) {}
 
 absl::StatusOr<v1::MergeProfilesResponse> MergeManager::MergeProfiles(
     const v1::MergeProfilesRequest& request, const CallContext& context) {
@@ -274,6 +282,19 @@ absl::StatusOr<v1::MergeProfilesResponse> MergeManager::MergeProfiles(
         updated.revision = survivor->revision + 1;
         if (absl::Status s = CheckExternalIds(tx, updated.profile, updated.id); !s.ok()) return s;
         if (absl::Status s = tx.UpdateProfile(updated, survivor->revision); !s.ok()) return s;
+        if (timeline_ != nullptr) {
+          for (const ProfileRecord& record : merged) {
+            std::vector<std::string> moved;
+            if (absl::Status s = timeline_->MoveTimeline(tx, record.id, *survivor_id, &moved);
+                !s.ok()) {
+              return s;
+            }
+            for (const std::string& id : moved) {
+              merge.add_moved_interactions(
+                  absl::StrCat(ProfileName(record.id), "/interactions/", id));
+            }
+          }
+        }
         if (absl::Status s = tx.merges().InsertMerge({*survivor_id, merge_id, true, now, merge});
             !s.ok()) {
           return s;
@@ -398,6 +419,17 @@ absl::StatusOr<v1::UnmergeProfileResponse> MergeManager::UnmergeProfile(
           *response.add_restored_profiles() = ToProfileResource(restored);
         }
 
+        if (timeline_ != nullptr) {
+          // Each moved interaction goes back to the profile it came from.
+          std::map<std::string, std::vector<std::string>> back;
+          for (const std::string& name : merge.merge.moved_interactions()) {
+            std::vector<std::string> parts = absl::StrSplit(name, '/');
+            if (parts.size() == 4) back[parts[1]].push_back(parts[3]);
+          }
+          for (const auto& [to, ids] : back) {
+            if (absl::Status s = timeline_->MoveBack(tx, ids, survivor_id, to); !s.ok()) return s;
+          }
+        }
         merge.applied = false;
         merge.merge.set_state(v1::MERGE_STATE_UNDONE);
         *merge.merge.mutable_undo_time() = ToProtoTime(now);

@@ -7,6 +7,7 @@
 #include "domain/common/id_generator.h"
 #include "domain/common/paging.h"
 #include "domain/profile/profile_validator.h"
+#include "domain/profile/timeline_mover.h"
 #include "storage/store.h"
 
 namespace cp::domain {
@@ -23,8 +24,11 @@ namespace cp::domain {
 // the other fail with ABORTED.
 class MergeManager {
  public:
+  // `timeline` (may be null: no interactions move) moves the merged
+  // profiles' interactions to the survivor and back.
   MergeManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
-               const ProfileValidator* validator, PagingOptions paging);
+               const ProfileValidator* validator, PagingOptions paging,
+               TimelineMover* timeline = nullptr);
 
   // The most profiles one merge takes into a survivor.
   static constexpr int kMaxMergedProfiles = 10;
@@ -58,6 +62,7 @@ class MergeManager {
   IdGenerator* ids_;
   const ProfileValidator* validator_;
   PagingOptions paging_;
+  TimelineMover* timeline_;
 };
 
 }  // namespace cp::domain

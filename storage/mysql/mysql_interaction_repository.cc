@@ -85,6 +85,40 @@ absl::Status MysqlInteractionRepository::DeleteInteraction(absl::string_view int
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::string>> MysqlInteractionRepository::MoveInteractions(
+    absl::string_view from, absl::string_view to) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  std::vector<std::string> ids;
+  absl::Status status = run_("move interactions", [&]() {
+    ::sql::PreparedStatement& select =
+        connection_->Prepare(std::string(sql::kSelectInteractionIdsOf));
+    select.setString(1, std::string(from));
+    std::unique_ptr<::sql::ResultSet> rows(select.executeQuery());
+    while (rows->next()) ids.push_back(MysqlRow(*rows).GetString(0));
+    ::sql::PreparedStatement& move = connection_->Prepare(std::string(sql::kMoveInteractions));
+    move.setString(1, std::string(to));
+    move.setString(2, std::string(from));
+    move.executeUpdate();
+  });
+  if (!status.ok()) return status;
+  return ids;
+}
+
+absl::StatusOr<bool> MysqlInteractionRepository::MoveInteractionBack(absl::string_view id,
+                                                                     absl::string_view from,
+                                                                     absl::string_view to) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::StatusOr<int64_t> moved =
+      ExecuteMysqlUpdate(run_, *connection_, "move an interaction back",
+                         std::string(sql::kMoveInteraction), [&](::sql::PreparedStatement& s) {
+                           s.setString(1, std::string(to));
+                           s.setString(2, std::string(id));
+                           s.setString(3, std::string(from));
+                         });
+  if (!moved.ok()) return moved.status();
+  return *moved > 0;
+}
+
 absl::Status MysqlInteractionRepository::PutInsights(
     absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;

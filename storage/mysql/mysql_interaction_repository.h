@@ -25,6 +25,10 @@ class MysqlInteractionRepository final : public InteractionRepository {
   absl::StatusOr<std::vector<InteractionRecord>> ListInteractions(
       const InteractionListQuery& query) override;
   absl::Status DeleteInteraction(absl::string_view interaction_id) override;
+  absl::StatusOr<std::vector<std::string>> MoveInteractions(absl::string_view from,
+                                                            absl::string_view to) override;
+  absl::StatusOr<bool> MoveInteractionBack(absl::string_view id, absl::string_view from,
+                                           absl::string_view to) override;
   absl::Status PutInsights(absl::string_view profile_id,
                            const customerprofile::v1::ProfileInsights& insights) override;
   absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>> GetInsights(

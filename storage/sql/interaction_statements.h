@@ -30,6 +30,16 @@ inline constexpr absl::string_view kSelectInteractionByRef =
 // Parameter: id.
 inline constexpr absl::string_view kDeleteInteraction = "DELETE FROM interactions WHERE id = ?";
 
+// Parameter: profile id.
+inline constexpr absl::string_view kSelectInteractionIdsOf =
+    "SELECT id FROM interactions WHERE profile_id = ? ORDER BY id";
+// Parameters: the new profile id, the old one.
+inline constexpr absl::string_view kMoveInteractions =
+    "UPDATE interactions SET profile_id = ? WHERE profile_id = ?";
+// Parameters: the new profile id, the interaction id, the old profile id.
+inline constexpr absl::string_view kMoveInteraction =
+    "UPDATE interactions SET profile_id = ? WHERE id = ? AND profile_id = ?";
+
 // Parameter: profile id. PutInsights deletes, then inserts (profile id,
 // data): the same SQL on both dialects.
 inline constexpr absl::string_view kDeleteInsights =

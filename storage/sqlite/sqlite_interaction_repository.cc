@@ -81,6 +81,42 @@ absl::Status SqliteInteractionRepository::DeleteInteraction(absl::string_view in
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::string>> SqliteInteractionRepository::MoveInteractions(
+    absl::string_view from, absl::string_view to) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  std::vector<std::string> ids;
+  {
+    absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInteractionIdsOf);
+    if (!statement.ok()) return statement.status();
+    statement->BindText(1, from);
+    while (true) {
+      absl::StatusOr<bool> row = statement->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      ids.emplace_back(statement->ColumnText(0));
+    }
+  }
+  absl::Status status = RunStatement(*connection_, sql::kMoveInteractions, [&](SqliteStatement& s) {
+    s.BindText(1, to);
+    s.BindText(2, from);
+  });
+  if (!status.ok()) return status;
+  return ids;
+}
+
+absl::StatusOr<bool> SqliteInteractionRepository::MoveInteractionBack(absl::string_view id,
+                                                                      absl::string_view from,
+                                                                      absl::string_view to) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  absl::Status status = RunStatement(*connection_, sql::kMoveInteraction, [&](SqliteStatement& s) {
+    s.BindText(1, to);
+    s.BindText(2, id);
+    s.BindText(3, from);
+  });
+  if (!status.ok()) return status;
+  return connection_->Changes() > 0;
+}
+
 absl::Status SqliteInteractionRepository::PutInsights(
     absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;

@@ -283,6 +283,65 @@ TEST_P(InteractionServiceTest, RecordOnAMergedProfileLandsOnTheSurvivor) {
   EXPECT_THAT(Refs(List("profiles/kari")), ElementsAre("o-1"));
 }
 
+// Verifies a merge moves the merged profile's interactions to the survivor
+// (each keeping its origin, found by its old name too) and the insights
+// follow; the unmerge moves exactly those back, and an interaction recorded
+// on the survivor meanwhile stays.
+TEST_P(InteractionServiceTest, MergeMovesTheTimelineAndUnmergeMovesItBack) {
+  MustCreate("web");
+  v1::Profile billing = MustCreate("billing");
+  MustRecord("web", Order("o-web", absl::Hours(5), 100));
+  v1::Interaction moved = MustRecord("billing", Order("o-billing", absl::Hours(4), 200));
+  auto value = [&](const std::string& profile) {
+    v1::GetProfileInsightsRequest request;
+    request.set_name("profiles/" + profile + "/insights");
+    v1::ProfileInsights insights;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    EXPECT_TRUE(interactions_->GetProfileInsights(&context, request, &insights).ok());
+    return insights.values_size() == 0 ? 0 : insights.values(0).lifetime_value().units();
+  };
+  EXPECT_EQ(value("web"), 100);
+
+  v1::MergeProfilesRequest merge;
+  merge.set_survivor("profiles/web");
+  merge.add_merged_profiles()->set_name(billing.name());
+  v1::MergeProfilesResponse merged;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(profiles_->MergeProfiles(&context, merge, &merged).ok());
+  }
+  EXPECT_THAT(merged.merge().moved_interactions(), ElementsAre(moved.name()));
+  EXPECT_THAT(Refs(List("profiles/web")), ElementsAre("o-billing", "o-web"));
+  EXPECT_EQ(List("profiles/web").interactions(0).origin_profile(), "profiles/billing");
+  EXPECT_EQ(value("web"), 300);
+  EXPECT_EQ(value("billing"), 0);
+  {
+    v1::GetInteractionRequest get;
+    get.set_name(moved.name());  // the name from before the merge
+    v1::Interaction got;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(interactions_->GetInteraction(&context, get, &got).ok());
+    EXPECT_THAT(got.name(), ::testing::StartsWith("profiles/web/interactions/"));
+  }
+  MustRecord("web", Order("o-later", absl::Hours(1), 50));
+
+  v1::UnmergeProfileRequest unmerge;
+  unmerge.set_name(merged.merge().name());
+  v1::UnmergeProfileResponse undone;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(profiles_->UnmergeProfile(&context, unmerge, &undone).ok());
+  }
+  EXPECT_THAT(Refs(List("profiles/web")), ElementsAre("o-later", "o-web"));
+  EXPECT_THAT(Refs(List("profiles/billing")), ElementsAre("o-billing"));
+  EXPECT_EQ(value("web"), 150);
+  EXPECT_EQ(value("billing"), 200);
+}
+
 // Verifies the ListInteractions filter: enum names, times, strings and
 // wildcards, NOT and OR, and an unknown enum value or field is
 // INVALID_FILTER.
