@@ -24,10 +24,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/error_details.h"
+#include "client/interaction_client.h"
 #include "client/options.h"
 #include "client/profile_client.h"
 #include "client/profile_stub_connection.h"
 #include "client/suppression_importer.h"
+#include "client/timeline_format.h"
 
 namespace {
 
@@ -120,6 +122,11 @@ Commands:
   unmerge MERGE    undo one merge, "profiles/ID/merges/MERGE" (--etag: the
                    survivor's); prints what stayed on the survivor
   merges NAME      list the merges into NAME, newest first
+  timeline NAME    print NAME's interactions, newest first, one line each
+                   (--page_size, default 50; --page_token for the next page)
+  insights NAME    print what NAME's timeline says (value, satisfaction, ...)
+  record-interaction NAME
+                   record the interaction in --json (an Interaction) on NAME
   import-register LIST FILE
                    stream a do-not-contact register's plain file (one number,
                    address or domain a line; - for stdin) into the
@@ -235,6 +242,33 @@ Outcome Printed(const absl::StatusOr<T>& result) {
 }
 
 Outcome Usage(const absl::Status& status) { return {std::string(status.message())}; }
+
+// TimelineCommand runs `timeline NAME`, `insights NAME` and
+// `record-interaction NAME`.
+Outcome TimelineCommand(const cp::client::Options& connection, const std::string& command,
+                        const std::vector<std::string>& args) {
+  absl::StatusOr<std::string> name = RequireName(args, "");
+  if (!name.ok()) return Usage(name.status());
+  cp::client::InteractionClient timeline(connection);
+  if (command == "insights") return Printed(timeline.GetProfileInsights(*name));
+  if (command == "record-interaction") {
+    v1::Interaction interaction;
+    if (auto status = ParseRequest(&interaction); !status.ok()) return Usage(status);
+    return Printed(timeline.RecordInteraction(*name, interaction));
+  }
+  auto page = timeline.ListInteractions(*name, absl::GetFlag(FLAGS_page_size).value_or(0),
+                                        absl::GetFlag(FLAGS_page_token).value_or(""));
+  if (!page.ok()) return {"", page.status()};
+  std::string text;
+  for (const v1::Interaction& interaction : page->interactions()) {
+    absl::StrAppend(&text, cp::client::TimelineLine(interaction), "\n");
+  }
+  if (page->interactions().empty()) text = "(no interactions)\n";
+  if (!page->next_page_token().empty()) {
+    absl::StrAppend(&text, "more: --page_token=", page->next_page_token(), "\n");
+  }
+  return {"", text};
+}
 
 // ImportRegisterCommand runs `import-register LIST FILE`.
 Outcome ImportRegisterCommand(const cp::client::Options& connection,
@@ -478,8 +512,11 @@ int main(int argc, char* argv[]) {
   cp::client::Options connection = options;
   ProfileClient client(cp::client::MakeProfileConnection(std::move(options)));
 
-  Outcome outcome = command == "import-register" ? ImportRegisterCommand(connection, args)
-                                                 : Run(client, command, args);
+  Outcome outcome =
+      command == "import-register" ? ImportRegisterCommand(connection, args)
+      : command == "timeline" || command == "insights" || command == "record-interaction"
+          ? TimelineCommand(connection, command, args)
+          : Run(client, command, args);
   if (!outcome.usage_error.empty()) {
     std::cerr << "profile-cli: " << outcome.usage_error << "; see --help\n";
     return kUsageError;
