@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "client/error_details.h"
+#include "client/stub_call.h"
 
 namespace cp::client {
 
@@ -25,18 +25,7 @@ InteractionClient::InteractionClient(std::shared_ptr<v1::InteractionService::Stu
 template <class Request, class Response>
 absl::StatusOr<Response> InteractionClient::Call(StubMethod<Request, Response> method,
                                                  const Request& request, Idempotency idempotency) {
-  const absl::Time deadline = absl::Now() + options_.timeout;
-  Response response;
-  absl::Status status =
-      RetryLoop(options_.retry, idempotency, deadline, sleep_, [&]() -> absl::Status {
-        grpc::ClientContext context;
-        context.set_deadline(absl::ToChronoTime(deadline));
-        for (const auto& [key, value] : options_.metadata) context.AddMetadata(key, value);
-        response.Clear();
-        return FromGrpcStatus(((*stub_).*method)(&context, request, &response));
-      });
-  if (!status.ok()) return status;
-  return response;
+  return CallStub(*stub_, method, request, idempotency, options_, sleep_);
 }
 
 absl::StatusOr<v1::Interaction> InteractionClient::RecordInteraction(

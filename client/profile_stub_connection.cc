@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "client/error_details.h"
 #include "client/idempotency_policy.h"
+#include "client/stub_call.h"
 
 namespace cp::client {
 namespace {
@@ -36,18 +37,7 @@ ProfileStubConnection::ProfileStubConnection(
 template <class Request, class Response>
 absl::StatusOr<Response> ProfileStubConnection::Call(StubMethod<Request, Response> method,
                                                      const Request& request) {
-  const absl::Time deadline = absl::Now() + options_.timeout;
-  Response response;
-  absl::Status status =
-      RetryLoop(options_.retry, IdempotencyOf(request), deadline, sleep_, [&]() -> absl::Status {
-        grpc::ClientContext context;
-        context.set_deadline(absl::ToChronoTime(deadline));
-        for (const auto& [key, value] : options_.metadata) context.AddMetadata(key, value);
-        response.Clear();
-        return FromGrpcStatus(((*stub_).*method)(&context, request, &response));
-      });
-  if (!status.ok()) return status;
-  return response;
+  return CallStub(*stub_, method, request, IdempotencyOf(request), options_, sleep_);
 }
 
 absl::StatusOr<v1::Profile> ProfileStubConnection::CreateProfile(
