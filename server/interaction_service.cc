@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "google/rpc/status.pb.h"
+#include "server/auth/interaction_access.h"
 #include "server/auth/profile_access.h"
 #include "server/status_conversion.h"
 
@@ -42,6 +43,11 @@ grpc::ServerUnaryReactor* InteractionService::RecordInteraction(
       ctx, FullMethod("RecordInteraction"), *request, "", response,
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Interaction> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->parent()); !s.ok()) return s;
+        if (absl::Status s = auth::CheckInteractionKind(context, request->interaction().kind(),
+                                                        "interaction.kind");
+            !s.ok()) {
+          return s;
+        }
         return manager_->RecordInteraction(*request, context);
       });
 }
@@ -53,8 +59,15 @@ grpc::ServerUnaryReactor* InteractionService::BatchRecordInteractions(
       ctx, FullMethod("BatchRecordInteractions"), *request, "", response,
       [this, request](const domain::CallContext& context)
           -> absl::StatusOr<v1::BatchRecordInteractionsResponse> {
-        for (const v1::RecordInteractionRequest& item : request->requests()) {
+        for (int i = 0; i < request->requests_size(); ++i) {
+          const v1::RecordInteractionRequest& item = request->requests(i);
           if (absl::Status s = auth::CheckOwnProfile(context, item.parent()); !s.ok()) return s;
+          if (absl::Status s =
+                  auth::CheckInteractionKind(context, item.interaction().kind(),
+                                             absl::StrCat("requests[", i, "].interaction.kind"));
+              !s.ok()) {
+            return s;
+          }
         }
         auto results = manager_->BatchRecordInteractions(*request, context);
         if (!results.ok()) return results.status();

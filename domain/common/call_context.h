@@ -4,6 +4,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -45,6 +46,9 @@ struct CallContext {
   // The caller's largest request message in bytes; 0 = only the
   // server-wide transport limit.
   int64_t max_message_bytes = 0;
+  // The InteractionKind numbers the calling app may record; empty = every
+  // kind (self-service callers: see server/auth/interaction_access.h).
+  std::vector<int> interaction_kinds;
 
   // HasScope tells whether the caller holds `scope` (always in development
   // mode).

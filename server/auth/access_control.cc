@@ -42,8 +42,9 @@ std::vector<std::string> PeerSubjects(const grpc::ServerContextBase& ctx) {
 // self_service flag narrows them to the methods open to customers.
 const std::set<std::string, std::less<>>& SelfServiceScopes() {
   static const std::set<std::string, std::less<>> kScopes = {
-      std::string(kProfilesRead), std::string(kProfilesWrite), std::string(kPiiRead),
-      std::string(kConsentsRead), std::string(kConsentsWrite)};
+      std::string(kProfilesRead),     std::string(kProfilesWrite), std::string(kPiiRead),
+      std::string(kConsentsRead),     std::string(kConsentsWrite), std::string(kInteractionsRead),
+      std::string(kInteractionsWrite)};
   return kScopes;
 }
 
@@ -78,6 +79,7 @@ void AccessControl::ApplyApp(const AppConfig& app, domain::CallContext* context,
   context->caller = domain::CallerKind::kApp;
   context->app_id = app.id;
   context->scopes = app.scopes;
+  context->interaction_kinds = app.interaction_kinds;
   *limits = &app.limits;
 }
 

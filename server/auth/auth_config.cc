@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "customerprofile/v1/interaction_enums.pb.h"
 #include "server/auth/method_policy.h"
 
 namespace cp::server::auth {
@@ -127,9 +128,10 @@ absl::StatusOr<AppConfig> ParseApp(const YAML::Node& node, size_t index) {
   app.id = *std::move(id);
   if (app.id.empty()) return Bad(where, "needs an id");
   where = absl::StrCat("app ", app.id);
-  if (absl::Status s = CheckKeys(node, where,
-                                 {"id", "api_keys", "scopes", "rate_limit", "max_page_size",
-                                  "max_batch_size", "max_deadline", "max_message_bytes"});
+  if (absl::Status s =
+          CheckKeys(node, where,
+                    {"id", "api_keys", "scopes", "rate_limit", "max_page_size", "max_batch_size",
+                     "max_deadline", "max_message_bytes", "interaction_kinds"});
       !s.ok()) {
     return s;
   }
@@ -156,6 +158,20 @@ absl::StatusOr<AppConfig> ParseApp(const YAML::Node& node, size_t index) {
   absl::StatusOr<CallerLimits> limits = ParseLimits(node, where);
   if (!limits.ok()) return limits.status();
   app.limits = *limits;
+  if (node["interaction_kinds"]) {
+    absl::StatusOr<YAML::Node> kinds = Sequence(node, "interaction_kinds", where);
+    if (!kinds.ok()) return kinds.status();
+    for (const YAML::Node& kind : *kinds) {
+      std::string value = kind.IsScalar() ? kind.Scalar() : "";
+      if (!absl::StartsWith(value, "INTERACTION_KIND_")) value = "INTERACTION_KIND_" + value;
+      customerprofile::v1::InteractionKind parsed;
+      if (!customerprofile::v1::InteractionKind_Parse(value, &parsed) ||
+          parsed == customerprofile::v1::INTERACTION_KIND_UNSPECIFIED) {
+        return Bad(where, "interaction_kinds holds InteractionKind names such as PAYMENT");
+      }
+      app.interaction_kinds.push_back(parsed);
+    }
+  }
   return app;
 }
 

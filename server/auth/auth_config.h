@@ -40,6 +40,8 @@ struct AppConfig {
   std::vector<std::string> key_hashes;
   std::set<std::string, std::less<>> scopes;
   CallerLimits limits;
+  // The InteractionKind numbers the app may record; empty: every kind.
+  std::vector<int> interaction_kinds;
 };
 
 // SelfServiceConfig says how customers' tokens are verified.

@@ -29,10 +29,10 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kProfileService, "UnmergeProfile", kProfilesMerge, false);
   add(kProfileService, "GetMerge", kProfilesRead, false);
   add(kProfileService, "ListMerges", kProfilesRead, false);
-  // A customer may read their own timeline (self-service recording of
-  // survey answers and complaints is not served yet: docs/timeline.md).
-  add(kInteractionService, "RecordInteraction", kInteractionsWrite, false);
-  add(kInteractionService, "BatchRecordInteractions", kInteractionsWrite, false);
+  // A customer may read their own timeline and record survey answers and
+  // complaints on it (server/auth/interaction_access.h).
+  add(kInteractionService, "RecordInteraction", kInteractionsWrite, true);
+  add(kInteractionService, "BatchRecordInteractions", kInteractionsWrite, true);
   add(kInteractionService, "GetInteraction", kInteractionsRead, true);
   add(kInteractionService, "ListInteractions", kInteractionsRead, true);
   add(kInteractionService, "DeleteInteraction", kInteractionsAdmin, false);

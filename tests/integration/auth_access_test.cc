@@ -13,9 +13,11 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
+#include "customerprofile/v1/interaction_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
 #include "domain/common/errors.h"
+#include "domain/interaction/interaction_validator.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -90,6 +92,9 @@ class AuthAccessTest : public ::testing::Test {
     config.apps.push_back(App("callcenter", "callcenter-key", {"profiles.read", "consents.read"}));
     config.apps.push_back(
         App("clerk", "clerk-key", {"consents.read", "consents.write", "suppressions.admin"}));
+    AppConfig billing = App("billing", "billing-key", {"interactions.write", "interactions.read"});
+    billing.interaction_kinds = {v1::INTERACTION_KIND_PAYMENT, v1::INTERACTION_KIND_INVOICE};
+    config.apps.push_back(billing);
     AppConfig registrar = App("registrar", "registrar-key", {"suppressions.admin"});
     registrar.limits.max_message_bytes = kSmallMessageBytes;
     config.apps.push_back(registrar);
@@ -824,6 +829,66 @@ TEST_F(AuthAccessTest, LogsRejectedRequestIdsAndActorsAsAMarker) {
   nlohmann::json line = CallLine(*server_, "req-valid.1");
   ASSERT_TRUE(line.is_object());
   EXPECT_EQ(line["actor"], "agent-7");
+}
+
+// Verifies who may record which interactions: an app whose config lists
+// interaction_kinds records those only; a customer's self-service token
+// records survey answers and complaints on their own profile only, and reads
+// their own timeline.
+TEST_F(AuthAccessTest, InteractionKindsPerAppAndForCustomers) {
+  Create("kari");
+  Create("ola");
+  auto interactions = v1::InteractionService::NewStub(server_->NewChannel());
+  auto record = [&](const std::string& authorization, const std::string& profile,
+                    v1::InteractionKind kind) {
+    v1::RecordInteractionRequest request;
+    request.set_parent("profiles/" + profile);
+    v1::Interaction* interaction = request.mutable_interaction();
+    interaction->set_channel(v1::INTERACTION_CHANNEL_WEB);
+    interaction->set_direction(v1::INTERACTION_DIRECTION_INBOUND);
+    interaction->set_kind(kind);
+    interaction->mutable_occur_time()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 60);
+    interaction->set_source_system("test");
+    if (domain::IsMoneyKind(kind)) {
+      interaction->mutable_amount()->set_currency_code("NOK");
+      interaction->mutable_amount()->set_units(10);
+    }
+    if (kind == v1::INTERACTION_KIND_SURVEY_RESPONSE) {
+      interaction->mutable_satisfaction()->set_csat(4);
+      interaction->mutable_satisfaction()->set_question_id("q1");
+    }
+    v1::Interaction out;
+    return Call(authorization, [&](grpc::ClientContext* ctx) {
+      return interactions->RecordInteraction(ctx, request, &out);
+    });
+  };
+  EXPECT_TRUE(record("Bearer billing-key", "kari", v1::INTERACTION_KIND_PAYMENT).ok());
+  grpc::Status denied = record("Bearer billing-key", "kari", v1::INTERACTION_KIND_ORDER);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ReasonOf(denied), "INTERACTION_KIND_NOT_ALLOWED");
+
+  const std::string customer = "Bearer " + Token("kari");
+  EXPECT_TRUE(record(customer, "kari", v1::INTERACTION_KIND_SURVEY_RESPONSE).ok());
+  EXPECT_TRUE(record(customer, "kari", v1::INTERACTION_KIND_COMPLAINT).ok());
+  EXPECT_EQ(ReasonOf(record(customer, "kari", v1::INTERACTION_KIND_ORDER)),
+            "INTERACTION_KIND_NOT_ALLOWED");
+  EXPECT_EQ(record(customer, "ola", v1::INTERACTION_KIND_COMPLAINT).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::ListInteractionsRequest list;
+  list.set_parent("profiles/kari");
+  v1::ListInteractionsResponse page;
+  ASSERT_TRUE(Call(customer, [&](grpc::ClientContext* ctx) {
+                return interactions->ListInteractions(ctx, list, &page);
+              }).ok());
+  EXPECT_EQ(page.interactions_size(), 3);
+  list.set_parent("profiles/ola");
+  EXPECT_EQ(Call(customer,
+                 [&](grpc::ClientContext* ctx) {
+                   return interactions->ListInteractions(ctx, list, &page);
+                 })
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

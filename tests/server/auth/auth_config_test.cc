@@ -5,6 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "customerprofile/v1/interaction_enums.pb.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/auth/api_key.h"
 #include "tests/support/temp_dir.h"
@@ -38,7 +40,8 @@ apps:
     max_deadline: 3s
     max_message_bytes: 65536
   - id: billing
-    scopes: [profiles.read]
+    scopes: [profiles.read, interactions.write]
+    interaction_kinds: [PAYMENT, INTERACTION_KIND_INVOICE]
 client_certificates:
   - subject: billing.test
     app: billing
@@ -70,6 +73,10 @@ self_service:
   EXPECT_EQ(config->apps[1].limits.max_message_bytes, 0);
   EXPECT_TRUE(config->apps[1].key_hashes.empty());
   EXPECT_FALSE(config->apps[1].limits.rate_limit.has_value());
+  EXPECT_THAT(config->apps[1].interaction_kinds,
+              ::testing::ElementsAre(customerprofile::v1::INTERACTION_KIND_PAYMENT,
+                                     customerprofile::v1::INTERACTION_KIND_INVOICE));
+  EXPECT_TRUE(shop.interaction_kinds.empty());
   EXPECT_EQ(config->client_certificates.at("billing.test"), "billing");
   ASSERT_TRUE(config->self_service.has_value());
   EXPECT_EQ(config->self_service->algorithm, "HS256");
@@ -128,6 +135,7 @@ TEST(AuthConfigTest, RejectsBadEntries) {
       {"apps:\n  - id: a\n    api_keys: [plain-text-key]\n", "api_keys"},
       {"apps:\n  - id: a\n    api_keys: [\"sha256:abc\"]\n", "api_keys"},
       {"apps:\n  - id: a\n    scopes: [profiles.readall]\n", "unknown scope"},
+      {"apps:\n  - id: a\n    interaction_kinds: [PIZZA]\n", "interaction_kinds"},
       {"apps:\n  - id: a\n  - id: a\n", "duplicate"},
       {"apps:\n  - id: a\n    rate_limit: {requests_per_second: 0}\n", "rate_limit"},
       {"apps:\n  - id: a\n    rate_limit: {requests_per_second: 5, burst: 0.5}\n", "rate_limit"},
