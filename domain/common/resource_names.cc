@@ -37,18 +37,37 @@ std::string MergeName(absl::string_view survivor_id, absl::string_view merge_id)
   return absl::StrCat("profiles/", survivor_id, "/merges/", merge_id);
 }
 
-absl::StatusOr<std::pair<std::string, std::string>> ParseMergeName(absl::string_view name,
-                                                                   absl::string_view field) {
-  constexpr char kForm[] = "must be of the form profiles/{profile}/merges/{merge}";
-  if (name.empty()) {
-    return InvalidField(field, "required: a name of the form profiles/{profile}/merges/{merge}");
-  }
+namespace {
+
+// ParseProfileChildName returns the (profile id, child id) of
+// "profiles/{profile}/{collection}/{child}", or INVALID_ARGUMENT on `field`.
+absl::StatusOr<std::pair<std::string, std::string>> ParseProfileChildName(
+    absl::string_view name, absl::string_view collection, absl::string_view child,
+    absl::string_view field) {
+  const std::string form = absl::StrCat("profiles/{profile}/", collection, "/{", child, "}");
+  if (name.empty()) return InvalidField(field, absl::StrCat("required: a name of the form ", form));
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "profiles" || parts[2] != "merges" ||
+  if (parts.size() != 4 || parts[0] != "profiles" || parts[2] != collection ||
       !IsValidResourceId(parts[1]) || !IsValidResourceId(parts[3])) {
-    return InvalidField(field, kForm);
+    return InvalidField(field, absl::StrCat("must be of the form ", form));
   }
   return std::make_pair(std::string(parts[1]), std::string(parts[3]));
+}
+
+}  // namespace
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseMergeName(absl::string_view name,
+                                                                   absl::string_view field) {
+  return ParseProfileChildName(name, "merges", "merge", field);
+}
+
+std::string InteractionName(absl::string_view profile_id, absl::string_view interaction_id) {
+  return absl::StrCat("profiles/", profile_id, "/interactions/", interaction_id);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseInteractionName(absl::string_view name,
+                                                                         absl::string_view field) {
+  return ParseProfileChildName(name, "interactions", "interaction", field);
 }
 
 std::string ComputeEtag(absl::string_view id, int64_t revision) {

@@ -28,6 +28,15 @@ std::string MergeName(absl::string_view survivor_id, absl::string_view merge_id)
 absl::StatusOr<std::pair<std::string, std::string>> ParseMergeName(absl::string_view name,
                                                                    absl::string_view field);
 
+// InteractionName returns "profiles/{profile_id}/interactions/{interaction_id}".
+std::string InteractionName(absl::string_view profile_id, absl::string_view interaction_id);
+
+// ParseInteractionName returns the (profile id, interaction id) of
+// "profiles/{profile}/interactions/{interaction}", or INVALID_ARGUMENT on
+// `field`.
+absl::StatusOr<std::pair<std::string, std::string>> ParseInteractionName(absl::string_view name,
+                                                                         absl::string_view field);
+
 // ComputeEtag returns the opaque etag of revision `revision` of resource `id`.
 std::string ComputeEtag(absl::string_view id, int64_t revision);
 

@@ -66,9 +66,9 @@ absl::Status AnswerForSurvivors(Transaction& tx, absl::string_view purpose_id, v
   for (size_t i = 0; i < ids.size(); ++i) {
     auto it = subjects->find(ids[i]);
     if (it == subjects->end() || it->second.merged_into.empty()) continue;
-    auto survivor = SurvivorId(tx, ids[i], it->second.merged_into);
+    auto survivor = ReadSurvivor(tx, it->second.merged_into);
     if (!survivor.ok()) return survivor.status();
-    (*answering)[i] = *survivor;
+    if (survivor->has_value()) (*answering)[i] = (*survivor)->id;
   }
   std::vector<std::string> survivors(answering->begin(), answering->end());
   std::sort(survivors.begin(), survivors.end());
@@ -138,21 +138,14 @@ absl::StatusOr<v1::CheckConsentResponse> ConsentChecker::CheckConsent(
                            {{"name", PurposeName(*purpose_id)}});
         }
         purpose = (*stored_purpose)->purpose;
-        auto profile = tx.GetProfile(*profile_id);
+        // A merged profile is answered for by its survivor.
+        auto profile = ReadSurvivor(tx, *profile_id);
         if (!profile.ok()) return profile.status();
         if (!profile->has_value()) {
           return MakeError(absl::StatusCode::kNotFound, "PROFILE_NOT_FOUND", "profile not found",
                            {{"name", ProfileName(*profile_id)}});
         }
-        // A merged profile is answered for by its survivor.
-        if ((*profile)->profile.state() == v1::PROFILE_STATE_MERGED) {
-          auto survivor = SurvivorId(tx, *profile_id, (*profile)->profile.merged_into());
-          if (!survivor.ok()) return survivor.status();
-          answering_id = *survivor;
-          profile = tx.GetProfile(answering_id);
-          if (!profile.ok()) return profile.status();
-          if (!profile->has_value()) return absl::InternalError("a survivor is missing");
-        }
+        answering_id = (*profile)->id;
         const v1::Profile& stored_profile = (*profile)->profile;
         facts.profile_deleted = stored_profile.has_delete_time();
         if (facts.profile_deleted || !CoversChannel(purpose, request.channel())) {

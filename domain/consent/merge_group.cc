@@ -11,25 +11,6 @@
 
 namespace cp::domain {
 
-absl::StatusOr<std::string> SurvivorId(storage::Transaction& tx, absl::string_view id,
-                                       absl::string_view merged_into) {
-  std::string current(id);
-  std::string next(absl::StripPrefix(merged_into, "profiles/"));
-  for (int hop = 0; !next.empty(); ++hop) {
-    if (hop == kMaxMergeHops) {
-      return absl::InternalError(absl::StrCat("profile ", id, " is merged through too many links"));
-    }
-    auto record = tx.GetProfile(next);
-    if (!record.ok()) return record.status();
-    if (!record->has_value()) return current;
-    current = next;
-    next = (*record)->profile.state() == customerprofile::v1::PROFILE_STATE_MERGED
-               ? std::string(absl::StripPrefix((*record)->profile.merged_into(), "profiles/"))
-               : "";
-  }
-  return current;
-}
-
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> MergedMembers(
     storage::Transaction& tx, const std::vector<std::string>& survivor_ids) {
   std::vector<std::pair<std::string, std::string>> members;

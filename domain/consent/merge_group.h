@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "domain/identity/merge_survivor.h"
 #include "storage/consent_repository.h"
 #include "storage/transaction.h"
 
@@ -13,15 +14,6 @@
 // its origin profile). Register entries are not profiles' and are not
 // affected.
 namespace cp::domain {
-
-// The most merged_into links followed from one profile to its survivor.
-inline constexpr int kMaxMergeHops = 32;
-
-// SurvivorId follows merged_into from profile `id` (as stored: `merged_into`
-// is its "profiles/{survivor}" or empty) to the profile that is not merged,
-// reading each hop in `tx`; `id` itself when it is not merged.
-absl::StatusOr<std::string> SurvivorId(storage::Transaction& tx, absl::string_view id,
-                                       absl::string_view merged_into);
 
 // MergedMembers returns every profile merged into `survivor_ids`, directly
 // or through a profile merged into them, as (member id, survivor id of the

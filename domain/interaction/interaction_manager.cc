@@ -15,6 +15,7 @@
 #include "domain/common/page_token.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
+#include "domain/identity/merge_survivor.h"
 #include "domain/interaction/interaction_filter.h"
 #include "domain/interaction/interaction_validator.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -29,24 +30,6 @@ using storage::TransactionMode;
 
 constexpr absl::string_view kInteractionNotFound = "INTERACTION_NOT_FOUND";
 constexpr absl::string_view kInteractionAlreadyExists = "INTERACTION_ALREADY_EXISTS";
-// The most merged_into links followed to a survivor.
-constexpr int kMaxMergeHops = 32;
-
-std::string InteractionName(absl::string_view profile_id, absl::string_view interaction_id) {
-  return absl::StrCat("profiles/", profile_id, "/interactions/", interaction_id);
-}
-
-// ParseInteractionName returns the (profile id, interaction id) of
-// "profiles/{profile}/interactions/{interaction}".
-absl::StatusOr<std::pair<std::string, std::string>> ParseInteractionName(absl::string_view name) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "profiles" || parts[2] != "interactions" ||
-      !IsValidResourceId(parts[1]) || !IsValidResourceId(parts[3])) {
-    return InvalidField("name",
-                        "must be of the form profiles/{profile}/interactions/{interaction}");
-  }
-  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
-}
 
 // ToResource is the API view of a stored interaction.
 v1::Interaction ToResource(const InteractionRecord& record) {
@@ -71,26 +54,18 @@ bool SameContent(const v1::Interaction& stored, const v1::Interaction& sent) {
 // on: the profile itself, or the survivor it was merged into. NOT_FOUND for
 // a missing profile, FAILED_PRECONDITION PROFILE_DELETED for a deleted one.
 absl::StatusOr<std::string> HolderOf(Transaction& tx, const std::string& profile_id) {
-  std::string id = profile_id;
-  for (int hop = 0; hop < kMaxMergeHops; ++hop) {
-    auto record = tx.GetProfile(id);
-    if (!record.ok()) return record.status();
-    if (!record->has_value()) {
-      return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
-                       {{"name", ProfileName(id)}});
-    }
-    const v1::Profile& profile = (*record)->profile;
-    if (profile.state() == v1::PROFILE_STATE_MERGED) {
-      id = std::string(absl::StripPrefix(profile.merged_into(), "profiles/"));
-      continue;
-    }
-    if (profile.has_delete_time()) {
-      return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
-                       "the profile is deleted: undelete it first", {{"name", ProfileName(id)}});
-    }
-    return id;
+  auto holder = ReadSurvivor(tx, profile_id);
+  if (!holder.ok()) return holder.status();
+  if (!holder->has_value()) {
+    return MakeError(absl::StatusCode::kNotFound, kProfileNotFound, "profile not found",
+                     {{"name", ProfileName(profile_id)}});
   }
-  return absl::InternalError("a profile is merged through too many links");
+  if ((*holder)->profile.has_delete_time()) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, kProfileDeleted,
+                     "the profile is deleted: undelete it first",
+                     {{"name", ProfileName((*holder)->id)}});
+  }
+  return (*holder)->id;
 }
 
 }  // namespace
@@ -239,7 +214,7 @@ absl::StatusOr<v1::Interaction> InteractionManager::GetInteraction(
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
   if (!violations.empty()) return violations.ToStatus();
-  auto name = ParseInteractionName(request.name());
+  auto name = ParseInteractionName(request.name(), "name");
   if (!name.ok()) return name.status();
   v1::Interaction result;
   absl::Status status =
@@ -345,7 +320,7 @@ absl::Status InteractionManager::DeleteInteraction(const v1::DeleteInteractionRe
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
   if (!violations.empty()) return violations.ToStatus();
-  auto name = ParseInteractionName(request.name());
+  auto name = ParseInteractionName(request.name(), "name");
   if (!name.ok()) return name.status();
   return store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
     auto record = tx.interactions().GetInteraction(name->second);

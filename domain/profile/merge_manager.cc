@@ -10,7 +10,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
@@ -290,8 +289,7 @@ absl::StatusOr<v1::MergeProfilesResponse> MergeManager::MergeProfiles(
               return s;
             }
             for (const std::string& id : moved) {
-              merge.add_moved_interactions(
-                  absl::StrCat(ProfileName(record.id), "/interactions/", id));
+              merge.add_moved_interactions(InteractionName(record.id, id));
             }
           }
         }
@@ -423,8 +421,8 @@ absl::StatusOr<v1::UnmergeProfileResponse> MergeManager::UnmergeProfile(
           // Each moved interaction goes back to the profile it came from.
           std::map<std::string, std::vector<std::string>> back;
           for (const std::string& name : merge.merge.moved_interactions()) {
-            std::vector<std::string> parts = absl::StrSplit(name, '/');
-            if (parts.size() == 4) back[parts[1]].push_back(parts[3]);
+            auto moved = ParseInteractionName(name, "moved_interactions");
+            if (moved.ok()) back[moved->first].push_back(moved->second);
           }
           for (const auto& [to, ids] : back) {
             if (absl::Status s = timeline_->MoveBack(tx, ids, survivor_id, to); !s.ok()) return s;

@@ -84,20 +84,11 @@ absl::Status CheckTimesUnchanged(const Profile& request, const Profile& stored) 
   return violations.ToStatus();
 }
 
-// ToResource is the API view of a stored record (view BASIC).
-Profile ToResource(const ProfileRecord& record) { return ToProfileResource(record); }
-
 // CheckUtf8 is AddInvalidUtf8 for requests with no other checks up front.
 absl::Status CheckUtf8(const google::protobuf::Message& request) {
   FieldViolations violations;
   AddInvalidUtf8(request, &violations);
   return violations.ToStatus();
-}
-
-absl::Status NotFound(absl::string_view id) { return ProfileNotFound(id); }
-
-absl::Status CheckEtag(const ProfileRecord& record, absl::string_view etag) {
-  return CheckProfileEtag(record, etag);
 }
 
 // ExternalIdPairs returns the (system, id) pairs of `profile`, sorted.
@@ -192,7 +183,7 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
         ProfileRecord record{new_id, 1, profile};
         record.profile.set_name(ProfileName(new_id));
         if (absl::Status s = tx.InsertProfile(record); !s.ok()) return s;
-        result = ToResource(record);
+        result = ToProfileResource(record);
         if (!request.request_id().empty()) {
           if (absl::Status s = RememberResponse(tx, kCreateScope, request.request_id(),
                                                 request_hash, result, now);
@@ -237,7 +228,7 @@ absl::StatusOr<Profile> ProfileManager::GetProfile(const GetProfileRequest& requ
       store_->Run(TransactionMode::kReadOnly, context.deadline, [&](Transaction& tx) {
         auto record = tx.GetProfile(*id);
         if (!record.ok()) return record.status();
-        if (!record->has_value()) return NotFound(*id);
+        if (!record->has_value()) return ProfileNotFound(*id);
         const bool full = request.view() == customerprofile::v1::PROFILE_VIEW_FULL;
         result = ToProfileResource(**record, full);
         if (full) {
@@ -280,11 +271,11 @@ absl::StatusOr<customerprofile::v1::BatchGetProfilesResponse> ProfileManager::Ba
           auto record = tx.GetProfile(id);
           if (!record.ok()) return record.status();
           if (!record->has_value()) {
-            if (!request.allow_missing()) return NotFound(id);
+            if (!request.allow_missing()) return ProfileNotFound(id);
             response.add_missing_names(ProfileName(id));
             continue;
           }
-          *response.add_profiles() = ToResource(**record);
+          *response.add_profiles() = ToProfileResource(**record);
         }
         return absl::OkStatus();
       });
@@ -343,7 +334,7 @@ absl::StatusOr<customerprofile::v1::LookupProfilesResponse> ProfileManager::Look
             response.set_more_exist(true);
             break;
           }
-          *response.add_profiles() = ToResource(record);
+          *response.add_profiles() = ToProfileResource(record);
         }
         return absl::OkStatus();
       });
@@ -389,12 +380,12 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
         auto current = tx.GetProfile(*id);
         if (!current.ok()) return current.status();
-        if (!current->has_value()) return NotFound(*id);
+        if (!current->has_value()) return ProfileNotFound(*id);
         ProfileRecord record = **current;
         if (absl::Status s = CheckNotDeleted(record); !s.ok()) return s;
         // A stale etag is ABORTED first, so that a write racing a merge
         // loses with ABORTED whichever commits first.
-        if (absl::Status s = CheckEtag(record, request.profile().etag()); !s.ok()) return s;
+        if (absl::Status s = CheckProfileEtag(record, request.profile().etag()); !s.ok()) return s;
         if (absl::Status s = CheckNotMerged(record); !s.ok()) return s;
         if (absl::Status s = CheckTimesUnchanged(request.profile(), record.profile); !s.ok()) {
           return s;
@@ -415,7 +406,7 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
         }
         int64_t expected = record.revision;
         record.revision = expected + 1;
-        result = ToResource(record);
+        result = ToProfileResource(record);
         if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
         return absl::OkStatus();
       });
@@ -434,9 +425,9 @@ absl::StatusOr<Profile> ProfileManager::DeleteProfile(const DeleteProfileRequest
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
         auto current = tx.GetProfile(*id);
         if (!current.ok()) return current.status();
-        if (!current->has_value()) return NotFound(*id);
+        if (!current->has_value()) return ProfileNotFound(*id);
         ProfileRecord record = **current;
-        if (absl::Status s = CheckEtag(record, request.etag()); !s.ok()) return s;
+        if (absl::Status s = CheckProfileEtag(record, request.etag()); !s.ok()) return s;
         if (absl::Status s = CheckNotMerged(record); !s.ok()) return s;
         if (record.profile.has_delete_time()) {
           return MakeError(absl::StatusCode::kFailedPrecondition, "PROFILE_ALREADY_DELETED",
@@ -446,7 +437,7 @@ absl::StatusOr<Profile> ProfileManager::DeleteProfile(const DeleteProfileRequest
         *record.profile.mutable_update_time() = ToProtoTime(now);
         int64_t expected = record.revision;
         record.revision = expected + 1;
-        result = ToResource(record);
+        result = ToProfileResource(record);
         if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
         return absl::OkStatus();
       });
@@ -465,9 +456,9 @@ absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileReq
       store_->Run(TransactionMode::kReadWrite, context.deadline, [&](Transaction& tx) {
         auto current = tx.GetProfile(*id);
         if (!current.ok()) return current.status();
-        if (!current->has_value()) return NotFound(*id);
+        if (!current->has_value()) return ProfileNotFound(*id);
         ProfileRecord record = **current;
-        if (absl::Status s = CheckEtag(record, request.etag()); !s.ok()) return s;
+        if (absl::Status s = CheckProfileEtag(record, request.etag()); !s.ok()) return s;
         if (absl::Status s = CheckNotMerged(record); !s.ok()) return s;
         if (!record.profile.has_delete_time()) {
           // AIP-164: undeleting what is not deleted MUST be ALREADY_EXISTS.
@@ -479,7 +470,7 @@ absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileReq
         *record.profile.mutable_update_time() = ToProtoTime(now);
         int64_t expected = record.revision;
         record.revision = expected + 1;
-        result = ToResource(record);
+        result = ToProfileResource(record);
         if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
         return absl::OkStatus();
       });
@@ -535,7 +526,7 @@ absl::StatusOr<ListProfilesResponse> ProfileManager::ListProfiles(
         if (!records.ok()) return records.status();
         response.Clear();
         int n = std::min<int>(records->size(), page_size);
-        for (int i = 0; i < n; ++i) *response.add_profiles() = ToResource((*records)[i]);
+        for (int i = 0; i < n; ++i) *response.add_profiles() = ToProfileResource((*records)[i]);
         if (static_cast<int>(records->size()) > page_size) {
           const ProfileRecord& last = (*records)[n - 1];
           response.set_next_page_token(

@@ -372,11 +372,10 @@ absl::StatusOr<bool> MysqlTransaction::BackfillMatchKeys(int limit) {
   for (const absl::StatusOr<ProfileRecord>& record : records) {
     if (!record.ok()) return record.status();
     if (absl::Status s = DeleteSideRows(sql::kDeleteMatchKeys, record->id); !s.ok()) return s;
-    std::vector<std::pair<std::string, std::string>> keys;
-    for (const auto& point : sql::SideRowsOf(record->profile).contact_points) {
-      if (point.first == sql::kMatchKeyKind) keys.push_back(point);
+    if (absl::Status s = InsertContactPoints(record->id, sql::MatchKeyRowsOf(record->profile));
+        !s.ok()) {
+      return s;
     }
-    if (absl::Status s = InsertContactPoints(record->id, keys); !s.ok()) return s;
     known_rows_.erase(record->id);
   }
   const bool more = static_cast<int>(records.size()) == limit;

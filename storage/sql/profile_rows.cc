@@ -55,10 +55,18 @@ SideRows SideRowsOf(const customerprofile::v1::Profile& profile) {
   for (const customerprofile::v1::Phone& phone : profile.phones()) {
     rows.contact_points.emplace_back("phone", phone.number());
   }
-  for (std::string& key : MatchKeysOf(profile)) {
-    rows.contact_points.emplace_back(std::string(kMatchKeyKind), std::move(key));
-  }
+  for (auto& row : MatchKeyRowsOf(profile)) rows.contact_points.push_back(std::move(row));
   SortUnique(rows.contact_points);
+  return rows;
+}
+
+std::vector<std::pair<std::string, std::string>> MatchKeyRowsOf(
+    const customerprofile::v1::Profile& profile) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (profile.state() == customerprofile::v1::PROFILE_STATE_MERGED) return rows;
+  for (std::string& key : MatchKeysOf(profile)) {
+    rows.emplace_back(std::string(kMatchKeyKind), std::move(key));
+  }
   return rows;
 }
 

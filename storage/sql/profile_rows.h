@@ -57,6 +57,12 @@ inline constexpr absl::string_view kMatchKeyKind = "match";
 // identifiers belong to the survivor.
 SideRows SideRowsOf(const customerprofile::v1::Profile& profile);
 
+// MatchKeyRowsOf returns the (kMatchKeyKind, key) contact point rows of
+// `profile`'s duplicate index keys (none for a MERGED profile), as
+// SideRowsOf includes them.
+std::vector<std::pair<std::string, std::string>> MatchKeyRowsOf(
+    const customerprofile::v1::Profile& profile);
+
 // MergedIntoId returns the merged_into column of `profile`: the survivor's
 // id while it is MERGED (a view into `profile`), nullopt otherwise.
 std::optional<absl::string_view> MergedIntoId(const customerprofile::v1::Profile& profile);

@@ -269,11 +269,10 @@ absl::StatusOr<bool> SqliteTransaction::BackfillMatchKeys(int limit) {
     absl::Status status = RunStatement(*connection_, sql::kDeleteMatchKeys,
                                        [&](SqliteStatement& s) { s.BindText(1, record.id); });
     if (!status.ok()) return status;
-    std::vector<std::pair<std::string, std::string>> keys;
-    for (const auto& point : sql::SideRowsOf(record.profile).contact_points) {
-      if (point.first == sql::kMatchKeyKind) keys.push_back(point);
+    if (absl::Status s = InsertContactPoints(record.id, sql::MatchKeyRowsOf(record.profile));
+        !s.ok()) {
+      return s;
     }
-    if (absl::Status s = InsertContactPoints(record.id, keys); !s.ok()) return s;
   }
   const bool more = static_cast<int>(records.size()) == limit;
   // Bound as SQLITE_STATIC: `last` outlives the statement.
