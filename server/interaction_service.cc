@@ -1,6 +1,7 @@
 #include "server/interaction_service.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -59,21 +60,33 @@ grpc::ServerUnaryReactor* InteractionService::BatchRecordInteractions(
       ctx, FullMethod("BatchRecordInteractions"), *request, "", response,
       [this, request](const domain::CallContext& context)
           -> absl::StatusOr<v1::BatchRecordInteractionsResponse> {
+        // Each item succeeds or fails on its own, a refused one too: only
+        // the items the caller may record go to the manager.
+        std::vector<absl::Status> refused(request->requests_size());
+        v1::BatchRecordInteractionsRequest allowed;
         for (int i = 0; i < request->requests_size(); ++i) {
           const v1::RecordInteractionRequest& item = request->requests(i);
-          if (absl::Status s = auth::CheckOwnProfile(context, item.parent()); !s.ok()) return s;
-          if (absl::Status s =
-                  auth::CheckInteractionKind(context, item.interaction().kind(),
-                                             absl::StrCat("requests[", i, "].interaction.kind"));
-              !s.ok()) {
-            return s;
+          refused[i] = auth::CheckOwnProfile(context, item.parent());
+          if (refused[i].ok()) {
+            refused[i] =
+                auth::CheckInteractionKind(context, item.interaction().kind(),
+                                           absl::StrCat("requests[", i, "].interaction.kind"));
           }
+          if (refused[i].ok()) *allowed.add_requests() = item;
         }
-        auto results = manager_->BatchRecordInteractions(*request, context);
+        auto results = manager_->BatchRecordInteractions(
+            request->requests_size() > domain::InteractionManager::kMaxBatch ? *request : allowed,
+            context);
         if (!results.ok()) return results.status();
         v1::BatchRecordInteractionsResponse out;
-        for (const absl::StatusOr<v1::Interaction>& result : *results) {
+        size_t next = 0;
+        for (const absl::Status& refusal : refused) {
           v1::RecordInteractionResult* item = out.add_results();
+          if (!refusal.ok()) {
+            *item->mutable_error() = ToRpcStatus(refusal);
+            continue;
+          }
+          const absl::StatusOr<v1::Interaction>& result = (*results)[next++];
           if (result.ok()) {
             *item->mutable_interaction() = *result;
           } else {

@@ -867,6 +867,30 @@ TEST_F(AuthAccessTest, InteractionKindsPerAppAndForCustomers) {
   EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(ReasonOf(denied), "INTERACTION_KIND_NOT_ALLOWED");
 
+  // In a batch a refused kind fails its own item only.
+  v1::BatchRecordInteractionsRequest batch;
+  for (v1::InteractionKind kind : {v1::INTERACTION_KIND_INVOICE, v1::INTERACTION_KIND_ORDER}) {
+    v1::RecordInteractionRequest* item = batch.add_requests();
+    item->set_parent("profiles/kari");
+    v1::Interaction* interaction = item->mutable_interaction();
+    interaction->set_channel(v1::INTERACTION_CHANNEL_POST);
+    interaction->set_direction(v1::INTERACTION_DIRECTION_OUTBOUND);
+    interaction->set_kind(kind);
+    interaction->mutable_occur_time()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 60);
+    interaction->set_source_system("billing");
+    interaction->mutable_amount()->set_currency_code("NOK");
+    interaction->mutable_amount()->set_units(10);
+  }
+  v1::BatchRecordInteractionsResponse results;
+  ASSERT_TRUE(Call("Bearer billing-key", [&](grpc::ClientContext* ctx) {
+                return interactions->BatchRecordInteractions(ctx, batch, &results);
+              }).ok());
+  ASSERT_EQ(results.results_size(), 2);
+  EXPECT_TRUE(results.results(0).has_interaction());
+  ASSERT_TRUE(results.results(1).has_error());
+  EXPECT_EQ(results.results(1).error().code(),
+            static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
+
   const std::string customer = "Bearer " + Token("kari");
   EXPECT_TRUE(record(customer, "kari", v1::INTERACTION_KIND_SURVEY_RESPONSE).ok());
   EXPECT_TRUE(record(customer, "kari", v1::INTERACTION_KIND_COMPLAINT).ok());
@@ -881,7 +905,7 @@ TEST_F(AuthAccessTest, InteractionKindsPerAppAndForCustomers) {
   ASSERT_TRUE(Call(customer, [&](grpc::ClientContext* ctx) {
                 return interactions->ListInteractions(ctx, list, &page);
               }).ok());
-  EXPECT_EQ(page.interactions_size(), 3);
+  EXPECT_EQ(page.interactions_size(), 4);  // payment, invoice, survey answer, complaint
   list.set_parent("profiles/ola");
   EXPECT_EQ(Call(customer,
                  [&](grpc::ClientContext* ctx) {
