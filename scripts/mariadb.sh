@@ -49,6 +49,7 @@ elif [[ ! -d $2 ]]; then
 fi
 dir=$(cd "$2" && pwd)
 datadir=$dir/data
+tmpdir=$dir/tmp
 sock=$dir/mysqld.sock
 pidfile=$dir/mysqld.pid
 errlog=$dir/error.log
@@ -181,11 +182,19 @@ start() {
   fi
   if [[ ! -d $datadir/mysql ]]; then
     rm -rf "$datadir"
+    # A private tmpdir: installs running side by side in the shared /tmp
+    # clash on their temporary table names ("Unknown table
+    # 'mysql.tmp_user_sys'").
+    mkdir -p "$tmpdir"
     # shellcheck disable=SC2046
-    mariadb-install-db --no-defaults --datadir="$datadir" $(user_flag) \
+    mariadb-install-db --no-defaults --datadir="$datadir" --tmpdir="$tmpdir" $(user_flag) \
       --auth-root-authentication-method=normal --skip-test-db \
-      >"$dir/install.log" 2>&1 || die "mariadb-install-db failed; see $dir/install.log"
+      >"$dir/install.log" 2>&1 || {
+      tail -n 20 "$dir/install.log" >&2 2>/dev/null || true
+      die "mariadb-install-db failed; see $dir/install.log"
+    }
   fi
+  mkdir -p "$tmpdir"
   local port
   if [[ -s $dir/port ]] && port_is_free "$(<"$dir/port")"; then
     port=$(<"$dir/port")
@@ -196,7 +205,7 @@ start() {
   rm -f "$sock" "$pidfile"
   # shellcheck disable=SC2046
   setsid "$(mariadbd_path)" --no-defaults $(user_flag) \
-    --datadir="$datadir" --socket="$sock" --pid-file="$pidfile" \
+    --datadir="$datadir" --tmpdir="$tmpdir" --socket="$sock" --pid-file="$pidfile" \
     --port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
     --log-error="$errlog" --innodb-flush-log-at-trx-commit=1 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
