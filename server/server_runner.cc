@@ -189,6 +189,17 @@ absl::Status ServerRunner::MakeReady() {
                 {{"store", store_->Describe()},
                  {"latency_ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}});
   }
+  {
+    // Insights stored before their running totals were kept, or tiered by
+    // other --value-tiers, are brought up to date before serving.
+    absl::Time start = absl::Now();
+    if (absl::Status status = interaction_manager_.RefreshInsights(start + absl::Minutes(30));
+        !status.ok()) {
+      return status;
+    }
+    log_->Event(LogLevel::kInfo, "insights_refreshed",
+                {{"latency_ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}});
+  }
   dispatcher_.SetReady(true);
   suppression_cleaner_.Start();
   SetServing(true);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "customerprofile/internal/v1/insights_state.pb.h"
 #include "customerprofile/v1/insights.pb.h"
 #include "customerprofile/v1/interaction.pb.h"
 #include "storage/profile_query.h"
@@ -46,6 +49,15 @@ struct InteractionListQuery {
   int limit = 50;
 };
 
+// StoredInsights is one profile's stored insights.
+struct StoredInsights {
+  std::string profile_id;
+  customerprofile::v1::ProfileInsights insights;
+  // The running totals they derive from; nullopt for rows written before
+  // the store kept them (migration 0009).
+  std::optional<customerprofile::internal::v1::InsightsState> state;
+};
+
 // InteractionRepository persists interactions inside a transaction.
 class InteractionRepository {
  public:
@@ -77,9 +89,26 @@ class InteractionRepository {
   virtual absl::StatusOr<bool> MoveInteractionBack(absl::string_view id, absl::string_view from,
                                                    absl::string_view to) = 0;
 
-  // PutInsights stores a profile's insights, replacing what was stored.
+  // CountInboundByChannel returns, per channel number, how many INBOUND
+  // interactions of the profile occurred in [from, to).
+  virtual absl::StatusOr<std::map<int, int64_t>> CountInboundByChannel(absl::string_view profile_id,
+                                                                       absl::Time from,
+                                                                       absl::Time to) = 0;
+
+  // PutInsights stores a profile's insights and the totals they derive
+  // from, replacing what was stored, and copies their value_tier and
+  // last_interaction_time onto the profile row (for ListProfiles).
   virtual absl::Status PutInsights(absl::string_view profile_id,
-                                   const customerprofile::v1::ProfileInsights& insights) = 0;
+                                   const customerprofile::v1::ProfileInsights& insights,
+                                   const customerprofile::internal::v1::InsightsState& state) = 0;
+  // GetInsightsState returns the totals stored with a profile's insights;
+  // nullopt when there are none (no insights, or stored before 0009).
+  virtual absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>>
+  GetInsightsState(absl::string_view profile_id) = 0;
+  // ListStoredInsights returns at most `limit` rows of insights by profile
+  // id, after `after_profile_id` ("" = from the start).
+  virtual absl::StatusOr<std::vector<StoredInsights>> ListStoredInsights(
+      absl::string_view after_profile_id, int limit) = 0;
   // GetInsights returns a profile's stored insights, or nullopt.
   virtual absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>> GetInsights(
       absl::string_view profile_id) = 0;

@@ -19,6 +19,10 @@ enum class FilterField {
   kExternalIdId,      // repeated: "has an external id whose id ..."
   kEmailAddress,      // repeated: "has an e-mail whose lookup value ..." (lowercased)
   kPhoneNumber,       // repeated: "has a phone whose number (E.164) ..."
+  // The insights copied onto the profile row.
+  kInsightsValueTier,            // '' without a tier
+  kInsightsLastInteractionTime,  // micros; a profile without interactions
+                                 // matches only !=
   // The interactions' columns (ListInteractions filters).
   kInteractionChannel,    // the InteractionChannel number
   kInteractionDirection,  // the InteractionDirection number
@@ -52,7 +56,14 @@ struct FilterNode {
 
 // ProfileOrderField is a column profiles can be listed by; the profile id
 // always breaks ties, so the order is total and keyset pagination is exact.
-enum class ProfileOrderField { kCreateTime, kUpdateTime, kDisplayName };
+// kInsightsLastInteractionTime orders profiles without interactions as if
+// their last one was at the Unix epoch.
+enum class ProfileOrderField {
+  kCreateTime,
+  kUpdateTime,
+  kDisplayName,
+  kInsightsLastInteractionTime
+};
 
 // ProfileCursor is the position after which a page starts: the order
 // column's value of the last row returned (microseconds for times, the

@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "customerprofile/v1/insights.pb.h"
 #include "customerprofile/v1/interaction.pb.h"
+#include "domain/interaction/insights_state.h"
 
 namespace cp::domain {
 
@@ -40,6 +41,12 @@ absl::StatusOr<ValueTiers> ParseValueTiers(absl::string_view text);
 //   lower channel number);
 // - the value tier of the lifetime value in tiers.currency, none without an
 //   order in it.
+// InsightsOf derives the insights above from a timeline's running totals.
+customerprofile::v1::ProfileInsights InsightsOf(absl::string_view profile_id,
+                                                const InsightsState& state,
+                                                const ValueTiers& tiers);
+
+// ComputeInsights is InsightsOf(StateOf(timeline)).
 customerprofile::v1::ProfileInsights ComputeInsights(
     absl::string_view profile_id, const std::vector<customerprofile::v1::Interaction>& timeline,
     const ValueTiers& tiers);

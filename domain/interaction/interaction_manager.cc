@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,8 +84,67 @@ absl::Status InteractionManager::RecomputeInsights(Transaction& tx, const std::s
   std::vector<v1::Interaction> timeline;
   timeline.reserve(records->size());
   for (InteractionRecord& record : *records) timeline.push_back(std::move(record.interaction));
+  const InsightsState state = StateOf(timeline);
   return tx.interactions().PutInsights(profile_id,
-                                       ComputeInsights(profile_id, timeline, options_.value_tiers));
+                                       InsightsOf(profile_id, state, options_.value_tiers), state);
+}
+
+absl::Status InteractionManager::AddToInsights(Transaction& tx, const std::string& profile_id,
+                                               const std::vector<v1::Interaction>& added) {
+  auto stored = tx.interactions().GetInsightsState(profile_id);
+  if (!stored.ok()) return stored.status();
+  // Without stored totals (a first interaction, or insights stored before
+  // the store kept totals) the timeline, `added` included, is read whole.
+  if (!stored->has_value()) return RecomputeInsights(tx, profile_id);
+  InsightsState state = **std::move(stored);
+  std::map<int, int64_t> exited;
+  if (std::optional<WindowExit> exit = WindowExitOf(state, added); exit.has_value()) {
+    // `added` are stored already: what the store counts in the range less
+    // theirs is what leaves the window.
+    auto counted = tx.interactions().CountInboundByChannel(
+        profile_id, absl::FromUnixMicros(exit->from_micros), absl::FromUnixMicros(exit->to_micros));
+    if (!counted.ok()) return counted.status();
+    exited = *std::move(counted);
+    for (const v1::Interaction& interaction : added) {
+      const int64_t when = absl::ToUnixMicros(FromProtoTime(interaction.occur_time()));
+      if (interaction.direction() == v1::INTERACTION_DIRECTION_INBOUND &&
+          when >= exit->from_micros && when < exit->to_micros) {
+        --exited[interaction.channel()];
+      }
+    }
+  }
+  ApplyRecorded(added, exited, &state);
+  return tx.interactions().PutInsights(profile_id,
+                                       InsightsOf(profile_id, state, options_.value_tiers), state);
+}
+
+absl::Status InteractionManager::RefreshInsights(absl::Time deadline) {
+  constexpr int kPage = 200;
+  std::string after;
+  while (true) {
+    bool more = false;
+    absl::Status status = store_->Run(TransactionMode::kReadWrite, deadline, [&](Transaction& tx) {
+      auto rows = tx.interactions().ListStoredInsights(after, kPage);
+      if (!rows.ok()) return rows.status();
+      more = static_cast<int>(rows->size()) == kPage;
+      for (const storage::StoredInsights& row : *rows) {
+        after = row.profile_id;
+        if (!row.state.has_value()) {
+          if (absl::Status s = RecomputeInsights(tx, row.profile_id); !s.ok()) return s;
+          continue;
+        }
+        v1::ProfileInsights fresh = InsightsOf(row.profile_id, *row.state, options_.value_tiers);
+        if (fresh.value_tier() == row.insights.value_tier()) continue;
+        if (absl::Status s = tx.interactions().PutInsights(row.profile_id, fresh, *row.state);
+            !s.ok()) {
+          return s;
+        }
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    if (!more) return absl::OkStatus();
+  }
 }
 
 absl::Status InteractionManager::MoveTimeline(Transaction& tx, const std::string& from,
@@ -143,56 +203,8 @@ absl::StatusOr<v1::ProfileInsights> InteractionManager::GetProfileInsights(
 
 absl::StatusOr<v1::Interaction> InteractionManager::RecordInteraction(
     const v1::RecordInteractionRequest& request, const CallContext& context) {
-  FieldViolations violations;
-  AddInvalidUtf8(request, &violations);
-  absl::StatusOr<std::string> parent = ParseProfileName(request.parent(), "parent");
-  if (!parent.ok()) violations.AddAll(parent.status());
-  const absl::Time now = TruncateToMicros(clock_->Now());
-  ValidateInteraction("interaction", request.interaction(), now, &violations);
-  if (!violations.empty()) return violations.ToStatus();
-
-  v1::Interaction sent = request.interaction();
-  if (sent.agent().empty() && IsSafeRequestId(context.actor)) sent.set_agent(context.actor);
-  v1::Interaction result;
-  auto record = [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<std::string> holder = HolderOf(tx, *parent);
-    if (!holder.ok()) return holder.status();
-    if (!sent.external_ref().empty()) {
-      auto first =
-          tx.interactions().FindInteractionByRef(sent.source_system(), sent.external_ref());
-      if (!first.ok()) return first.status();
-      if (first->has_value()) {
-        const InteractionRecord& stored = **first;
-        if (stored.profile_id == *holder && SameContent(stored.interaction, sent)) {
-          result = ToResource(stored);
-          return absl::OkStatus();
-        }
-        return MakeError(
-            absl::StatusCode::kAlreadyExists, kInteractionAlreadyExists,
-            stored.profile_id == *holder
-                ? "this (source_system, external_ref) is recorded already with other content"
-                : "this (source_system, external_ref) is recorded on another profile",
-            {{"name", InteractionName(stored.profile_id, stored.interaction_id)}});
-      }
-    }
-    InteractionRecord fresh;
-    fresh.interaction_id = ids_->NewId();
-    fresh.profile_id = *holder;
-    fresh.origin_profile_id = *holder;
-    fresh.occur_time = FromProtoTime(sent.occur_time());
-    fresh.create_time = now;
-    fresh.interaction = sent;
-    if (absl::Status s = tx.interactions().InsertInteraction(fresh); !s.ok()) return s;
-    result = ToResource(fresh);
-    return RecomputeInsights(tx, *holder);
-  };
-  absl::Status status = store_->Run(TransactionMode::kReadWrite, context.deadline, record);
-  if (status.code() == absl::StatusCode::kAlreadyExists && !GetErrorInfo(status)) {
-    // A concurrent call recorded the same pair first: answer as a replay.
-    status = store_->Run(TransactionMode::kReadWrite, context.deadline, record);
-  }
-  if (!status.ok()) return status;
-  return result;
+  std::vector<absl::StatusOr<v1::Interaction>> results = RecordAll({&request}, context);
+  return std::move(results.front());
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<v1::Interaction>>>
@@ -201,10 +213,101 @@ InteractionManager::BatchRecordInteractions(const v1::BatchRecordInteractionsReq
   if (request.requests_size() > kMaxBatch) {
     return InvalidField("requests", absl::StrCat("at most ", kMaxBatch, " requests per call"));
   }
-  std::vector<absl::StatusOr<v1::Interaction>> results;
-  results.reserve(request.requests_size());
-  for (const v1::RecordInteractionRequest& item : request.requests()) {
-    results.push_back(RecordInteraction(item, context));
+  std::vector<const v1::RecordInteractionRequest*> items;
+  items.reserve(request.requests_size());
+  for (const v1::RecordInteractionRequest& item : request.requests()) items.push_back(&item);
+  return RecordAll(items, context);
+}
+
+std::vector<absl::StatusOr<v1::Interaction>> InteractionManager::RecordAll(
+    const std::vector<const v1::RecordInteractionRequest*>& items, const CallContext& context) {
+  const absl::Time now = TruncateToMicros(clock_->Now());
+  std::vector<absl::StatusOr<v1::Interaction>> results(items.size(),
+                                                       absl::UnknownError("not recorded"));
+  // What each valid item asks to record, and its parent's id.
+  std::vector<std::optional<std::pair<std::string, v1::Interaction>>> valid(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    const v1::RecordInteractionRequest& request = *items[i];
+    FieldViolations violations;
+    AddInvalidUtf8(request, &violations);
+    absl::StatusOr<std::string> parent = ParseProfileName(request.parent(), "parent");
+    if (!parent.ok()) violations.AddAll(parent.status());
+    ValidateInteraction("interaction", request.interaction(), now, &violations);
+    if (!violations.empty()) {
+      results[i] = violations.ToStatus();
+      continue;
+    }
+    v1::Interaction sent = request.interaction();
+    if (sent.agent().empty() && IsSafeRequestId(context.actor)) sent.set_agent(context.actor);
+    valid[i].emplace(*std::move(parent), std::move(sent));
+  }
+
+  // One transaction for the whole batch: an item that fails (a missing
+  // profile, a clash of external_ref) is answered and skipped; only a
+  // failure of the store itself fails them all.
+  auto record_all = [&](Transaction& tx) -> absl::Status {
+    // A retried transaction starts over.
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (valid[i].has_value()) results[i] = absl::UnknownError("not recorded");
+    }
+    std::map<std::string, absl::StatusOr<std::string>> holders;
+    std::map<std::string, std::vector<v1::Interaction>> added;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!valid[i].has_value()) continue;
+      const auto& [parent, sent] = *valid[i];
+      auto holder = holders.find(parent);
+      if (holder == holders.end()) holder = holders.emplace(parent, HolderOf(tx, parent)).first;
+      if (!holder->second.ok()) {
+        if (!GetErrorInfo(holder->second.status())) return holder->second.status();
+        results[i] = holder->second.status();
+        continue;
+      }
+      const std::string& holder_id = *holder->second;
+      if (!sent.external_ref().empty()) {
+        auto first =
+            tx.interactions().FindInteractionByRef(sent.source_system(), sent.external_ref());
+        if (!first.ok()) return first.status();
+        if (first->has_value()) {
+          const InteractionRecord& stored = **first;
+          if (stored.profile_id == holder_id && SameContent(stored.interaction, sent)) {
+            results[i] = ToResource(stored);
+          } else {
+            results[i] = MakeError(
+                absl::StatusCode::kAlreadyExists, kInteractionAlreadyExists,
+                stored.profile_id == holder_id
+                    ? "this (source_system, external_ref) is recorded already with other content"
+                    : "this (source_system, external_ref) is recorded on another profile",
+                {{"name", InteractionName(stored.profile_id, stored.interaction_id)}});
+          }
+          continue;
+        }
+      }
+      InteractionRecord fresh;
+      fresh.interaction_id = ids_->NewId();
+      fresh.profile_id = holder_id;
+      fresh.origin_profile_id = holder_id;
+      fresh.occur_time = FromProtoTime(sent.occur_time());
+      fresh.create_time = now;
+      fresh.interaction = sent;
+      if (absl::Status s = tx.interactions().InsertInteraction(fresh); !s.ok()) return s;
+      results[i] = ToResource(fresh);
+      added[holder_id].push_back(sent);
+    }
+    for (const auto& [profile_id, interactions] : added) {
+      if (absl::Status s = AddToInsights(tx, profile_id, interactions); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  };
+  absl::Status status = store_->Run(TransactionMode::kReadWrite, context.deadline, record_all);
+  if (status.code() == absl::StatusCode::kAlreadyExists && !GetErrorInfo(status)) {
+    // A concurrent call recorded one of the pairs first: run again, so
+    // that it is answered as a replay.
+    status = store_->Run(TransactionMode::kReadWrite, context.deadline, record_all);
+  }
+  if (!status.ok()) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (valid[i].has_value()) results[i] = status;
+    }
   }
   return results;
 }

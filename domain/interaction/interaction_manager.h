@@ -32,8 +32,11 @@ struct InteractionManagerOptions {
 
 //
 // Every interaction recorded or deleted rewrites the profile's insights in
-// the same transaction, computed from its whole timeline (ComputeInsights),
-// so that they always equal a recomputation.
+// the same transaction, so that they always equal a recomputation
+// (ComputeInsights): recording updates the stored running totals
+// (insights_state.h) in constant time, plus one indexed count when the
+// preference window slides; a deletion or a merge recomputes them from the
+// whole timeline.
 class InteractionManager : public TimelineMover {
  public:
   InteractionManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
@@ -61,6 +64,12 @@ class InteractionManager : public TimelineMover {
   absl::StatusOr<customerprofile::v1::ProfileInsights> GetProfileInsights(
       const customerprofile::v1::GetProfileInsightsRequest& request, const CallContext& context);
 
+  // RefreshInsights brings every profile's stored insights up to date, a
+  // page of profiles per transaction: it recomputes the ones stored without
+  // running totals (before migration 0009) and re-tiers those whose value
+  // tier --value-tiers now puts elsewhere. Run at start-up.
+  absl::Status RefreshInsights(absl::Time deadline);
+
   // TimelineMover, for merges and unmerges.
   absl::Status MoveTimeline(storage::Transaction& tx, const std::string& from,
                             const std::string& to, std::vector<std::string>* moved) override;
@@ -73,6 +82,15 @@ class InteractionManager : public TimelineMover {
   // RecomputeInsights rewrites the insights of `profile_id` from its whole
   // timeline, inside `tx`.
   absl::Status RecomputeInsights(storage::Transaction& tx, const std::string& profile_id);
+  // AddToInsights updates the insights of `profile_id` for `added`, stored
+  // on its timeline in `tx` already.
+  absl::Status AddToInsights(storage::Transaction& tx, const std::string& profile_id,
+                             const std::vector<customerprofile::v1::Interaction>& added);
+  // RecordAll records `items` in one transaction; each item's outcome in
+  // order.
+  std::vector<absl::StatusOr<customerprofile::v1::Interaction>> RecordAll(
+      const std::vector<const customerprofile::v1::RecordInteractionRequest*>& items,
+      const CallContext& context);
 
   IdGenerator* ids_;
   InteractionManagerOptions options_;

@@ -45,6 +45,8 @@ constexpr FieldInfo kFields[] = {
     {"external_ids.id", FilterField::kExternalIdId, FieldKind::kRepeated},
     {"emails.address", FilterField::kEmailAddress, FieldKind::kRepeated},
     {"phones.number", FilterField::kPhoneNumber, FieldKind::kRepeated},
+    {"insights.value_tier", FilterField::kInsightsValueTier, FieldKind::kString},
+    {"insights.last_interaction_time", FilterField::kInsightsLastInteractionTime, FieldKind::kTime},
 };
 
 // FieldPaths returns the paths of kFields, in order, for ParseFilter.
@@ -196,7 +198,8 @@ absl::StatusOr<std::optional<storage::FilterNode>> ParseProfileFilter(
 
 absl::StatusOr<ProfileOrder> ParseProfileOrderBy(absl::string_view text) {
   constexpr absl::string_view kUsage =
-      "use create_time, update_time or display_name, optionally followed by asc or desc";
+      "use create_time, update_time, display_name or insights.last_interaction_time, "
+      "optionally followed by asc or desc";
   if (absl::StrContains(text, ',')) {
     return InvalidOrderBy(
         absl::StrCat("ordering by more than one field is not supported; ", kUsage));
@@ -212,6 +215,8 @@ absl::StatusOr<ProfileOrder> ParseProfileOrderBy(absl::string_view text) {
     order.field = storage::ProfileOrderField::kUpdateTime;
   } else if (words[0] == "display_name") {
     order.field = storage::ProfileOrderField::kDisplayName;
+  } else if (words[0] == "insights.last_interaction_time") {
+    order.field = storage::ProfileOrderField::kInsightsLastInteractionTime;
   } else if (IsFieldPath(words[0])) {
     return InvalidOrderBy(absl::StrCat("cannot order by \"", words[0], "\"; ", kUsage));
   } else {

@@ -10,8 +10,9 @@ namespace cp::domain {
 
 // ParseProfileFilter parses an AIP-160 filter over the profile fields
 // region_code, display_name, create_time, update_time (RFC 3339 strings),
-// tags, external_ids.system, external_ids.id, emails.address and
-// phones.number, with = != < <= > >= :,
+// tags, external_ids.system, external_ids.id, emails.address,
+// phones.number, insights.value_tier and insights.last_interaction_time
+// (a profile without interactions has none: only != matches it), with = != < <= > >= :,
 // AND, OR, NOT, '-' (negation), parentheses and implicit AND by
 // juxtaposition (the grammar of ParseFilter). Empty or blank text is
 // nullopt (no filter). Errors are INVALID_ARGUMENT with reason
@@ -33,8 +34,8 @@ struct ProfileOrder {
 };
 
 // ParseProfileOrderBy parses "", "create_time", "update_time desc",
-// "display_name asc", ...; anything else is INVALID_ARGUMENT with reason
-// INVALID_ORDER_BY and a violation on "order_by".
+// "display_name asc", "insights.last_interaction_time desc", ...; anything else is INVALID_ARGUMENT
+// with reason INVALID_ORDER_BY and a violation on "order_by".
 absl::StatusOr<ProfileOrder> ParseProfileOrderBy(absl::string_view text);
 
 }  // namespace cp::domain

@@ -127,6 +127,7 @@ CursorField CursorKey(const Profile& profile, storage::ProfileOrderField field) 
     case storage::ProfileOrderField::kDisplayName:
       return profile.display_name();
     case storage::ProfileOrderField::kCreateTime:
+    case storage::ProfileOrderField::kInsightsLastInteractionTime:  // see ListProfiles
       break;
   }
   return absl::ToUnixMicros(FromProtoTime(profile.create_time()));
@@ -529,8 +530,17 @@ absl::StatusOr<ListProfilesResponse> ProfileManager::ListProfiles(
         for (int i = 0; i < n; ++i) *response.add_profiles() = ToProfileResource((*records)[i]);
         if (static_cast<int>(records->size()) > page_size) {
           const ProfileRecord& last = (*records)[n - 1];
-          response.set_next_page_token(
-              EncodePageToken(list, {CursorKey(last.profile, order->field), last.id}));
+          CursorField key = CursorKey(last.profile, order->field);
+          if (order->field == storage::ProfileOrderField::kInsightsLastInteractionTime) {
+            // The key lives with the insights, read in the same snapshot.
+            auto insights = tx.interactions().GetInsights(last.id);
+            if (!insights.ok()) return insights.status();
+            key = int64_t{0};
+            if (insights->has_value() && (*insights)->has_last_interaction_time()) {
+              key = absl::ToUnixMicros(FromProtoTime((*insights)->last_interaction_time()));
+            }
+          }
+          response.set_next_page_token(EncodePageToken(list, {key, last.id}));
         }
         return absl::OkStatus();
       });

@@ -119,10 +119,32 @@ absl::StatusOr<bool> MysqlInteractionRepository::MoveInteractionBack(absl::strin
   return *moved > 0;
 }
 
+absl::StatusOr<std::map<int, int64_t>> MysqlInteractionRepository::CountInboundByChannel(
+    absl::string_view profile_id, absl::Time from, absl::Time to) {
+  std::map<int, int64_t> counts;
+  absl::Status status = run_("count inbound interactions", [&]() {
+    ::sql::PreparedStatement& statement =
+        connection_->Prepare(std::string(sql::kCountInboundByChannel));
+    statement.setString(1, std::string(profile_id));
+    statement.setInt64(2, absl::ToUnixMicros(from));
+    statement.setInt64(3, absl::ToUnixMicros(to));
+    statement.setInt(4, customerprofile::v1::INTERACTION_DIRECTION_INBOUND);
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    while (rows->next()) {
+      MysqlRow row(*rows);
+      counts[static_cast<int>(row.GetInt64(0))] = row.GetInt64(1);
+    }
+  });
+  if (!status.ok()) return status;
+  return counts;
+}
+
 absl::Status MysqlInteractionRepository::PutInsights(
-    absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights) {
+    absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights,
+    const customerprofile::internal::v1::InsightsState& state) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   std::string data = insights.SerializeAsString();
+  std::string totals = state.SerializeAsString();
   absl::StatusOr<int64_t> removed = ExecuteMysqlUpdate(
       run_, *connection_, "replace insights", std::string(sql::kDeleteInsights),
       [&](::sql::PreparedStatement& s) { s.setString(1, std::string(profile_id)); });
@@ -132,8 +154,53 @@ absl::Status MysqlInteractionRepository::PutInsights(
                          [&](::sql::PreparedStatement& s) {
                            s.setString(1, std::string(profile_id));
                            s.setString(2, data);
+                           s.setString(3, totals);
                          });
-  return inserted.status();
+  if (!inserted.ok()) return inserted.status();
+  absl::StatusOr<int64_t> copied = ExecuteMysqlUpdate(
+      run_, *connection_, "copy insights to the profile", std::string(sql::kUpdateProfileInsights),
+      [&](::sql::PreparedStatement& s) {
+        s.setString(1, insights.value_tier());
+        s.setInt64(2, sql::LastInteractionMicros(insights));
+        s.setString(3, std::string(profile_id));
+      });
+  return copied.status();
+}
+
+absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>>
+MysqlInteractionRepository::GetInsightsState(absl::string_view profile_id) {
+  std::optional<std::string> data;
+  absl::Status status = run_("read insights totals", [&]() {
+    ::sql::PreparedStatement& statement =
+        connection_->Prepare(std::string(sql::kSelectInsightsState));
+    statement.setString(1, std::string(profile_id));
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    if (rows->next()) data = MysqlRow(*rows).GetString(0);
+  });
+  if (!status.ok()) return status;
+  if (!data.has_value()) return std::nullopt;
+  customerprofile::internal::v1::InsightsState state;
+  if (!state.ParseFromString(*data)) {
+    return absl::DataLossError("stored insights totals cannot be parsed");
+  }
+  return state;
+}
+
+absl::StatusOr<std::vector<StoredInsights>> MysqlInteractionRepository::ListStoredInsights(
+    absl::string_view after_profile_id, int limit) {
+  std::vector<StoredInsights> stored;
+  absl::Status decoded;
+  absl::Status status = run_("list insights", [&]() {
+    ::sql::PreparedStatement& statement =
+        connection_->Prepare(std::string(sql::kListStoredInsights));
+    statement.setString(1, std::string(after_profile_id));
+    statement.setInt(2, limit);
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    decoded = DecodeAll(*rows, sql::DecodeStoredInsights, &stored);
+  });
+  if (!status.ok()) return status;
+  if (!decoded.ok()) return decoded;
+  return stored;
 }
 
 absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>>

@@ -29,8 +29,16 @@ class MysqlInteractionRepository final : public InteractionRepository {
                                                             absl::string_view to) override;
   absl::StatusOr<bool> MoveInteractionBack(absl::string_view id, absl::string_view from,
                                            absl::string_view to) override;
+  absl::StatusOr<std::map<int, int64_t>> CountInboundByChannel(absl::string_view profile_id,
+                                                               absl::Time from,
+                                                               absl::Time to) override;
   absl::Status PutInsights(absl::string_view profile_id,
-                           const customerprofile::v1::ProfileInsights& insights) override;
+                           const customerprofile::v1::ProfileInsights& insights,
+                           const customerprofile::internal::v1::InsightsState& state) override;
+  absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>> GetInsightsState(
+      absl::string_view profile_id) override;
+  absl::StatusOr<std::vector<StoredInsights>> ListStoredInsights(absl::string_view after_profile_id,
+                                                                 int limit) override;
   absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>> GetInsights(
       absl::string_view profile_id) override;
 

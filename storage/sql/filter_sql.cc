@@ -53,6 +53,10 @@ absl::string_view ColumnSql(FilterField field) {
       return "campaign";
     case FilterField::kUpdateTime:
       return "p.update_time";
+    case FilterField::kInsightsValueTier:
+      return "p.insights_value_tier";
+    case FilterField::kInsightsLastInteractionTime:
+      return "p.insights_last_time";
     default:
       return "";
   }
@@ -87,6 +91,8 @@ absl::string_view OrderColumnSql(ProfileOrderField field) {
       return "p.update_time";
     case ProfileOrderField::kDisplayName:
       return "p.display_name";
+    case ProfileOrderField::kInsightsLastInteractionTime:
+      return "p.insights_last_time";
   }
   return "p.create_time";
 }
@@ -142,6 +148,9 @@ class Renderer {
     const bool repeated = !subquery.empty();
     const bool negated = node.op == FilterOp::kNe;
     const FilterOp op = repeated && negated ? FilterOp::kEq : node.op;
+    // 0 stands for "no interaction", which only != matches.
+    const bool guard_never = node.field == FilterField::kInsightsLastInteractionTime && !negated;
+    if (guard_never) out_->sql += "(p.insights_last_time <> 0 AND ";
     if (repeated) {
       absl::StrAppend(&out_->sql, negated ? "NOT EXISTS (" : "EXISTS (", subquery, " ");
     } else {
@@ -157,6 +166,7 @@ class Renderer {
       std::visit([this](const auto& value) { out_->params.emplace_back(value); }, node.value);
     }
     if (repeated) out_->sql += ")";
+    if (guard_never) out_->sql += ")";
   }
 
   SqlFragment* out_;

@@ -52,4 +52,25 @@ absl::StatusOr<InteractionRecord> DecodeInteraction(const SqlRow& row) {
   return record;
 }
 
+absl::StatusOr<StoredInsights> DecodeStoredInsights(const SqlRow& row) {
+  StoredInsights stored;
+  stored.profile_id = row.GetString(0);
+  if (!stored.insights.ParseFromString(row.GetString(1))) {
+    return absl::DataLossError("stored insights cannot be parsed");
+  }
+  if (!row.IsNull(2)) {
+    stored.state.emplace();
+    if (!stored.state->ParseFromString(row.GetString(2))) {
+      return absl::DataLossError("stored insights totals cannot be parsed");
+    }
+  }
+  return stored;
+}
+
+int64_t LastInteractionMicros(const customerprofile::v1::ProfileInsights& insights) {
+  if (!insights.has_last_interaction_time()) return 0;
+  const auto& time = insights.last_interaction_time();
+  return time.seconds() * 1000000 + time.nanos() / 1000;
+}
+
 }  // namespace cp::storage::sql

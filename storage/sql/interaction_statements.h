@@ -40,14 +40,30 @@ inline constexpr absl::string_view kMoveInteractions =
 inline constexpr absl::string_view kMoveInteraction =
     "UPDATE interactions SET profile_id = ? WHERE id = ? AND profile_id = ?";
 
+// Parameters: profile id, from, to (micros), the INBOUND direction number.
+inline constexpr absl::string_view kCountInboundByChannel =
+    "SELECT channel, COUNT(*) FROM interactions WHERE profile_id = ? AND occur_time >= ? AND "
+    "occur_time < ? AND direction = ? GROUP BY channel";
+
 // Parameter: profile id. PutInsights deletes, then inserts (profile id,
-// data): the same SQL on both dialects.
+// data, state): the same SQL on both dialects; then it copies the listed
+// columns onto the profile (value tier, last interaction micros or 0,
+// profile id).
 inline constexpr absl::string_view kDeleteInsights =
     "DELETE FROM profile_insights WHERE profile_id = ?";
 inline constexpr absl::string_view kInsertInsights =
-    "INSERT INTO profile_insights (profile_id, data) VALUES (?, ?)";
+    "INSERT INTO profile_insights (profile_id, data, state) VALUES (?, ?, ?)";
+inline constexpr absl::string_view kUpdateProfileInsights =
+    "UPDATE profiles SET insights_value_tier = ?, insights_last_time = ? WHERE id = ?";
+// Parameter: profile id.
 inline constexpr absl::string_view kSelectInsights =
     "SELECT data FROM profile_insights WHERE profile_id = ?";
+inline constexpr absl::string_view kSelectInsightsState =
+    "SELECT state FROM profile_insights WHERE profile_id = ? AND state IS NOT NULL";
+// Parameters: the profile id to start after, the limit.
+inline constexpr absl::string_view kListStoredInsights =
+    "SELECT profile_id, data, state FROM profile_insights WHERE profile_id > ? "
+    "ORDER BY profile_id LIMIT ?";
 
 #undef CP_INTERACTION_COLUMNS
 
@@ -58,5 +74,13 @@ SqlFragment RenderInteractionListQuery(const InteractionListQuery& query);
 // DecodeInteraction reads a row of (id, profile_id, origin_profile_id,
 // occur_time, create_time, data); DATA_LOSS when `data` does not parse.
 absl::StatusOr<InteractionRecord> DecodeInteraction(const SqlRow& row);
+
+// DecodeStoredInsights reads a row of (profile_id, data, state NULL or
+// blob); DATA_LOSS when a blob does not parse.
+absl::StatusOr<StoredInsights> DecodeStoredInsights(const SqlRow& row);
+
+// LastInteractionMicros is the insights_last_time column of `insights`:
+// the micros of last_interaction_time, 0 without one.
+int64_t LastInteractionMicros(const customerprofile::v1::ProfileInsights& insights);
 
 }  // namespace cp::storage::sql

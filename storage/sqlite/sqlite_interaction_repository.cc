@@ -117,17 +117,77 @@ absl::StatusOr<bool> SqliteInteractionRepository::MoveInteractionBack(absl::stri
   return connection_->Changes() > 0;
 }
 
+absl::StatusOr<std::map<int, int64_t>> SqliteInteractionRepository::CountInboundByChannel(
+    absl::string_view profile_id, absl::Time from, absl::Time to) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kCountInboundByChannel);
+  if (!statement.ok()) return statement.status();
+  statement->BindText(1, profile_id);
+  statement->BindInt64(2, absl::ToUnixMicros(from));
+  statement->BindInt64(3, absl::ToUnixMicros(to));
+  statement->BindInt64(4, customerprofile::v1::INTERACTION_DIRECTION_INBOUND);
+  std::map<int, int64_t> counts;
+  while (true) {
+    absl::StatusOr<bool> row = statement->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    counts[static_cast<int>(statement->ColumnInt64(0))] = statement->ColumnInt64(1);
+  }
+  return counts;
+}
+
 absl::Status SqliteInteractionRepository::PutInsights(
-    absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights) {
+    absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights,
+    const customerprofile::internal::v1::InsightsState& state) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   absl::Status status = RunStatement(*connection_, sql::kDeleteInsights,
                                      [&](SqliteStatement& s) { s.BindText(1, profile_id); });
   if (!status.ok()) return status;
   std::string data = insights.SerializeAsString();
-  return RunStatement(*connection_, sql::kInsertInsights, [&](SqliteStatement& s) {
+  std::string totals = state.SerializeAsString();
+  status = RunStatement(*connection_, sql::kInsertInsights, [&](SqliteStatement& s) {
     s.BindText(1, profile_id);
     s.BindBlob(2, data);
+    s.BindBlob(3, totals);
   });
+  if (!status.ok()) return status;
+  return RunStatement(*connection_, sql::kUpdateProfileInsights, [&](SqliteStatement& s) {
+    s.BindText(1, insights.value_tier());
+    s.BindInt64(2, sql::LastInteractionMicros(insights));
+    s.BindText(3, profile_id);
+  });
+}
+
+absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>>
+SqliteInteractionRepository::GetInsightsState(absl::string_view profile_id) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInsightsState);
+  if (!statement.ok()) return statement.status();
+  statement->BindText(1, profile_id);
+  absl::StatusOr<bool> row = statement->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  customerprofile::internal::v1::InsightsState state;
+  if (!state.ParseFromString(std::string(statement->ColumnBlob(0)))) {
+    return absl::DataLossError("stored insights totals cannot be parsed");
+  }
+  return state;
+}
+
+absl::StatusOr<std::vector<StoredInsights>> SqliteInteractionRepository::ListStoredInsights(
+    absl::string_view after_profile_id, int limit) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kListStoredInsights);
+  if (!statement.ok()) return statement.status();
+  statement->BindText(1, after_profile_id);
+  statement->BindInt64(2, limit);
+  std::vector<StoredInsights> rows;
+  while (true) {
+    absl::StatusOr<bool> row = statement->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StatusOr<StoredInsights> stored = sql::DecodeStoredInsights(SqliteRow(*statement));
+    if (!stored.ok()) return stored.status();
+    rows.push_back(*std::move(stored));
+  }
+  return rows;
 }
 
 absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>>

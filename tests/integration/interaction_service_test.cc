@@ -392,7 +392,8 @@ TEST_P(InteractionServiceTest, ListFilters) {
 
 // Verifies the stored insights equal a from-scratch recomputation over the
 // timeline after every step of a random sequence of orders, refunds,
-// payments, survey answers, replays and deletions, arriving out of order.
+// payments, survey answers, replays, batches, deletions, merges and
+// unmerges, arriving out of order.
 TEST_P(InteractionServiceTest, InsightsEqualARecomputationAfterEveryStep) {
   MustCreate("kari");
   std::mt19937 random(GetParam() == Backend::kSqlite ? 11 : 12);
@@ -422,8 +423,53 @@ TEST_P(InteractionServiceTest, InsightsEqualARecomputationAfterEveryStep) {
   const v1::InteractionKind kinds[] = {
       v1::INTERACTION_KIND_ORDER, v1::INTERACTION_KIND_REFUND, v1::INTERACTION_KIND_PAYMENT,
       v1::INTERACTION_KIND_SURVEY_RESPONSE, v1::INTERACTION_KIND_CALL};
-  for (int step = 0; step < 40; ++step) {
-    const int action = std::uniform_int_distribution<int>(0, 9)(random);
+  auto random_interaction = [&](const std::string& ref) {
+    v1::Interaction interaction =
+        Order(ref, absl::Hours(std::uniform_int_distribution<int>(1, 24 * 500)(random)),
+              std::uniform_int_distribution<int>(1, 5000)(random));
+    interaction.set_kind(kinds[std::uniform_int_distribution<int>(0, 4)(random)]);
+    if (!domain::IsMoneyKind(interaction.kind())) interaction.clear_amount();
+    if (std::uniform_int_distribution<int>(0, 3)(random) == 0) {
+      interaction.mutable_amount()->set_currency_code("EUR");
+      if (!domain::IsMoneyKind(interaction.kind())) interaction.clear_amount();
+    }
+    interaction.set_channel(
+        static_cast<v1::InteractionChannel>(std::uniform_int_distribution<int>(1, 11)(random)));
+    interaction.set_direction(std::uniform_int_distribution<int>(0, 1)(random) == 0
+                                  ? v1::INTERACTION_DIRECTION_INBOUND
+                                  : v1::INTERACTION_DIRECTION_OUTBOUND);
+    if (interaction.kind() == v1::INTERACTION_KIND_SURVEY_RESPONSE ||
+        interaction.kind() == v1::INTERACTION_KIND_CALL) {
+      interaction.mutable_satisfaction()->set_question_id("q");
+      interaction.mutable_satisfaction()->set_csat(
+          std::uniform_int_distribution<int>(1, 5)(random));
+      if (std::uniform_int_distribution<int>(0, 1)(random) == 0) {
+        interaction.mutable_satisfaction()->set_nps(
+            std::uniform_int_distribution<int>(0, 10)(random));
+      }
+    }
+    return interaction;
+  };
+  // After a merge or an unmerge the names (and what to replay) are read back.
+  auto reread = [&] {
+    names.clear();
+    sent.clear();
+    std::string token;
+    do {
+      v1::ListInteractionsResponse page = List("profiles/kari", 100, token);
+      for (v1::Interaction i : page.interactions()) {
+        names.push_back(i.name());
+        i.clear_name();
+        i.clear_create_time();
+        i.clear_origin_profile();
+        sent.push_back(i);
+      }
+      token = page.next_page_token();
+    } while (!token.empty());
+  };
+  std::vector<std::string> merges;
+  for (int step = 0; step < 60; ++step) {
+    const int action = std::uniform_int_distribution<int>(0, 11)(random);
     if (action == 0 && !names.empty()) {  // delete one
       const size_t victim = std::uniform_int_distribution<size_t>(0, names.size() - 1)(random);
       v1::DeleteInteractionRequest remove;
@@ -437,38 +483,124 @@ TEST_P(InteractionServiceTest, InsightsEqualARecomputationAfterEveryStep) {
     } else if (action == 1 && !sent.empty()) {  // replay one
       const size_t again = std::uniform_int_distribution<size_t>(0, sent.size() - 1)(random);
       EXPECT_EQ(MustRecord("kari", sent[again]).name(), names[again]);
+    } else if (action == 2) {  // a batch of new ones, with a replay inside
+      v1::BatchRecordInteractionsRequest batch;
+      const int n = std::uniform_int_distribution<int>(1, 4)(random);
+      for (int i = 0; i < n; ++i) {
+        v1::RecordInteractionRequest* item = batch.add_requests();
+        item->set_parent("profiles/kari");
+        *item->mutable_interaction() = random_interaction(absl::StrCat("ref-", step, "-", i));
+      }
+      *batch.add_requests() = batch.requests(0);
+      v1::BatchRecordInteractionsResponse recorded;
+      grpc::ClientContext context;
+      SetDeadline(&context);
+      ASSERT_TRUE(interactions_->BatchRecordInteractions(&context, batch, &recorded).ok());
+      ASSERT_EQ(recorded.results_size(), n + 1);
+      for (int i = 0; i < n; ++i) {
+        ASSERT_TRUE(recorded.results(i).has_interaction()) << recorded.results(i).error().message();
+        names.push_back(recorded.results(i).interaction().name());
+        sent.push_back(batch.requests(i).interaction());
+      }
+      EXPECT_EQ(recorded.results(n).interaction().name(), names[names.size() - n]);
+    } else if (action == 3) {  // merge another profile's timeline in
+      const std::string other = absl::StrCat("other-", step);
+      MustCreate(other);
+      for (int i = 0; i < 3; ++i) MustRecord(other, random_interaction(absl::StrCat(other, i)));
+      v1::MergeProfilesRequest merge;
+      merge.set_survivor("profiles/kari");
+      merge.add_merged_profiles()->set_name("profiles/" + other);
+      v1::MergeProfilesResponse merged;
+      grpc::ClientContext context;
+      SetDeadline(&context);
+      grpc::Status status = profiles_->MergeProfiles(&context, merge, &merged);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      merges.push_back(merged.merge().name());
+      reread();
+    } else if (action == 4 && !merges.empty()) {  // undo the latest merge
+      v1::UnmergeProfileRequest unmerge;
+      unmerge.set_name(merges.back());
+      v1::UnmergeProfileResponse unmerged;
+      grpc::ClientContext context;
+      SetDeadline(&context);
+      grpc::Status status = profiles_->UnmergeProfile(&context, unmerge, &unmerged);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      merges.pop_back();
+      reread();
     } else {
-      v1::Interaction interaction =
-          Order(absl::StrCat("ref-", step),
-                absl::Hours(std::uniform_int_distribution<int>(1, 24 * 500)(random)),
-                std::uniform_int_distribution<int>(1, 5000)(random));
-      interaction.set_kind(kinds[std::uniform_int_distribution<int>(0, 4)(random)]);
-      if (!domain::IsMoneyKind(interaction.kind())) interaction.clear_amount();
-      if (std::uniform_int_distribution<int>(0, 3)(random) == 0) {
-        interaction.mutable_amount()->set_currency_code("EUR");
-        if (!domain::IsMoneyKind(interaction.kind())) interaction.clear_amount();
-      }
-      interaction.set_channel(
-          static_cast<v1::InteractionChannel>(std::uniform_int_distribution<int>(1, 11)(random)));
-      interaction.set_direction(std::uniform_int_distribution<int>(0, 1)(random) == 0
-                                    ? v1::INTERACTION_DIRECTION_INBOUND
-                                    : v1::INTERACTION_DIRECTION_OUTBOUND);
-      if (interaction.kind() == v1::INTERACTION_KIND_SURVEY_RESPONSE ||
-          interaction.kind() == v1::INTERACTION_KIND_CALL) {
-        interaction.mutable_satisfaction()->set_question_id("q");
-        interaction.mutable_satisfaction()->set_csat(
-            std::uniform_int_distribution<int>(1, 5)(random));
-        if (std::uniform_int_distribution<int>(0, 1)(random) == 0) {
-          interaction.mutable_satisfaction()->set_nps(
-              std::uniform_int_distribution<int>(0, 10)(random));
-        }
-      }
+      v1::Interaction interaction = random_interaction(absl::StrCat("ref-", step));
       names.push_back(MustRecord("kari", interaction).name());
       sent.push_back(interaction);
     }
     check(step);
     if (HasFatalFailure()) return;
   }
+}
+
+// Verifies ListProfiles filters and orders on insights.value_tier and
+// insights.last_interaction_time (a profile without interactions has
+// neither), paged by keyset; and that a server started with other
+// --value-tiers re-tiers the stored insights before it serves.
+TEST_P(InteractionServiceTest, ListProfilesOnInsightsAndRetieringAtStart) {
+  MustCreate("kari");
+  MustCreate("ola");
+  MustCreate("per");
+  MustRecord("kari", Order("k-1", absl::Hours(24 * 10), 30000));
+  MustRecord("ola", Order("o-1", absl::Hours(24 * 400), 6000));
+
+  TestServerOptions options;
+  options.runner.interactions.value_tiers =
+      *domain::ParseValueTiers("NOK:bronze=0,silver=5000,gold=25000");
+  auto tiered = TestServer::Start(server_->store(), options);
+  ASSERT_TRUE(tiered.ok()) << tiered.status();
+  auto profiles = (*tiered)->NewStub();
+  auto list = [&](const std::string& filter, const std::string& order_by = "",
+                  const std::string& token = "", int page_size = 0) {
+    v1::ListProfilesRequest request;
+    request.set_filter(filter);
+    request.set_order_by(order_by);
+    request.set_page_token(token);
+    request.set_page_size(page_size);
+    v1::ListProfilesResponse response;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Status status = profiles->ListProfiles(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << filter << ": " << status.error_message();
+    return response;
+  };
+  auto names = [](const v1::ListProfilesResponse& response) {
+    std::vector<std::string> out;
+    for (const v1::Profile& profile : response.profiles()) out.push_back(profile.name());
+    return out;
+  };
+  EXPECT_THAT(names(list(R"(insights.value_tier = "gold")")), ElementsAre("profiles/kari"));
+  EXPECT_THAT(names(list(R"(insights.value_tier = "silver")")), ElementsAre("profiles/ola"));
+  EXPECT_THAT(names(list(R"(insights.value_tier = "")")), ElementsAre("profiles/per"));
+  const std::string cutoff =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now() - absl::Hours(24 * 100), absl::UTCTimeZone());
+  EXPECT_THAT(names(list(absl::StrCat("insights.last_interaction_time < \"", cutoff, "\""))),
+              ElementsAre("profiles/ola"));
+  EXPECT_THAT(names(list(absl::StrCat("insights.last_interaction_time >= \"", cutoff,
+                                      "\" AND insights.value_tier = \"gold\""))),
+              ElementsAre("profiles/kari"));
+
+  std::vector<std::string> ordered;
+  std::string token;
+  do {
+    v1::ListProfilesResponse page = list("", "insights.last_interaction_time desc", token, 1);
+    for (const v1::Profile& profile : page.profiles()) ordered.push_back(profile.name());
+    token = page.next_page_token();
+  } while (!token.empty() && ordered.size() < 10);
+  EXPECT_THAT(ordered, ElementsAre("profiles/kari", "profiles/ola", "profiles/per"));
+
+  v1::GetProfileInsightsRequest request;
+  request.set_name("profiles/kari/insights");
+  v1::ProfileInsights insights;
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  auto tiered_interactions = v1::InteractionService::NewStub((*tiered)->NewChannel());
+  ASSERT_TRUE(tiered_interactions->GetProfileInsights(&context, request, &insights).ok());
+  EXPECT_EQ(insights.value_tier(), "gold");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, InteractionServiceTest,

@@ -272,7 +272,7 @@ class SqliteFilterTest : public ::testing::Test {
                       kBase + row.create_minute * kMinute, ", ",
                       kBase + row.update_minute * kMinute, ", ",
                       row.deleted ? absl::StrCat(kBase + 10 * kMinute) : "NULL", ", '",
-                      row.display_name, "', '", row.region_code, "', x'', NULL)"));
+                      row.display_name, "', '", row.region_code, "', x'', NULL, '', 0)"));
     for (const std::string& tag : row.tags) {
       Exec(absl::StrCat("INSERT INTO profile_tags VALUES ('", row.id, "', '", tag, "')"));
     }

@@ -1,6 +1,8 @@
 #include "domain/interaction/insights.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -124,6 +126,65 @@ TEST(ComputeInsightsTest, TiersAndTheirFlag) {
   EXPECT_FALSE(ParseValueTiers("NOK:Gold=5").ok());
   EXPECT_FALSE(ParseValueTiers("NOK:gold=-5").ok());
   EXPECT_FALSE(ParseValueTiers("NOK").ok());
+}
+
+}  // namespace
+}  // namespace cp::domain
+
+namespace cp::domain {
+namespace {
+
+// Verifies ApplyRecorded: a timeline added in random batches, in random
+// order, with the store's count of what left the preference window taken
+// from the interactions added before, ends with the state StateOf gives
+// the whole timeline, and so with the same insights.
+TEST(InsightsStateTest, BatchesOfAdditionsEqualAStateFromScratch) {
+  std::mt19937 random(3);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<v1::Interaction> timeline;
+    for (int i = 0; i < 60; ++i) {
+      const auto kind = std::uniform_int_distribution<int>(0, 2)(random) == 0
+                            ? v1::INTERACTION_KIND_ORDER
+                            : v1::INTERACTION_KIND_CALL;
+      v1::Interaction interaction = Make(
+          kind,
+          static_cast<v1::InteractionChannel>(std::uniform_int_distribution<int>(1, 4)(random)),
+          std::uniform_int_distribution<int>(0, 1)(random) == 0
+              ? v1::INTERACTION_DIRECTION_INBOUND
+              : v1::INTERACTION_DIRECTION_OUTBOUND,
+          absl::Hours(std::uniform_int_distribution<int>(0, 24 * 1000)(random)),
+          kind == v1::INTERACTION_KIND_ORDER ? 100 : 0);
+      if (kind == v1::INTERACTION_KIND_CALL) interaction.mutable_satisfaction()->set_csat(3);
+      timeline.push_back(interaction);
+    }
+    InsightsState state;
+    std::vector<v1::Interaction> stored;
+    size_t next = 0;
+    while (next < timeline.size()) {
+      const size_t n = std::min<size_t>(timeline.size() - next,
+                                        std::uniform_int_distribution<size_t>(1, 7)(random));
+      std::vector<v1::Interaction> added(timeline.begin() + next, timeline.begin() + next + n);
+      next += n;
+      std::map<int, int64_t> exited;
+      if (std::optional<WindowExit> exit = WindowExitOf(state, added); exit.has_value()) {
+        for (const v1::Interaction& old : stored) {
+          const int64_t when = absl::ToUnixMicros(FromProtoTime(old.occur_time()));
+          if (old.direction() == v1::INTERACTION_DIRECTION_INBOUND && when >= exit->from_micros &&
+              when < exit->to_micros) {
+            ++exited[old.channel()];
+          }
+        }
+      }
+      ApplyRecorded(added, exited, &state);
+      stored.insert(stored.end(), added.begin(), added.end());
+      std::string diff;
+      google::protobuf::util::MessageDifferencer differencer;
+      differencer.ReportDifferencesToString(&diff);
+      ASSERT_TRUE(differencer.Compare(state, StateOf(stored))) << "round " << round << ": " << diff;
+    }
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        InsightsOf("kari", state, {}), ComputeInsights("kari", timeline, {})));
+  }
 }
 
 }  // namespace
