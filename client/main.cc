@@ -1,9 +1,12 @@
 // profile-cli: a command-line client of the profile service, on ProfileClient.
 #include <google/protobuf/util/json_util.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -24,7 +27,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/error_details.h"
+#include "client/import_report.h"
 #include "client/interaction_client.h"
+#include "client/interaction_importer.h"
 #include "client/options.h"
 #include "client/profile_client.h"
 #include "client/profile_stub_connection.h"
@@ -91,6 +96,7 @@ ABSL_FLAG(std::optional<std::vector<std::string>>, choose, std::nullopt,
 ABSL_FLAG(std::string, mode, "replace",
           "import-register: replace (the file becomes the whole list) or append.");
 ABSL_FLAG(int, chunk, 10000, "import-register: lines per stream message.");
+ABSL_FLAG(int, batch, 500, "import-interactions: lines per BatchRecordInteractions call (1-1000).");
 
 namespace {
 
@@ -127,6 +133,12 @@ Commands:
   insights NAME    print what NAME's timeline says (value, satisfaction, ...)
   record-interaction NAME
                    record the interaction in --json (an Interaction) on NAME
+  import-interactions FILE
+                   record the interactions of a JSON Lines file (one
+                   RecordInteractionRequest a line, - for stdin) in batches
+                   (--batch); a terminal sees lines done, rate and ETA; prints
+                   a summary naming every failed line, exit code 65 when any
+                   failed
   import-register LIST FILE
                    stream a do-not-contact register's plain file (one number,
                    address or domain a line; - for stdin) into the
@@ -146,6 +158,7 @@ Examples:
   profile-cli duplicates ada
   profile-cli merge ada ada-billing@ETAG --choose=given_name=ada-billing
   profile-cli unmerge profiles/ada/merges/MERGE
+  profile-cli import-interactions orders.jsonl --batch=1000
   profile-cli import-register reservasjon reservasjonsregisteret.txt --timeout=10m)";
 
 std::string ProfileName(absl::string_view name) {
@@ -291,6 +304,53 @@ Outcome ImportRegisterCommand(const cp::client::Options& connection,
     return Usage(absl::InvalidArgumentError(absl::StrCat("cannot open ", args[1])));
   }
   return Printed(cp::client::ImportRegister(connection, options, file));
+}
+
+constexpr int kDataError = 65;  // EX_DATAERR
+
+void PrintError(const absl::Status& status);
+
+// ImportInteractionsCommand runs `import-interactions FILE` and returns the
+// exit code: 0, kDataError when a line failed, the gRPC code of a failure
+// that stopped the import, kUsageError for bad arguments.
+int ImportInteractionsCommand(const cp::client::Options& connection,
+                              const std::vector<std::string>& args) {
+  const int batch = absl::GetFlag(FLAGS_batch);
+  if (args.size() != 1 || batch < 1 || batch > 1000) {
+    std::cerr << "profile-cli: import-interactions needs FILE and 1 <= --batch <= 1000; see "
+                 "--help\n";
+    return kUsageError;
+  }
+  std::ifstream file;
+  int64_t total_bytes = 0;
+  if (args[0] != "-") {
+    file.open(args[0]);
+    if (!file) {
+      std::cerr << "profile-cli: cannot open " << args[0] << "; see --help\n";
+      return kUsageError;
+    }
+    std::error_code error;
+    total_bytes = static_cast<int64_t>(std::filesystem::file_size(args[0], error));
+    if (error) total_bytes = 0;
+  }
+  cp::client::InteractionClient client(connection);
+  cp::client::ImportInteractionsOptions options;
+  options.batch = batch;
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  if (terminal) {
+    options.progress = [total_bytes](const cp::client::ImportProgress& progress) {
+      std::cerr << "\r\033[K" << cp::client::ProgressLine(progress, total_bytes) << std::flush;
+    };
+  }
+  cp::client::ImportSummary summary =
+      cp::client::ImportInteractions(client, args[0] == "-" ? std::cin : file, options);
+  if (terminal) std::cerr << "\n";
+  std::cout << cp::client::SummaryJson(summary) << "\n";
+  if (!summary.stopped.ok()) {
+    PrintError(summary.stopped);
+    return static_cast<int>(summary.stopped.code());
+  }
+  return summary.failures.empty() ? 0 : kDataError;
 }
 
 // ApplyLookupFlags sets the one identifier given by --email, --phone or
@@ -512,6 +572,7 @@ int main(int argc, char* argv[]) {
   cp::client::Options connection = options;
   ProfileClient client(cp::client::MakeProfileConnection(std::move(options)));
 
+  if (command == "import-interactions") return ImportInteractionsCommand(connection, args);
   Outcome outcome =
       command == "import-register" ? ImportRegisterCommand(connection, args)
       : command == "timeline" || command == "insights" || command == "record-interaction"
