@@ -19,6 +19,7 @@
 #include "bench/import_command.h"
 #include "bench/load_command.h"
 #include "bench/run_command.h"
+#include "bench/timeline_load_command.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "run: host:port of profile-server");
 ABSL_FLAG(std::string, rpc, "health",
@@ -56,6 +57,12 @@ ABSL_FLAG(std::string, ids_file, "",
           "load: write the ids here (default stdout); run: read the known ids from here instead "
           "of --id-prefix/--count");
 
+ABSL_FLAG(int, per_profile, 20, "timeline-load: interactions recorded on each known profile");
+ABSL_FLAG(std::string, big_profile, "bench-busy",
+          "timeline-load: the profile created for the long timeline (\"\" skips it); run: the "
+          "profile list-timeline-big reads");
+ABSL_FLAG(int64_t, big_count, 100000, "timeline-load: interactions on --big-profile");
+
 namespace {
 
 constexpr char kUsage[] =
@@ -71,7 +78,10 @@ constexpr char kUsage[] =
     "    (--consents: with the data check and batch-check need).\n"
     "  profile-bench import --target=HOST:PORT [--lines=600000] [--chunk=10000]\n"
     "    streams a generated register (national and E.164 numbers, 1% malformed) into a\n"
-    "    new suppression list with REPLACE and prints how long it took.\n\n"
+    "    new suppression list with REPLACE and prints how long it took.\n"
+    "  profile-bench timeline-load --target=HOST:PORT --ids-file=PATH [--per-profile=20]\n"
+    "      [--big-profile=bench-busy --big-count=100000] [--batch=1000] [--concurrency=4]\n"
+    "    records interactions with BatchRecordInteractions and prints interactions/s.\n\n"
     "Flags may be spelled with - or _.";
 
 // NormalizeDashes turns "--update-mode=x" into "--update_mode=x", so both
@@ -119,6 +129,7 @@ int Run() {
   options.count = absl::GetFlag(FLAGS_count);
   options.server_pid = absl::GetFlag(FLAGS_server_pid);
   options.database_pid = absl::GetFlag(FLAGS_db_pid);
+  options.big_profile = absl::GetFlag(FLAGS_big_profile);
   return cp::bench::RunCommand(options);
 }
 
@@ -142,6 +153,30 @@ int Import() {
   return cp::bench::ImportCommand(options);
 }
 
+int TimelineLoad() {
+  cp::bench::TimelineLoadOptions options;
+  options.target = absl::GetFlag(FLAGS_target);
+  const std::string ids_file = absl::GetFlag(FLAGS_ids_file);
+  if (!ids_file.empty()) {
+    auto ids = cp::bench::ReadIdsFile(ids_file);
+    if (!ids.ok()) {
+      std::fprintf(stderr, "profile-bench timeline-load: %s\n",
+                   std::string(ids.status().message()).c_str());
+      return 2;
+    }
+    options.ids = *std::move(ids);
+  } else {
+    options.ids =
+        cp::bench::MakeBenchIds(absl::GetFlag(FLAGS_id_prefix), absl::GetFlag(FLAGS_count));
+  }
+  options.per_profile = absl::GetFlag(FLAGS_per_profile);
+  options.big_profile = absl::GetFlag(FLAGS_big_profile);
+  options.big_count = absl::GetFlag(FLAGS_big_count);
+  options.batch = absl::GetFlag(FLAGS_batch);
+  options.concurrency = absl::GetFlag(FLAGS_concurrency);
+  return cp::bench::TimelineLoadCommand(options);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -162,6 +197,7 @@ int main(int argc, char** argv) {
   if (command == "run") return Run();
   if (command == "load") return Load();
   if (command == "import") return Import();
-  std::fprintf(stderr, "usage: profile-bench run|load|import [flags]; see --help\n");
+  if (command == "timeline-load") return TimelineLoad();
+  std::fprintf(stderr, "usage: profile-bench run|load|import|timeline-load [flags]; see --help\n");
   return 2;
 }

@@ -6,9 +6,11 @@
 #include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "bench/load_command.h"
 #include "bench/profile_factory.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
+#include "customerprofile/v1/interaction_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -326,18 +328,88 @@ class MergeUnmergeOperation : public Operation {
   std::string merged_;
 };
 
+// RecordOperation records a call with a CSAT answer on a random known
+// profile (no external_ref: each call is a new interaction).
+class RecordOperation : public Operation {
+ public:
+  RecordOperation(const std::shared_ptr<grpc::Channel>& channel,
+                  const std::vector<std::string>* ids)
+      : stub_(customerprofile::v1::InteractionService::NewStub(channel)), ids_(ids) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    using customerprofile::v1::Interaction;
+    using customerprofile::v1::RecordInteractionRequest;
+    auto call = std::make_shared<UnaryCall<RecordInteractionRequest, Interaction>>(timeout);
+    call->request.set_parent(
+        absl::StrCat("profiles/", (*ids_)[absl::Uniform<size_t>(gen_, 0, ids_->size())]));
+    Interaction* interaction = call->request.mutable_interaction();
+    interaction->set_channel(customerprofile::v1::INTERACTION_CHANNEL_PHONE_CALL);
+    interaction->set_direction(customerprofile::v1::INTERACTION_DIRECTION_INBOUND);
+    interaction->set_kind(customerprofile::v1::INTERACTION_KIND_CALL);
+    interaction->set_source_system("bench-callcenter");
+    interaction->mutable_occur_time()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 60);
+    interaction->mutable_satisfaction()->set_csat(absl::Uniform<int>(gen_, 1, 6));
+    interaction->mutable_satisfaction()->set_question_id("after-call");
+    stub_->async()->RecordInteraction(
+        &call->context, &call->request, &call->response,
+        [call, done = std::move(done)](grpc::Status status) { done(status); });
+  }
+
+ private:
+  std::unique_ptr<customerprofile::v1::InteractionService::Stub> stub_;
+  const std::vector<std::string>* ids_;
+  absl::BitGen gen_;
+};
+
+// ListTimelineOperation reads the first page of a timeline: of a random
+// known profile, or always of `fixed` when it is set.
+class ListTimelineOperation : public Operation {
+ public:
+  ListTimelineOperation(const std::shared_ptr<grpc::Channel>& channel,
+                        const std::vector<std::string>* ids, std::string fixed)
+      : stub_(customerprofile::v1::InteractionService::NewStub(channel)),
+        ids_(ids),
+        fixed_(std::move(fixed)) {}
+
+  void Start(absl::Duration timeout, Done done) override {
+    using customerprofile::v1::ListInteractionsRequest;
+    using customerprofile::v1::ListInteractionsResponse;
+    auto call =
+        std::make_shared<UnaryCall<ListInteractionsRequest, ListInteractionsResponse>>(timeout);
+    call->request.set_parent(absl::StrCat(
+        "profiles/",
+        fixed_.empty() ? (*ids_)[absl::Uniform<size_t>(gen_, 0, ids_->size())] : fixed_));
+    call->request.set_page_size(50);
+    stub_->async()->ListInteractions(&call->context, &call->request, &call->response,
+                                     [call, done = std::move(done)](grpc::Status status) {
+                                       if (status.ok() && call->response.interactions().empty()) {
+                                         status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                                               "an empty timeline");
+                                       }
+                                       done(status);
+                                     });
+  }
+
+ private:
+  std::unique_ptr<customerprofile::v1::InteractionService::Stub> stub_;
+  const std::vector<std::string>* ids_;
+  std::string fixed_;
+  absl::BitGen gen_;
+};
+
 }  // namespace
 
 absl::StatusOr<Rpc> ParseRpc(absl::string_view name) {
-  for (Rpc rpc :
-       {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate, Rpc::kCheck, Rpc::kBatchCheck,
-        Rpc::kLookupPhone, Rpc::kLookupExternalId, Rpc::kMergeUnmerge}) {
+  for (Rpc rpc : {Rpc::kHealth, Rpc::kGet, Rpc::kUpdate, Rpc::kCreate, Rpc::kCheck,
+                  Rpc::kBatchCheck, Rpc::kLookupPhone, Rpc::kLookupExternalId, Rpc::kMergeUnmerge,
+                  Rpc::kRecord, Rpc::kListTimeline, Rpc::kListTimelineBig}) {
     if (name == RpcName(rpc)) return rpc;
   }
   return absl::InvalidArgumentError(
       absl::StrCat("unknown rpc \"", name,
                    "\": use health, get, update, create, check, batch-check, lookup-phone, "
-                   "lookup-external-id or merge-unmerge"));
+                   "lookup-external-id, merge-unmerge, record, list-timeline or "
+                   "list-timeline-big"));
 }
 
 const char* RpcName(Rpc rpc) {
@@ -360,6 +432,12 @@ const char* RpcName(Rpc rpc) {
       return "lookup-external-id";
     case Rpc::kMergeUnmerge:
       return "merge-unmerge";
+    case Rpc::kRecord:
+      return "record";
+    case Rpc::kListTimeline:
+      return "list-timeline";
+    case Rpc::kListTimelineBig:
+      return "list-timeline-big";
   }
   return "unknown";
 }
@@ -397,6 +475,12 @@ std::unique_ptr<Operation> MakeOperation(const OperationOptions& options,
       return std::make_unique<LookupOperation>(channel, options.ids, /*by_phone=*/false);
     case Rpc::kMergeUnmerge:
       return std::make_unique<MergeUnmergeOperation>(channel, options.ids, slot);
+    case Rpc::kRecord:
+      return std::make_unique<RecordOperation>(channel, options.ids);
+    case Rpc::kListTimeline:
+      return std::make_unique<ListTimelineOperation>(channel, options.ids, "");
+    case Rpc::kListTimelineBig:
+      return std::make_unique<ListTimelineOperation>(channel, options.ids, options.big_profile);
   }
   return nullptr;
 }

@@ -43,6 +43,14 @@ enum class Rpc {
   // UnmergeProfile of that merge: one operation is the pair. Slot k works on
   // known profiles 2k and 2k+1 only, so that slots never race each other.
   kMergeUnmerge,
+  // InteractionService/RecordInteraction of a call with a CSAT answer on a
+  // random known profile.
+  kRecord,
+  // InteractionService/ListInteractions, the first page (50, newest first),
+  // of a random known profile.
+  kListTimeline,
+  // The same of OperationOptions::big_profile.
+  kListTimelineBig,
 };
 
 // UpdateMode says how kUpdate changes a profile.
@@ -55,7 +63,8 @@ enum class UpdateMode {
 };
 
 // ParseRpc parses "health", "get", "update", "create", "check",
-// "batch-check", "lookup-phone", "lookup-external-id" or "merge-unmerge".
+// "batch-check", "lookup-phone", "lookup-external-id", "merge-unmerge",
+// "record", "list-timeline" or "list-timeline-big".
 absl::StatusOr<Rpc> ParseRpc(absl::string_view name);
 // RpcName returns the name ParseRpc accepts.
 const char* RpcName(Rpc rpc);
@@ -87,6 +96,8 @@ struct OperationOptions {
   std::string run_tag;
   // Profiles per kBatchCheck call.
   int batch_size = 1000;
+  // The profile id kListTimelineBig lists.
+  std::string big_profile;
 };
 
 // MakeOperation returns the operation for in-flight slot `slot` on `channel`.

@@ -54,7 +54,8 @@ absl::StatusOr<std::vector<std::string>> KnownIds(const RunOptions& options) {
 bool MeasureOne(const RunOptions& options, Rpc rpc,
                 const std::vector<std::shared_ptr<grpc::Channel>>& channels,
                 const std::vector<std::string>& ids, const std::string& run_tag) {
-  OperationOptions operation_options{rpc, options.update_mode, &ids, run_tag, options.batch_size};
+  OperationOptions operation_options{rpc,     options.update_mode, &ids,
+                                     run_tag, options.batch_size,  options.big_profile};
   std::vector<std::unique_ptr<Operation>> operations;
   for (int slot = 0; slot < options.concurrency; ++slot) {
     operations.push_back(MakeOperation(operation_options, channels[slot % channels.size()], slot));
@@ -146,9 +147,8 @@ int RunCommand(const RunOptions& options) {
   }
   std::vector<std::string> ids;
   for (Rpc rpc : options.rpcs) {
-    if ((rpc == Rpc::kGet || rpc == Rpc::kUpdate || rpc == Rpc::kCheck || rpc == Rpc::kBatchCheck ||
-         rpc == Rpc::kLookupPhone || rpc == Rpc::kLookupExternalId || rpc == Rpc::kMergeUnmerge) &&
-        ids.empty()) {
+    // Every operation but these works on known profiles.
+    if (rpc != Rpc::kHealth && rpc != Rpc::kCreate && ids.empty()) {
       auto known = KnownIds(options);
       if (!known.ok()) {
         std::fprintf(stderr, "profile-bench run: %s\n", known.status().ToString().c_str());

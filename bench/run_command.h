@@ -24,6 +24,8 @@ struct RunOptions {
   absl::Duration duration = absl::Seconds(10);
   // Profiles per batch-check call; its RESULT line also gives checks/s.
   int batch_size = 1000;
+  // The profile list-timeline-big reads.
+  std::string big_profile;
   // The deadline of every RPC.
   absl::Duration timeout = absl::Seconds(5);
   // The known profiles: read from ids_file when set, else id_prefix with

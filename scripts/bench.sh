@@ -10,7 +10,10 @@
 # oltp_point_select and oltp_update_index on it. Then, on a second store of
 # 1M profiles with consents, CheckConsent beside Health.Check,
 # BatchCheckConsent in checks per second, and the import of a 600,000-line
-# register. Prints every figure and the
+# register; and the timeline: BatchRecordInteractions of 20 interactions on
+# every profile and 100,000 on one, RecordInteraction beside UpdateProfile,
+# and ListInteractions' first page of a 20-interaction profile beside the
+# 100,000-interaction one. Prints every figure and the
 # ratios the issues set targets for. See docs/benchmarks.md.
 #
 # Expects built binaries in $CP_BIN_DIR (default build/bin). Knobs (env):
@@ -18,7 +21,9 @@
 # BENCH_COUNT (100000), BENCH_CHANNELS (1); for the consent part (issue 4):
 # BENCH_CONSENT_COUNT (1000000 profiles, each with an SMS grant, 1% of their
 # numbers on a register; 0 skips the part), BENCH_BATCH_SIZE (1000),
-# BENCH_BATCH_CONCURRENCY (4). Everything it starts is stopped on
+# BENCH_BATCH_CONCURRENCY (4); for the timeline part (issue 18):
+# BENCH_TIMELINE_PER (20 interactions on each profile; 0 skips the part),
+# BENCH_TIMELINE_BIG (100000 on one more profile). Everything it starts is stopped on
 # exit; its files live in a temporary directory that is removed on exit.
 set -euo pipefail
 
@@ -41,6 +46,8 @@ channels=${BENCH_CHANNELS:-1}
 consent_count=${BENCH_CONSENT_COUNT:-1000000}
 batch_size=${BENCH_BATCH_SIZE:-1000}
 batch_concurrency=${BENCH_BATCH_CONCURRENCY:-4}
+timeline_per=${BENCH_TIMELINE_PER:-20}
+timeline_big=${BENCH_TIMELINE_BIG:-100000}
 
 for d in "$duration" "$warmup"; do
   [[ $d =~ ^[0-9]+s$ ]] || {
@@ -320,6 +327,54 @@ else
     "(target >= 0.6: $(verdict "$update_index_ratio" 0.6))"
   echo "RATIOS store=mysql get_over_health=$get_health get_over_point_select=$get_point" \
     "update_over_update_index=$update_index_ratio cpu_health_over_get=$cpu_ratio"
+fi
+
+# --- timeline: BatchRecordInteractions, RecordInteraction, ListInteractions --
+
+if ((timeline_per > 0)); then
+  say "BatchRecordInteractions: $timeline_per interactions on each of the $count profiles," \
+    "then $timeline_big on one profile (1,000 a call; 4 calls in flight, 1 for the one profile)"
+  "$bin/profile-bench" timeline-load --target="$target" --ids-file="$work/ids" \
+    --per-profile="$timeline_per" --big-profile=bench-busy --big-count="$timeline_big" \
+    --batch=1000 --concurrency=4 | tee -a "$work/timeline_results"
+  settle_db
+  say "UpdateProfile and RecordInteraction against the same server"
+  "$bin/profile-bench" run --target="$target" --concurrency="$concurrency" \
+    --channels="$channels" --duration="$duration" --warmup="$warmup" \
+    --ids-file="$work/ids" --server-pid="$server_pid" --db-pid="$db_pid" \
+    --rpc=update,record --update-mode=blind | tee -a "$work/timeline_results"
+  say "ListInteractions, first page (50): a $timeline_per-interaction profile, then the" \
+    "$timeline_big-interaction one"
+  "$bin/profile-bench" run --target="$target" --concurrency="$concurrency" \
+    --channels="$channels" --duration="$duration" --warmup="$warmup" \
+    --ids-file="$work/ids" --server-pid="$server_pid" --db-pid="$db_pid" \
+    --rpc=list-timeline,list-timeline-big --big-profile=bench-busy |
+    tee -a "$work/timeline_results"
+  t_spread=$(grep '^RESULT rpc=batch-record part=spread ' "$work/timeline_results")
+  t_big=$(grep '^RESULT rpc=batch-record part=one-profile ' "$work/timeline_results" || true)
+  t_update=$(grep '^RESULT rpc=update ' "$work/timeline_results")
+  t_record=$(grep '^RESULT rpc=record ' "$work/timeline_results")
+  t_list=$(grep '^RESULT rpc=list-timeline ' "$work/timeline_results")
+  t_list_big=$(grep '^RESULT rpc=list-timeline-big ' "$work/timeline_results")
+  if [[ $store == sqlite ]]; then record_target=100000; else record_target=30000; fi
+  spread_per_s=$(field per_s "$t_spread")
+  say "timeline summary ($store, $count profiles x $timeline_per + 1 x $timeline_big)"
+  echo "  BatchRecordInteractions = $spread_per_s interactions/s over the profiles" \
+    "(target >= $record_target: $(verdict "$spread_per_s" "$record_target")), " \
+    "$(field per_s "$t_big") interactions/s onto the one profile"
+  row "UpdateProfile (blind)" "$t_update"
+  row "RecordInteraction" "$t_record"
+  row "ListInteractions, 20" "$t_list"
+  row "ListInteractions, 100k" "$t_list_big"
+  record_update=$(ratio "$(field qps "$t_record")" "$(field qps "$t_update")")
+  p50_ratio=$(ratio "$(field p50_ms "$t_list_big")" "$(field p50_ms "$t_list")")
+  p99_ratio=$(ratio "$(field p99_ms "$t_list_big")" "$(field p99_ms "$t_list")")
+  echo "  RecordInteraction / UpdateProfile = $record_update"
+  echo "  ListInteractions first page, 100k-interaction profile / 20-interaction one:" \
+    "p50 $p50_ratio, p99 $p99_ratio (goal <= 1.5)"
+  echo "RATIOS store=$store batch_record_per_s=$spread_per_s" \
+    "batch_record_one_profile_per_s=$(field per_s "$t_big") record_over_update=$record_update" \
+    "list_big_over_small_p50=$p50_ratio list_big_over_small_p99=$p99_ratio"
 fi
 
 stop_server
