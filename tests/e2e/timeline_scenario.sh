@@ -62,6 +62,11 @@ run_timeline_scenario() {
   interaction_rpc ListInteractions '{"parent": "profiles/kari"}'
   expect_eq "the timeline shows payment then order, newest first" \
     "$(out '[.interactions[].kind] | join(",")')" "INTERACTION_KIND_PAYMENT,INTERACTION_KIND_ORDER"
+  rpc GetProfile '{"name": "profiles/kari", "view": "PROFILE_VIEW_FULL"}'
+  expect_eq "the agent sees the web order's value in the insights" \
+    "$(out '.insights.values[0] | "\(.currencyCode) \(.lifetimeValue.units) \(.orderCount)"')" \
+    "NOK 499 1"
+  expect_eq "and billing's payment" "$(out '.insights.values[0].totalPaid.units')" "499"
 
   interaction_rpc RecordInteraction "{\"parent\": \"profiles/kari\", \"interaction\": {
     \"channel\": \"INTERACTION_CHANNEL_PHONE_CALL\", \"direction\": \"INTERACTION_DIRECTION_INBOUND\",
@@ -72,6 +77,14 @@ run_timeline_scenario() {
   interaction_rpc ListInteractions '{"parent": "profiles/kari", "pageSize": 1}'
   expect_eq "the call is newest" "$(out '.interactions[0].kind')" "INTERACTION_KIND_CALL"
   expect_ne "and there is a next page" "$(out '.nextPageToken // ""')" ""
+  interaction_rpc GetProfileInsights '{"name": "profiles/kari/insights"}'
+  expect_eq "the insights count the CSAT answer" \
+    "$(out '.satisfaction | "\(.csatCount) \(.csatMean)"')" "1 5"
+  expect_eq "one inbound each on web, post and phone: the phone was used last" \
+    "$(out .preferredInboundChannel)" "INTERACTION_CHANNEL_PHONE_CALL"
+  rpc ListProfiles "{\"filter\": \"insights.last_interaction_time >= \\\"$(minutes_ago 10)\\\"\"}"
+  expect_eq "ListProfiles finds the customers active in the last 10 minutes" \
+    "$(out '[.profiles[].name] | join(",")')" "profiles/kari"
 
   rpc_error invalid_argument customerprofile.v1.InteractionService/RecordInteraction \
     "{\"parent\": \"profiles/kari\", \"interaction\": {\"channel\": \"INTERACTION_CHANNEL_WEB\",
