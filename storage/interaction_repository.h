@@ -66,6 +66,13 @@ class InteractionRepository {
   // InsertInteraction stores a new interaction; ALREADY_EXISTS when its id
   // is taken or its (source_system, external_ref) pair is recorded already.
   virtual absl::Status InsertInteraction(const InteractionRecord& record) = 0;
+  // InsertInteractions stores new interactions, in as few statements as it
+  // can; as InsertInteraction otherwise (a clash fails them all).
+  virtual absl::Status InsertInteractions(const std::vector<InteractionRecord>& records) = 0;
+  // FindInteractionsByRefs returns the interactions recorded with any of
+  // the (source_system, external_ref) pairs, in no order.
+  virtual absl::StatusOr<std::vector<InteractionRecord>> FindInteractionsByRefs(
+      const std::vector<std::pair<std::string, std::string>>& refs) = 0;
   // GetInteraction returns the interaction with this id, or nullopt.
   virtual absl::StatusOr<std::optional<InteractionRecord>> GetInteraction(
       absl::string_view interaction_id) = 0;

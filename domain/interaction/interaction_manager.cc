@@ -267,7 +267,8 @@ std::vector<absl::StatusOr<v1::Interaction>> InteractionManager::RecordAll(
       if (valid[i].has_value()) results[i] = absl::UnknownError("not recorded");
     }
     std::map<std::string, absl::StatusOr<std::string>> holders;
-    std::map<std::string, std::vector<v1::Interaction>> added;
+    std::vector<const std::string*> holder_of(items.size(), nullptr);
+    std::vector<std::pair<std::string, std::string>> refs;
     for (size_t i = 0; i < items.size(); ++i) {
       if (!valid[i].has_value()) continue;
       const auto& [parent, sent] = *valid[i];
@@ -278,13 +279,33 @@ std::vector<absl::StatusOr<v1::Interaction>> InteractionManager::RecordAll(
         results[i] = holder->second.status();
         continue;
       }
-      const std::string& holder_id = *holder->second;
+      holder_of[i] = &*holder->second;
+      if (!sent.external_ref().empty())
+        refs.emplace_back(sent.source_system(), sent.external_ref());
+    }
+    // Every pair recorded before, in one read; then those recorded by this
+    // batch as it goes.
+    std::map<std::pair<std::string, std::string>, InteractionRecord> recorded;
+    if (!refs.empty()) {
+      auto found = tx.interactions().FindInteractionsByRefs(refs);
+      if (!found.ok()) return found.status();
+      for (InteractionRecord& record : *found) {
+        std::pair<std::string, std::string> key(record.interaction.source_system(),
+                                                record.interaction.external_ref());
+        recorded.emplace(std::move(key), std::move(record));
+      }
+    }
+    std::vector<InteractionRecord> fresh_rows;
+    std::map<std::string, std::vector<v1::Interaction>> added;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (holder_of[i] == nullptr) continue;
+      const v1::Interaction& sent = valid[i]->second;
+      const std::string& holder_id = *holder_of[i];
+      std::pair<std::string, std::string> key(sent.source_system(), sent.external_ref());
       if (!sent.external_ref().empty()) {
-        auto first =
-            tx.interactions().FindInteractionByRef(sent.source_system(), sent.external_ref());
-        if (!first.ok()) return first.status();
-        if (first->has_value()) {
-          const InteractionRecord& stored = **first;
+        auto first = recorded.find(key);
+        if (first != recorded.end()) {
+          const InteractionRecord& stored = first->second;
           if (stored.profile_id == holder_id && SameContent(stored.interaction, sent)) {
             results[i] = ToResource(stored);
           } else {
@@ -305,10 +326,12 @@ std::vector<absl::StatusOr<v1::Interaction>> InteractionManager::RecordAll(
       fresh.occur_time = FromProtoTime(sent.occur_time());
       fresh.create_time = now;
       fresh.interaction = sent;
-      if (absl::Status s = tx.interactions().InsertInteraction(fresh); !s.ok()) return s;
       results[i] = ToResource(fresh);
       added[holder_id].push_back(sent);
+      if (!sent.external_ref().empty()) recorded.emplace(std::move(key), fresh);
+      fresh_rows.push_back(std::move(fresh));
     }
+    if (absl::Status s = tx.interactions().InsertInteractions(fresh_rows); !s.ok()) return s;
     for (const auto& [profile_id, interactions] : added) {
       if (absl::Status s = AddToInsights(tx, profile_id, interactions); !s.ok()) return s;
     }

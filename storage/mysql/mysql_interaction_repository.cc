@@ -46,6 +46,44 @@ absl::Status MysqlInteractionRepository::InsertInteraction(const InteractionReco
       "an interaction with this id or (source_system, external_ref) exists (interactions)");
 }
 
+absl::Status MysqlInteractionRepository::InsertInteractions(
+    const std::vector<InteractionRecord>& records) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  size_t done = 0;
+  for (int chunk : sql::kMultiRowChunks) {
+    while (records.size() - done >= static_cast<size_t>(chunk)) {
+      sql::SqlFragment fragment = sql::RenderInsertInteractions(&records[done], chunk);
+      absl::StatusOr<int64_t> affected =
+          ExecuteMysqlUpdate(run_, *connection_, "insert interactions", fragment.sql,
+                             [&](::sql::PreparedStatement& s) { BindParams(s, fragment.params); });
+      if (!affected.ok()) {
+        return sql::ExplainDuplicate(
+            affected.status(),
+            "an interaction with this id or (source_system, external_ref) exists (interactions)");
+      }
+      done += chunk;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<InteractionRecord>> MysqlInteractionRepository::FindInteractionsByRefs(
+    const std::vector<std::pair<std::string, std::string>>& refs) {
+  std::vector<InteractionRecord> found;
+  size_t done = 0;
+  for (int chunk : sql::kMultiRowChunks) {
+    while (refs.size() - done >= static_cast<size_t>(chunk)) {
+      sql::SqlFragment fragment = sql::RenderSelectInteractionsByRefs(&refs[done], chunk);
+      auto records = Query("find interactions by reference", fragment.sql,
+                           [&](::sql::PreparedStatement& s) { BindParams(s, fragment.params); });
+      if (!records.ok()) return records.status();
+      for (InteractionRecord& record : *records) found.push_back(std::move(record));
+      done += chunk;
+    }
+  }
+  return found;
+}
+
 absl::StatusOr<std::optional<InteractionRecord>> MysqlInteractionRepository::GetInteraction(
     absl::string_view interaction_id) {
   auto records =

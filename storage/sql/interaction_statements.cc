@@ -39,6 +39,47 @@ SqlFragment RenderInteractionListQuery(const InteractionListQuery& query) {
   return out;
 }
 
+SqlFragment RenderInsertInteractions(const InteractionRecord* records, int count) {
+  SqlFragment out;
+  out.sql =
+      "INSERT INTO interactions (id, profile_id, origin_profile_id, occur_time, create_time, "
+      "source_system, external_ref, channel, direction, kind, campaign, data) VALUES ";
+  for (int i = 0; i < count; ++i) {
+    const InteractionRecord& record = records[i];
+    const customerprofile::v1::Interaction& interaction = record.interaction;
+    out.sql += i == 0 ? "(?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?)"
+                      : ", (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?)";
+    out.params.emplace_back(record.interaction_id);
+    out.params.emplace_back(record.profile_id);
+    out.params.emplace_back(record.origin_profile_id);
+    out.params.emplace_back(absl::ToUnixMicros(record.occur_time));
+    out.params.emplace_back(absl::ToUnixMicros(record.create_time));
+    out.params.emplace_back(interaction.source_system());
+    out.params.emplace_back(interaction.external_ref());
+    out.params.emplace_back(static_cast<int64_t>(interaction.channel()));
+    out.params.emplace_back(static_cast<int64_t>(interaction.direction()));
+    out.params.emplace_back(static_cast<int64_t>(interaction.kind()));
+    out.params.emplace_back(interaction.campaign());
+    out.params.emplace_back(interaction.SerializeAsString());
+  }
+  return out;
+}
+
+SqlFragment RenderSelectInteractionsByRefs(const std::pair<std::string, std::string>* refs,
+                                           int count) {
+  SqlFragment out;
+  out.sql =
+      "SELECT id, profile_id, origin_profile_id, occur_time, create_time, data FROM interactions "
+      "WHERE ";
+  for (int i = 0; i < count; ++i) {
+    out.sql += i == 0 ? "(source_system = ? AND external_ref = ?)"
+                      : " OR (source_system = ? AND external_ref = ?)";
+    out.params.emplace_back(refs[i].first);
+    out.params.emplace_back(refs[i].second);
+  }
+  return out;
+}
+
 absl::StatusOr<InteractionRecord> DecodeInteraction(const SqlRow& row) {
   InteractionRecord record;
   record.interaction_id = row.GetString(0);

@@ -67,6 +67,20 @@ inline constexpr absl::string_view kListStoredInsights =
 
 #undef CP_INTERACTION_COLUMNS
 
+// kMultiRowChunks are the row counts the multi-row statements below are
+// rendered for, largest first: a batch goes in chunks of these, so that a
+// connection prepares at most three texts of each.
+inline constexpr int kMultiRowChunks[] = {100, 10, 1};
+
+// RenderInsertInteractions returns one INSERT of `records` (as
+// kInsertInteraction binds one; an empty external_ref becomes NULL).
+SqlFragment RenderInsertInteractions(const InteractionRecord* records, int count);
+
+// RenderSelectInteractionsByRefs returns the SELECT of the interactions
+// recorded with any of `count` (source_system, external_ref) pairs.
+SqlFragment RenderSelectInteractionsByRefs(const std::pair<std::string, std::string>* refs,
+                                           int count);
+
 // RenderInteractionListQuery returns the SELECT of `query` with its
 // parameters.
 SqlFragment RenderInteractionListQuery(const InteractionListQuery& query);

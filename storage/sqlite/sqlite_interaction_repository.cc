@@ -40,6 +40,50 @@ absl::Status SqliteInteractionRepository::InsertInteraction(const InteractionRec
       status, "an interaction with this id or (source_system, external_ref) exists (interactions)");
 }
 
+absl::Status SqliteInteractionRepository::InsertInteractions(
+    const std::vector<InteractionRecord>& records) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  size_t done = 0;
+  for (int chunk : sql::kMultiRowChunks) {
+    while (records.size() - done >= static_cast<size_t>(chunk)) {
+      sql::SqlFragment fragment = sql::RenderInsertInteractions(&records[done], chunk);
+      absl::Status status = RunStatement(*connection_, fragment.sql, [&](SqliteStatement& s) {
+        BindParams(s, fragment.params);
+        // The data column is a BLOB: rebind each row's as one.
+        for (int i = 0; i < chunk; ++i) {
+          s.BindBlob(12 * i + 12, std::get<std::string>(fragment.params[12 * i + 11]));
+        }
+      });
+      if (!status.ok()) {
+        return sql::ExplainDuplicate(
+            status,
+            "an interaction with this id or (source_system, external_ref) exists (interactions)");
+      }
+      done += chunk;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<InteractionRecord>> SqliteInteractionRepository::FindInteractionsByRefs(
+    const std::vector<std::pair<std::string, std::string>>& refs) {
+  std::vector<InteractionRecord> found;
+  size_t done = 0;
+  for (int chunk : sql::kMultiRowChunks) {
+    while (refs.size() - done >= static_cast<size_t>(chunk)) {
+      sql::SqlFragment fragment = sql::RenderSelectInteractionsByRefs(&refs[done], chunk);
+      absl::StatusOr<SqliteStatement> statement = connection_->Prepare(fragment.sql);
+      if (!statement.ok()) return statement.status();
+      BindParams(*statement, fragment.params);
+      auto records = ReadAll(*statement);
+      if (!records.ok()) return records.status();
+      for (InteractionRecord& record : *records) found.push_back(std::move(record));
+      done += chunk;
+    }
+  }
+  return found;
+}
+
 absl::StatusOr<std::optional<InteractionRecord>> SqliteInteractionRepository::GetInteraction(
     absl::string_view interaction_id) {
   absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInteraction);

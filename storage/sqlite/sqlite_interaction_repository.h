@@ -17,6 +17,9 @@ class SqliteInteractionRepository final : public InteractionRepository {
   SqliteInteractionRepository(SqliteConnection* connection, bool read_only);
 
   absl::Status InsertInteraction(const InteractionRecord& record) override;
+  absl::Status InsertInteractions(const std::vector<InteractionRecord>& records) override;
+  absl::StatusOr<std::vector<InteractionRecord>> FindInteractionsByRefs(
+      const std::vector<std::pair<std::string, std::string>>& refs) override;
   absl::StatusOr<std::optional<InteractionRecord>> GetInteraction(
       absl::string_view interaction_id) override;
   absl::StatusOr<std::optional<InteractionRecord>> FindInteractionByRef(

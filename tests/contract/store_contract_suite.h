@@ -1626,4 +1626,77 @@ TEST_P(StoreContractTest, InteractionsRoundTripListAndStayUniqueByRef) {
   EXPECT_EQ(again.code(), absl::StatusCode::kNotFound) << again;
 }
 
+// Verifies the multi-row statements: InsertInteractions stores 123 rows
+// (chunks of 100, 10 and 1) whole, with and without a ref, and
+// FindInteractionsByRefs finds exactly the pairs recorded among those it is
+// asked for; a batch holding a pair recorded already fails as a whole.
+TEST_P(StoreContractTest, InteractionsGoInAndAreFoundInBatches) {
+  std::vector<InteractionRecord> batch;
+  for (int i = 0; i < 123; ++i) {
+    InteractionRecord r;
+    r.interaction_id = absl::StrCat("b", 1000 + i);
+    r.profile_id = i % 2 == 0 ? "kari" : "ola";
+    r.origin_profile_id = r.profile_id;
+    r.occur_time = absl::FromUnixMicros(1000 + i);
+    r.create_time = absl::FromUnixMicros(5000);
+    r.interaction.set_kind(customerprofile::v1::INTERACTION_KIND_VISIT);
+    r.interaction.set_channel(customerprofile::v1::INTERACTION_CHANNEL_WEB);
+    r.interaction.set_source_system("webshop");
+    if (i % 3 != 0) r.interaction.set_external_ref(absl::StrCat("v-", i));
+    r.interaction.set_summary(std::string("\0kaffe \xC3\xA6 100%'", 14));
+    batch.push_back(r);
+  }
+  ASSERT_TRUE(
+      Write([&](Transaction& tx) { return tx.interactions().InsertInteractions(batch); }).ok());
+  std::vector<std::pair<std::string, std::string>> asked;
+  for (int i = 0; i < 130; ++i) asked.emplace_back("webshop", absl::StrCat("v-", i));
+  asked.emplace_back("crm", "v-1");
+  std::vector<std::string> found;
+  std::optional<InteractionRecord> stored;
+  std::vector<InteractionRecord> kari;
+  absl::Status read = Read([&](Transaction& tx) {
+                auto records = tx.interactions().FindInteractionsByRefs(asked);
+                if (!records.ok()) return records.status();
+                for (const InteractionRecord& r : *records) found.push_back(r.interaction_id);
+                auto got = tx.interactions().GetInteraction("b1007");
+                if (!got.ok()) return got.status();
+                stored = *std::move(got);
+                InteractionListQuery query;
+                query.profile_id = "kari";
+                query.limit = 1000;
+                auto listed = tx.interactions().ListInteractions(query);
+                if (!listed.ok()) return listed.status();
+                kari = *std::move(listed);
+                return absl::OkStatus();
+              });
+  ASSERT_TRUE(read.ok()) << read;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 123; ++i) {
+    if (i % 3 != 0) expected.push_back(absl::StrCat("b", 1000 + i));
+  }
+  EXPECT_THAT(found, ::testing::UnorderedElementsAreArray(expected));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->profile_id, "ola");
+  EXPECT_EQ(stored->occur_time, absl::FromUnixMicros(1007));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(stored->interaction,
+                                                                 batch[7].interaction));
+  EXPECT_EQ(kari.size(), 62u);
+
+  std::vector<InteractionRecord> clash = {batch[1], batch[2]};
+  clash[0].interaction_id = "c1";
+  clash[0].interaction.set_external_ref("new-1");
+  clash[1].interaction_id = "c2";  // batch[2]'s ref "v-2" is taken
+  absl::Status taken =
+      Write([&](Transaction& tx) { return tx.interactions().InsertInteractions(clash); });
+  EXPECT_EQ(taken.code(), absl::StatusCode::kAlreadyExists) << taken;
+  std::optional<InteractionRecord> none;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto got = tx.interactions().GetInteraction("c1");
+                if (!got.ok()) return got.status();
+                none = *std::move(got);
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_FALSE(none.has_value());
+}
+
 }  // namespace cp::storage::contract
