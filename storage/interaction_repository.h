@@ -112,6 +112,10 @@ class InteractionRepository {
   // nullopt when there are none (no insights, or stored before 0009).
   virtual absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>>
   GetInsightsState(absl::string_view profile_id) = 0;
+  // GetInsightsStates is GetInsightsState of several profiles in one read:
+  // the profiles with totals, by id.
+  virtual absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
+  GetInsightsStates(const std::vector<std::string>& profile_ids) = 0;
   // ListStoredInsights returns at most `limit` rows of insights by profile
   // id, after `after_profile_id` ("" = from the start).
   virtual absl::StatusOr<std::vector<StoredInsights>> ListStoredInsights(

@@ -106,13 +106,12 @@ absl::Status InteractionManager::RecomputeInsights(Transaction& tx, const std::s
 }
 
 absl::Status InteractionManager::AddToInsights(Transaction& tx, const std::string& profile_id,
+                                               InsightsState* stored,
                                                const std::vector<v1::Interaction>& added) {
-  auto stored = tx.interactions().GetInsightsState(profile_id);
-  if (!stored.ok()) return stored.status();
   // Without stored totals (a first interaction, or insights stored before
   // the store kept totals) the timeline, `added` included, is read whole.
-  if (!stored->has_value()) return RecomputeInsights(tx, profile_id);
-  InsightsState state = **std::move(stored);
+  if (stored == nullptr) return RecomputeInsights(tx, profile_id);
+  InsightsState& state = *stored;
   std::map<int, int64_t> exited;
   if (std::optional<WindowExit> exit = WindowExitOf(state, added); exit.has_value()) {
     // `added` are stored already: what the store counts in the range less
@@ -332,8 +331,17 @@ std::vector<absl::StatusOr<v1::Interaction>> InteractionManager::RecordAll(
       fresh_rows.push_back(std::move(fresh));
     }
     if (absl::Status s = tx.interactions().InsertInteractions(fresh_rows); !s.ok()) return s;
+    std::vector<std::string> touched;
+    for (const auto& entry : added) touched.push_back(entry.first);
+    auto states = tx.interactions().GetInsightsStates(touched);
+    if (!states.ok()) return states.status();
     for (const auto& [profile_id, interactions] : added) {
-      if (absl::Status s = AddToInsights(tx, profile_id, interactions); !s.ok()) return s;
+      auto state = states->find(profile_id);
+      if (absl::Status s = AddToInsights(
+              tx, profile_id, state == states->end() ? nullptr : &state->second, interactions);
+          !s.ok()) {
+        return s;
+      }
     }
     return absl::OkStatus();
   };

@@ -83,8 +83,10 @@ class InteractionManager : public TimelineMover {
   // timeline, inside `tx`.
   absl::Status RecomputeInsights(storage::Transaction& tx, const std::string& profile_id);
   // AddToInsights updates the insights of `profile_id` for `added`, stored
-  // on its timeline in `tx` already.
+  // on its timeline in `tx` already, from its stored totals `state`
+  // (updated; null when it has none).
   absl::Status AddToInsights(storage::Transaction& tx, const std::string& profile_id,
+                             InsightsState* state,
                              const std::vector<customerprofile::v1::Interaction>& added);
   // RecordAll records `items` in one transaction; each item's outcome in
   // order.

@@ -183,12 +183,8 @@ absl::Status MysqlInteractionRepository::PutInsights(
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   std::string data = insights.SerializeAsString();
   std::string totals = state.SerializeAsString();
-  absl::StatusOr<int64_t> removed = ExecuteMysqlUpdate(
-      run_, *connection_, "replace insights", std::string(sql::kDeleteInsights),
-      [&](::sql::PreparedStatement& s) { s.setString(1, std::string(profile_id)); });
-  if (!removed.ok()) return removed.status();
   absl::StatusOr<int64_t> inserted =
-      ExecuteMysqlUpdate(run_, *connection_, "replace insights", std::string(sql::kInsertInsights),
+      ExecuteMysqlUpdate(run_, *connection_, "replace insights", std::string(sql::kReplaceInsights),
                          [&](::sql::PreparedStatement& s) {
                            s.setString(1, std::string(profile_id));
                            s.setString(2, data);
@@ -222,6 +218,35 @@ MysqlInteractionRepository::GetInsightsState(absl::string_view profile_id) {
     return absl::DataLossError("stored insights totals cannot be parsed");
   }
   return state;
+}
+
+absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
+MysqlInteractionRepository::GetInsightsStates(const std::vector<std::string>& profile_ids) {
+  std::map<std::string, customerprofile::internal::v1::InsightsState> states;
+  size_t done = 0;
+  for (int chunk : sql::kMultiRowChunks) {
+    while (profile_ids.size() - done >= static_cast<size_t>(chunk)) {
+      sql::SqlFragment fragment = sql::RenderSelectInsightsStates(&profile_ids[done], chunk);
+      std::vector<std::pair<std::string, std::string>> rows;
+      absl::Status status = run_("read insights totals", [&]() {
+        ::sql::PreparedStatement& statement = connection_->Prepare(fragment.sql);
+        BindParams(statement, fragment.params);
+        std::unique_ptr<::sql::ResultSet> result(statement.executeQuery());
+        while (result->next()) {
+          MysqlRow row(*result);
+          rows.emplace_back(row.GetString(0), row.GetString(1));
+        }
+      });
+      if (!status.ok()) return status;
+      for (const auto& [id, blob] : rows) {
+        if (!states[id].ParseFromString(blob)) {
+          return absl::DataLossError("stored insights totals cannot be parsed");
+        }
+      }
+      done += chunk;
+    }
+  }
+  return states;
 }
 
 absl::StatusOr<std::vector<StoredInsights>> MysqlInteractionRepository::ListStoredInsights(

@@ -80,6 +80,18 @@ SqlFragment RenderSelectInteractionsByRefs(const std::pair<std::string, std::str
   return out;
 }
 
+SqlFragment RenderSelectInsightsStates(const std::string* profile_ids, int count) {
+  SqlFragment out;
+  out.sql =
+      "SELECT profile_id, state FROM profile_insights WHERE state IS NOT NULL AND profile_id IN (";
+  for (int i = 0; i < count; ++i) {
+    out.sql += i == 0 ? "?" : ", ?";
+    out.params.emplace_back(profile_ids[i]);
+  }
+  out.sql += ")";
+  return out;
+}
+
 absl::StatusOr<InteractionRecord> DecodeInteraction(const SqlRow& row) {
   InteractionRecord record;
   record.interaction_id = row.GetString(0);

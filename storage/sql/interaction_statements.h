@@ -45,14 +45,11 @@ inline constexpr absl::string_view kCountInboundByChannel =
     "SELECT channel, COUNT(*) FROM interactions WHERE profile_id = ? AND occur_time >= ? AND "
     "occur_time < ? AND direction = ? GROUP BY channel";
 
-// Parameter: profile id. PutInsights deletes, then inserts (profile id,
-// data, state): the same SQL on both dialects; then it copies the listed
-// columns onto the profile (value tier, last interaction micros or 0,
-// profile id).
-inline constexpr absl::string_view kDeleteInsights =
-    "DELETE FROM profile_insights WHERE profile_id = ?";
-inline constexpr absl::string_view kInsertInsights =
-    "INSERT INTO profile_insights (profile_id, data, state) VALUES (?, ?, ?)";
+// Parameters: profile id, data, state. PutInsights replaces the row
+// (REPLACE is the same on both dialects), then copies the listed columns
+// onto the profile (value tier, last interaction micros or 0, profile id).
+inline constexpr absl::string_view kReplaceInsights =
+    "REPLACE INTO profile_insights (profile_id, data, state) VALUES (?, ?, ?)";
 inline constexpr absl::string_view kUpdateProfileInsights =
     "UPDATE profiles SET insights_value_tier = ?, insights_last_time = ? WHERE id = ?";
 // Parameter: profile id.
@@ -80,6 +77,10 @@ SqlFragment RenderInsertInteractions(const InteractionRecord* records, int count
 // recorded with any of `count` (source_system, external_ref) pairs.
 SqlFragment RenderSelectInteractionsByRefs(const std::pair<std::string, std::string>* refs,
                                            int count);
+
+// RenderSelectInsightsStates returns the SELECT of (profile_id, state) of
+// `count` profiles' insights that have totals.
+SqlFragment RenderSelectInsightsStates(const std::string* profile_ids, int count);
 
 // RenderInteractionListQuery returns the SELECT of `query` with its
 // parameters.

@@ -183,12 +183,9 @@ absl::Status SqliteInteractionRepository::PutInsights(
     absl::string_view profile_id, const customerprofile::v1::ProfileInsights& insights,
     const customerprofile::internal::v1::InsightsState& state) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
-  absl::Status status = RunStatement(*connection_, sql::kDeleteInsights,
-                                     [&](SqliteStatement& s) { s.BindText(1, profile_id); });
-  if (!status.ok()) return status;
   std::string data = insights.SerializeAsString();
   std::string totals = state.SerializeAsString();
-  status = RunStatement(*connection_, sql::kInsertInsights, [&](SqliteStatement& s) {
+  absl::Status status = RunStatement(*connection_, sql::kReplaceInsights, [&](SqliteStatement& s) {
     s.BindText(1, profile_id);
     s.BindBlob(2, data);
     s.BindBlob(3, totals);
@@ -214,6 +211,31 @@ SqliteInteractionRepository::GetInsightsState(absl::string_view profile_id) {
     return absl::DataLossError("stored insights totals cannot be parsed");
   }
   return state;
+}
+
+absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
+SqliteInteractionRepository::GetInsightsStates(const std::vector<std::string>& profile_ids) {
+  std::map<std::string, customerprofile::internal::v1::InsightsState> states;
+  size_t done = 0;
+  for (int chunk : sql::kMultiRowChunks) {
+    while (profile_ids.size() - done >= static_cast<size_t>(chunk)) {
+      sql::SqlFragment fragment = sql::RenderSelectInsightsStates(&profile_ids[done], chunk);
+      absl::StatusOr<SqliteStatement> statement = connection_->Prepare(fragment.sql);
+      if (!statement.ok()) return statement.status();
+      BindParams(*statement, fragment.params);
+      while (true) {
+        absl::StatusOr<bool> row = statement->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        if (!states[std::string(statement->ColumnText(0))].ParseFromString(
+                std::string(statement->ColumnBlob(1)))) {
+          return absl::DataLossError("stored insights totals cannot be parsed");
+        }
+      }
+      done += chunk;
+    }
+  }
+  return states;
 }
 
 absl::StatusOr<std::vector<StoredInsights>> SqliteInteractionRepository::ListStoredInsights(

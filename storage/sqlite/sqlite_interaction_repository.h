@@ -39,6 +39,8 @@ class SqliteInteractionRepository final : public InteractionRepository {
                            const customerprofile::internal::v1::InsightsState& state) override;
   absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>> GetInsightsState(
       absl::string_view profile_id) override;
+  absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
+  GetInsightsStates(const std::vector<std::string>& profile_ids) override;
   absl::StatusOr<std::vector<StoredInsights>> ListStoredInsights(absl::string_view after_profile_id,
                                                                  int limit) override;
   absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>> GetInsights(

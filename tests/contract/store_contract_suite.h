@@ -1655,20 +1655,20 @@ TEST_P(StoreContractTest, InteractionsGoInAndAreFoundInBatches) {
   std::optional<InteractionRecord> stored;
   std::vector<InteractionRecord> kari;
   absl::Status read = Read([&](Transaction& tx) {
-                auto records = tx.interactions().FindInteractionsByRefs(asked);
-                if (!records.ok()) return records.status();
-                for (const InteractionRecord& r : *records) found.push_back(r.interaction_id);
-                auto got = tx.interactions().GetInteraction("b1007");
-                if (!got.ok()) return got.status();
-                stored = *std::move(got);
-                InteractionListQuery query;
-                query.profile_id = "kari";
-                query.limit = 1000;
-                auto listed = tx.interactions().ListInteractions(query);
-                if (!listed.ok()) return listed.status();
-                kari = *std::move(listed);
-                return absl::OkStatus();
-              });
+    auto records = tx.interactions().FindInteractionsByRefs(asked);
+    if (!records.ok()) return records.status();
+    for (const InteractionRecord& r : *records) found.push_back(r.interaction_id);
+    auto got = tx.interactions().GetInteraction("b1007");
+    if (!got.ok()) return got.status();
+    stored = *std::move(got);
+    InteractionListQuery query;
+    query.profile_id = "kari";
+    query.limit = 1000;
+    auto listed = tx.interactions().ListInteractions(query);
+    if (!listed.ok()) return listed.status();
+    kari = *std::move(listed);
+    return absl::OkStatus();
+  });
   ASSERT_TRUE(read.ok()) << read;
   std::vector<std::string> expected;
   for (int i = 0; i < 123; ++i) {
@@ -1697,6 +1697,50 @@ TEST_P(StoreContractTest, InteractionsGoInAndAreFoundInBatches) {
                 return absl::OkStatus();
               }).ok());
   EXPECT_FALSE(none.has_value());
+}
+
+// Verifies insights round-trip with their totals, one profile's and
+// several profiles' in one read (12 asked: chunks of 10 and 1), and that a
+// second write replaces the first.
+TEST_P(StoreContractTest, InsightsKeepTheirTotals) {
+  ASSERT_TRUE(Insert(NewRecord("kari")).ok());
+  ASSERT_TRUE(Insert(NewRecord("ola")).ok());
+  auto write = [&](const std::string& id, int64_t count) {
+    customerprofile::v1::ProfileInsights insights;
+    insights.set_name("profiles/" + id + "/insights");
+    insights.set_interaction_count(count);
+    insights.set_value_tier("gold");
+    customerprofile::internal::v1::InsightsState state;
+    state.set_interaction_count(count);
+    return Write(
+        [&](Transaction& tx) { return tx.interactions().PutInsights(id, insights, state); });
+  };
+  ASSERT_TRUE(write("kari", 1).ok());
+  ASSERT_TRUE(write("kari", 2).ok());
+  ASSERT_TRUE(write("ola", 5).ok());
+  std::vector<std::string> asked = {"kari", "ola"};
+  for (int i = 0; i < 10; ++i) asked.push_back(absl::StrCat("nobody-", i));
+  std::map<std::string, int64_t> counts;
+  std::optional<customerprofile::internal::v1::InsightsState> kari;
+  std::optional<customerprofile::v1::ProfileInsights> shown;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto states = tx.interactions().GetInsightsStates(asked);
+                if (!states.ok()) return states.status();
+                for (const auto& [id, state] : *states) counts[id] = state.interaction_count();
+                auto one = tx.interactions().GetInsightsState("kari");
+                if (!one.ok()) return one.status();
+                kari = *std::move(one);
+                auto insights = tx.interactions().GetInsights("kari");
+                if (!insights.ok()) return insights.status();
+                shown = *std::move(insights);
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_THAT(counts,
+              ::testing::ElementsAre(::testing::Pair("kari", 2), ::testing::Pair("ola", 5)));
+  ASSERT_TRUE(kari.has_value());
+  EXPECT_EQ(kari->interaction_count(), 2);
+  ASSERT_TRUE(shown.has_value());
+  EXPECT_EQ(shown->interaction_count(), 2);
 }
 
 }  // namespace cp::storage::contract
