@@ -12,16 +12,23 @@ LISTEN ?= 127.0.0.1:50051
 
 export BUILD_DIR JOBS LISTEN
 
-.PHONY: setup build run test bench lint format clean distclean
+.PHONY: setup configure build build-run run test bench lint format clean distclean
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup
+configure: setup
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-run: build
+# `make run` builds only what it runs (the server, and the CLI beside it);
+# the tests and the bench driver are built by `make build` / `make test`.
+build-run: configure
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target profile-server profile-cli
+
+run: build-run
 	@exec bash scripts/run.sh $(STORE)
 
 test: build
