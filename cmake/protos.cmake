@@ -61,6 +61,8 @@ cp_generate(${CP_GOOGLEAPIS_DIR} google/rpc/error_details.proto OFF OFF)
 # Linking health's descriptor makes server reflection whole: the built-in
 # health service is listed, and now also describable.
 cp_generate(${CP_GRPC_PROTO_DIR} grpc/health/v1/health.proto ON OFF)
+# grpc.reflection.v1, which gRPC 1.51 does not serve: server/reflection_v1_service.h.
+cp_generate(${CP_GRPC_PROTO_DIR} grpc/reflection/v1/reflection.proto ON OFF)
 
 file(GLOB_RECURSE _cp_own_protos CONFIGURE_DEPENDS RELATIVE ${CMAKE_SOURCE_DIR}/protos
      ${CMAKE_SOURCE_DIR}/protos/*.proto)

@@ -110,6 +110,12 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       suppression_manager_(store, clock, &suppression_identifiers_, options_.suppression.manager),
       suppression_service_(&suppression_manager_, &dispatcher_),
       interaction_service_(&interaction_manager_, &dispatcher_),
+      reflection_v1_service_({customerprofile::v1::ProfileService::service_full_name(),
+                              customerprofile::v1::ConsentService::service_full_name(),
+                              customerprofile::v1::SuppressionService::service_full_name(),
+                              customerprofile::v1::InteractionService::service_full_name(),
+                              "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
+                              "grpc.reflection.v1.ServerReflection"}),
       suppression_cleaner_(&suppression_manager_, log) {
   suppression_service_.SetChangeCallback([this]() { suppression_cleaner_.Notify(); });
 }
@@ -168,6 +174,7 @@ absl::Status ServerRunner::Start() {
   builder.RegisterService(&consent_service_);
   builder.RegisterService(&suppression_service_);
   builder.RegisterService(&interaction_service_);
+  builder.RegisterService(&reflection_v1_service_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();

@@ -28,6 +28,7 @@
 #include "server/interaction_service.h"
 #include "server/json_log.h"
 #include "server/profile_service.h"
+#include "server/reflection_v1_service.h"
 #include "server/stream_watchdog.h"
 #include "server/suppression_cleaner.h"
 #include "server/suppression_service.h"
@@ -172,6 +173,8 @@ class ServerRunner {
   domain::SuppressionManager suppression_manager_;
   SuppressionService suppression_service_;
   InteractionService interaction_service_;
+  // grpc.reflection.v1 beside gRPC's own v1alpha plugin.
+  ReflectionV1Service reflection_v1_service_;
   SuppressionCleaner suppression_cleaner_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

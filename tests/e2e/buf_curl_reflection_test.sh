@@ -2,7 +2,9 @@
 # Verifies that server reflection is whole: with no proto files at hand,
 # `buf curl --list-services` and `--list-methods` list the ProfileService,
 # the health service and reflection itself, and grpc.health.v1.Health/Check
-# answers SERVING.
+# answers SERVING; and both reflection protocols answer on their own
+# (--reflect-protocol grpc-v1 and grpc-v1alpha), describing a method and
+# calling it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_tools
@@ -10,8 +12,8 @@ use_sqlite_store
 start_server
 
 list() {
-  "$E2E_BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s "$1" \
-    "http://$E2E_SERVER_ADDR" >"$E2E_OUT" 2>"$E2E_ERR" || fail "buf curl $1 failed"
+  "$E2E_BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s "$@" \
+    "http://$E2E_SERVER_ADDR" >"$E2E_OUT" 2>"$E2E_ERR" || fail "buf curl $* failed: $(cat "$E2E_ERR")"
   cat "$E2E_OUT"
 }
 
@@ -38,5 +40,18 @@ done
 
 rpc grpc.health.v1.Health/Check '{}'
 expect_eq "Health/Check answers SERVING" "$(out .status)" SERVING
+
+for protocol in grpc-v1 grpc-v1alpha; do
+  methods=$(list "--reflect-protocol=$protocol" --list-methods)
+  grep -qx "customerprofile.v1.InteractionService/RecordInteraction" <<<"$methods" ||
+    fail "$protocol: --list-methods lacks InteractionService/RecordInteraction: $methods"
+  pass "$protocol reflection lists every service's methods"
+  "$E2E_BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s \
+    "--reflect-protocol=$protocol" -d '{"profileId": "r-'"$protocol"'"}' \
+    "http://$E2E_SERVER_ADDR/customerprofile.v1.ProfileService/CreateProfile" >"$E2E_OUT" \
+    2>"$E2E_ERR" || fail "$protocol: CreateProfile through it failed: $(cat "$E2E_ERR")"
+  expect_eq "$protocol reflection describes requests well enough to call" "$(out .name)" \
+    "profiles/r-$protocol"
+done
 
 e2e_done

@@ -538,15 +538,17 @@ TEST_F(AuthAccessTest, RateLimitReachedAndRecovered) {
   EXPECT_FALSE(page.next_page_token().empty());
 }
 
-// ReflectionStatus opens a server reflection stream on `channel` without a
-// credential, closes it at once and returns how the server ended it.
-grpc::Status ReflectionStatus(const std::shared_ptr<grpc::Channel>& channel) {
+// ReflectionStatus opens a server reflection stream of grpc.reflection.
+// `version` on `channel` without a credential, closes it at once and
+// returns how the server ended it.
+grpc::Status ReflectionStatus(const std::shared_ptr<grpc::Channel>& channel,
+                              const std::string& version = "v1alpha") {
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
-      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+      &context, "/grpc.reflection." + version + ".ServerReflection/ServerReflectionInfo", &cq);
   int tags[3];
   void* got = nullptr;
   bool ok = false;
@@ -575,6 +577,7 @@ TEST_F(AuthAccessTest, HealthAndReflectionWithoutCredential) {
   ASSERT_TRUE(checked.ok()) << checked.error_message();
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
   EXPECT_TRUE(ReflectionStatus(server_->NewChannel()).ok());
+  EXPECT_TRUE(ReflectionStatus(server_->NewChannel(), "v1").ok());
 
   AuthConfig config;
   config.apps.push_back(App("admin", "admin-key", server::auth::KnownScopes()));
@@ -586,6 +589,9 @@ TEST_F(AuthAccessTest, HealthAndReflectionWithoutCredential) {
   grpc::Status refused = ReflectionStatus((*closed)->NewChannel());
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
   EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("reflection is switched off"));
+  grpc::Status refused_v1 = ReflectionStatus((*closed)->NewChannel(), "v1");
+  EXPECT_EQ(refused_v1.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << refused_v1.error_message();
 }
 
 // Verifies that denials are logged with app id, method and reason, and that

@@ -24,9 +24,6 @@ using ::google::protobuf::Message;
 using ::google::protobuf::MessageFactory;
 using ::testing::Contains;
 
-constexpr char kReflectionMethod[] =
-    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
-
 // NewMessage returns an empty message of the generated type `full_name`.
 // The reflection protos' C++ ships inside libgrpc++_reflection without
 // headers, so the test reaches them through the generated descriptor pool.
@@ -44,13 +41,15 @@ bool Await(grpc::CompletionQueue& cq, void* tag) {
   return cq.Next(&got, &ok) && ok && got == tag;
 }
 
-// AskReflection sends one ServerReflectionRequest with string field `field`
-// set to `value` and returns the server's response.
+// AskReflection sends one ServerReflectionRequest of grpc.reflection.
+// `version` (v1alpha or v1) with string field `field` set to `value` and
+// returns the server's response.
 std::unique_ptr<Message> AskReflection(const std::shared_ptr<grpc::Channel>& channel,
-                                       const std::string& field, const std::string& value) {
-  std::unique_ptr<Message> request = NewMessage("grpc.reflection.v1alpha.ServerReflectionRequest");
-  std::unique_ptr<Message> response =
-      NewMessage("grpc.reflection.v1alpha.ServerReflectionResponse");
+                                       const std::string& version, const std::string& field,
+                                       const std::string& value) {
+  const std::string package = "grpc.reflection." + version;
+  std::unique_ptr<Message> request = NewMessage(package + ".ServerReflectionRequest");
+  std::unique_ptr<Message> response = NewMessage(package + ".ServerReflectionResponse");
   if (request == nullptr || response == nullptr) {
     ADD_FAILURE() << "reflection descriptors are not linked";
     return nullptr;
@@ -66,7 +65,7 @@ std::unique_ptr<Message> AskReflection(const std::shared_ptr<grpc::Channel>& cha
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(&context, kReflectionMethod, &cq);
+      stub.PrepareCall(&context, "/" + package + ".ServerReflection/ServerReflectionInfo", &cq);
   int tags[5];
   call->StartCall(&tags[0]);
   EXPECT_TRUE(Await(cq, &tags[0]));
@@ -102,7 +101,9 @@ const Message& SubMessage(const Message& message, const std::string& name) {
                                              message.GetDescriptor()->FindFieldByName(name));
 }
 
-class ReflectionTest : public ::testing::Test {
+// Every test runs on both versions of reflection: gRPC's own v1alpha and
+// the v1 that server/reflection_v1_service.h serves.
+class ReflectionTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::StartWithSqlite();
@@ -114,7 +115,7 @@ class ReflectionTest : public ::testing::Test {
   // `symbol`.
   std::vector<google::protobuf::FileDescriptorProto> FileContaining(const std::string& symbol) {
     std::unique_ptr<Message> response =
-        AskReflection(server_->NewChannel(), "file_containing_symbol", symbol);
+        AskReflection(server_->NewChannel(), GetParam(), "file_containing_symbol", symbol);
     std::vector<google::protobuf::FileDescriptorProto> files;
     if (response == nullptr) return files;
     const Message& file_response = SubMessage(*response, "file_descriptor_response");
@@ -134,8 +135,9 @@ class ReflectionTest : public ::testing::Test {
 
 // Verifies that reflection lists ProfileService, the health service and
 // reflection itself.
-TEST_F(ReflectionTest, ListsServices) {
-  std::unique_ptr<Message> response = AskReflection(server_->NewChannel(), "list_services", "*");
+TEST_P(ReflectionTest, ListsServices) {
+  std::unique_ptr<Message> response =
+      AskReflection(server_->NewChannel(), GetParam(), "list_services", "*");
   ASSERT_NE(response, nullptr);
   const Message& list = SubMessage(*response, "list_services_response");
   const FieldDescriptor* service_field = list.GetDescriptor()->FindFieldByName("service");
@@ -147,12 +149,34 @@ TEST_F(ReflectionTest, ListsServices) {
   }
   EXPECT_THAT(services, Contains("customerprofile.v1.ProfileService"));
   EXPECT_THAT(services, Contains("grpc.health.v1.Health"));
+  EXPECT_THAT(services, Contains("customerprofile.v1.InteractionService"));
   EXPECT_THAT(services, Contains("grpc.reflection.v1alpha.ServerReflection"));
+  EXPECT_THAT(services, Contains("grpc.reflection.v1.ServerReflection"));
+}
+
+// Verifies that a file comes with the files it imports, and that an unknown
+// symbol is an error_response with NOT_FOUND.
+TEST_P(ReflectionTest, SendsImportsAndAnswersUnknownNames) {
+  std::vector<google::protobuf::FileDescriptorProto> files =
+      FileContaining("customerprofile.v1.InteractionService");
+  std::set<std::string> names;
+  for (const auto& file : files) names.insert(file.name());
+  EXPECT_THAT(names, Contains("customerprofile/v1/interaction_service.proto"));
+  EXPECT_THAT(names, Contains("customerprofile/v1/interaction.proto"));
+  EXPECT_THAT(names, Contains("google/protobuf/timestamp.proto"));
+
+  std::unique_ptr<Message> response =
+      AskReflection(server_->NewChannel(), GetParam(), "file_containing_symbol", "no.Such");
+  ASSERT_NE(response, nullptr);
+  const Message& error = SubMessage(*response, "error_response");
+  EXPECT_EQ(
+      error.GetReflection()->GetInt32(error, error.GetDescriptor()->FindFieldByName("error_code")),
+      static_cast<int>(grpc::StatusCode::NOT_FOUND));
 }
 
 // Verifies that reflection can describe grpc.health.v1.Health (gRPC's
 // built-in health service has no descriptor unless the server links one).
-TEST_F(ReflectionTest, DescribesHealthService) {
+TEST_P(ReflectionTest, DescribesHealthService) {
   std::vector<google::protobuf::FileDescriptorProto> files =
       FileContaining("grpc.health.v1.Health");
   ASSERT_FALSE(files.empty());
@@ -162,7 +186,7 @@ TEST_F(ReflectionTest, DescribesHealthService) {
 }
 
 // Verifies that reflection describes ProfileService with all its methods.
-TEST_F(ReflectionTest, DescribesProfileService) {
+TEST_P(ReflectionTest, DescribesProfileService) {
   std::vector<google::protobuf::FileDescriptorProto> files =
       FileContaining("customerprofile.v1.ProfileService");
   ASSERT_FALSE(files.empty());
@@ -179,7 +203,7 @@ TEST_F(ReflectionTest, DescribesProfileService) {
 
 // Verifies that health answers SERVING for the server and for
 // ProfileService once the server is ready.
-TEST_F(ReflectionTest, HealthIsServing) {
+TEST_P(ReflectionTest, HealthIsServing) {
   auto stub = grpc::health::v1::Health::NewStub(server_->NewChannel());
   for (const std::string service : {"", "customerprofile.v1.ProfileService"}) {
     grpc::ClientContext context;
@@ -191,6 +215,11 @@ TEST_F(ReflectionTest, HealthIsServing) {
     EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Versions, ReflectionTest, ::testing::Values("v1alpha", "v1"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace cp::testing
