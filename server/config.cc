@@ -17,7 +17,8 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve gRPC on; port 0 picks one.");
 ABSL_FLAG(std::string, store, "sqlite:./var/profiles.db",
-          "The database: sqlite:PATH (embedded, created when missing) or "
+          "The database: sqlite:PATH (embedded, created when missing), memory: (an embedded "
+          "database in RAM, private to this process and removed when it exits) or "
           "mysql://USER@HOST[:PORT]/DATABASE (MySQL/MariaDB).");
 ABSL_FLAG(std::string, mysql_password_file, "",
           "File holding the password of a mysql:// store (trailing newline ignored); without it "
@@ -140,12 +141,14 @@ absl::Status CheckListen(absl::string_view listen) {
 // CheckStore checks the scheme only: the URI may hold a password, so it is
 // never echoed.
 absl::Status CheckStore(absl::string_view store) {
+  if (store == "memory:") return absl::OkStatus();
   if (absl::ConsumePrefix(&store, "sqlite:")) {
     if (store.empty()) return Invalid("store", "sqlite: needs a file path, e.g. sqlite:./var/p.db");
     return absl::OkStatus();
   }
   if (absl::StartsWith(store, "mysql://")) return absl::OkStatus();
-  return Invalid("store", "unknown scheme; use sqlite:PATH or mysql://USER@HOST/DATABASE");
+  return Invalid("store",
+                 "unknown scheme; use sqlite:PATH, memory: or mysql://USER@HOST/DATABASE");
 }
 
 absl::StatusOr<MigrateMode> ParseMigrate(absl::string_view value) {

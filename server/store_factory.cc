@@ -1,11 +1,15 @@
 #include "server/store_factory.h"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "storage/mysql/mysql_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -29,6 +33,24 @@ absl::StatusOr<std::string> ReadPasswordFile(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const StoreSettings& settings) {
   absl::string_view uri = settings.uri;
+  if (uri == "memory:") {
+    // An ordinary SQLite database (WAL, the same semantics as sqlite:) in a
+    // file of its own on tmpfs, removed when the store closes; only a
+    // process killed outright leaves it behind.
+    std::error_code error;
+    std::filesystem::path folder = "/dev/shm";
+    if (!std::filesystem::is_directory(folder, error) || access(folder.c_str(), W_OK) != 0) {
+      folder = std::filesystem::temp_directory_path(error);
+    }
+    storage::SqliteStoreOptions options;
+    options.path = (folder / absl::StrCat("cp-memory-", getpid(), "-",
+                                          absl::ToUnixNanos(absl::Now()) % 1000000000, ".db"))
+                       .string();
+    options.pool_size = settings.sqlite_pool_size;
+    options.profile_cache_bytes = settings.sqlite_profile_cache_bytes;
+    options.remove_on_close = true;
+    return storage::OpenSqliteStore(options);
+  }
   if (absl::ConsumePrefix(&uri, "sqlite:")) {
     if (uri.empty()) {
       return absl::InvalidArgumentError("store sqlite: needs a file path, e.g. sqlite:./var/p.db");
@@ -52,7 +74,7 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const StoreSettings& s
     return storage::OpenMysqlStore(*options);
   }
   return absl::InvalidArgumentError(
-      "unknown store scheme; use sqlite:PATH or mysql://USER@HOST[:PORT]/DATABASE");
+      "unknown store scheme; use sqlite:PATH, memory: or mysql://USER@HOST[:PORT]/DATABASE");
 }
 
 }  // namespace cp::server

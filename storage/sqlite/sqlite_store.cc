@@ -114,6 +114,16 @@ class SqliteStore final : public Store {
     }
   }
 
+  ~SqliteStore() override {
+    if (!options_.remove_on_close) return;
+    pool_.reset();
+    lock_.reset();
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(options_.path + suffix, ignored);
+    }
+  }
+
   ProfileCache* profile_cache() override { return cache_.get(); }
 
   absl::Status Migrate() override {

@@ -27,6 +27,9 @@ struct SqliteStoreOptions {
   // second fails with FAILED_PRECONDITION). Tools that open the file
   // without this store (the sqlite3 shell) must only read it meanwhile.
   size_t profile_cache_bytes = 0;
+  // The store removes its files (the database, -wal and -shm) when it is
+  // destroyed: for a throw-away database such as --store=memory:.
+  bool remove_on_close = false;
 };
 
 // OpenSqliteStore opens (creating when missing) a SQLite database in WAL
