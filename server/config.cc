@@ -147,8 +147,7 @@ absl::Status CheckStore(absl::string_view store) {
     return absl::OkStatus();
   }
   if (absl::StartsWith(store, "mysql://")) return absl::OkStatus();
-  return Invalid("store",
-                 "unknown scheme; use sqlite:PATH, memory: or mysql://USER@HOST/DATABASE");
+  return Invalid("store", "unknown scheme; use sqlite:PATH, memory: or mysql://USER@HOST/DATABASE");
 }
 
 absl::StatusOr<MigrateMode> ParseMigrate(absl::string_view value) {
