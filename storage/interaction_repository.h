@@ -63,11 +63,9 @@ class InteractionRepository {
  public:
   virtual ~InteractionRepository() = default;
 
-  // InsertInteraction stores a new interaction; ALREADY_EXISTS when its id
-  // is taken or its (source_system, external_ref) pair is recorded already.
-  virtual absl::Status InsertInteraction(const InteractionRecord& record) = 0;
   // InsertInteractions stores new interactions, in as few statements as it
-  // can; as InsertInteraction otherwise (a clash fails them all).
+  // can; ALREADY_EXISTS when an id is taken or a (source_system,
+  // external_ref) pair is recorded already (a clash fails them all).
   virtual absl::Status InsertInteractions(const std::vector<InteractionRecord>& records) = 0;
   // FindInteractionsByRefs returns the interactions recorded with any of
   // the (source_system, external_ref) pairs, in no order.
@@ -76,10 +74,6 @@ class InteractionRepository {
   // GetInteraction returns the interaction with this id, or nullopt.
   virtual absl::StatusOr<std::optional<InteractionRecord>> GetInteraction(
       absl::string_view interaction_id) = 0;
-  // FindInteractionByRef returns the interaction recorded with
-  // (source_system, external_ref), or nullopt.
-  virtual absl::StatusOr<std::optional<InteractionRecord>> FindInteractionByRef(
-      absl::string_view source_system, absl::string_view external_ref) = 0;
   // ListInteractions returns at most query.limit interactions in the
   // query's order.
   virtual absl::StatusOr<std::vector<InteractionRecord>> ListInteractions(
@@ -108,12 +102,9 @@ class InteractionRepository {
   virtual absl::Status PutInsights(absl::string_view profile_id,
                                    const customerprofile::v1::ProfileInsights& insights,
                                    const customerprofile::internal::v1::InsightsState& state) = 0;
-  // GetInsightsState returns the totals stored with a profile's insights;
-  // nullopt when there are none (no insights, or stored before 0009).
-  virtual absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>>
-  GetInsightsState(absl::string_view profile_id) = 0;
-  // GetInsightsStates is GetInsightsState of several profiles in one read:
-  // the profiles with totals, by id.
+  // GetInsightsStates returns the totals stored with the insights of
+  // `profile_ids`, by id; a profile without (no insights, or stored before
+  // 0009) is not in the map.
   virtual absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
   GetInsightsStates(const std::vector<std::string>& profile_ids) = 0;
   // ListStoredInsights returns at most `limit` rows of insights by profile

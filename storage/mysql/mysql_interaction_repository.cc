@@ -17,70 +17,38 @@ MysqlInteractionRepository::MysqlInteractionRepository(MysqlConnection* connecti
                                                        MysqlRunner run)
     : connection_(connection), read_only_(read_only), run_(std::move(run)) {}
 
-absl::Status MysqlInteractionRepository::InsertInteraction(const InteractionRecord& record) {
-  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
-  const customerprofile::v1::Interaction& interaction = record.interaction;
-  std::string data = interaction.SerializeAsString();
-  absl::StatusOr<int64_t> affected =
-      ExecuteMysqlUpdate(run_, *connection_, "insert an interaction",
-                         std::string(sql::kInsertInteraction), [&](::sql::PreparedStatement& s) {
-                           s.setString(1, record.interaction_id);
-                           s.setString(2, record.profile_id);
-                           s.setString(3, record.origin_profile_id);
-                           s.setInt64(4, absl::ToUnixMicros(record.occur_time));
-                           s.setInt64(5, absl::ToUnixMicros(record.create_time));
-                           s.setString(6, interaction.source_system());
-                           if (interaction.external_ref().empty()) {
-                             s.setNull(7, ::sql::DataType::VARCHAR);
-                           } else {
-                             s.setString(7, interaction.external_ref());
-                           }
-                           s.setInt(8, interaction.channel());
-                           s.setInt(9, interaction.direction());
-                           s.setInt(10, interaction.kind());
-                           s.setString(11, interaction.campaign());
-                           s.setString(12, data);
-                         });
-  return sql::ExplainDuplicate(
-      affected.status(),
-      "an interaction with this id or (source_system, external_ref) exists (interactions)");
-}
-
 absl::Status MysqlInteractionRepository::InsertInteractions(
     const std::vector<InteractionRecord>& records) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
-  size_t done = 0;
-  for (int chunk : sql::kMultiRowChunks) {
-    while (records.size() - done >= static_cast<size_t>(chunk)) {
-      sql::SqlFragment fragment = sql::RenderInsertInteractions(&records[done], chunk);
-      absl::StatusOr<int64_t> affected =
-          ExecuteMysqlUpdate(run_, *connection_, "insert interactions", fragment.sql,
-                             [&](::sql::PreparedStatement& s) { BindParams(s, fragment.params); });
-      if (!affected.ok()) {
-        return sql::ExplainDuplicate(
-            affected.status(),
-            "an interaction with this id or (source_system, external_ref) exists (interactions)");
-      }
-      done += chunk;
-    }
-  }
-  return absl::OkStatus();
+  absl::Status chunks =
+      sql::ForEachChunk(records.size(), [&](size_t offset, int count) -> absl::Status {
+        sql::SqlFragment fragment = sql::RenderInsertInteractions(&records[offset], count);
+        absl::StatusOr<int64_t> affected = ExecuteMysqlUpdate(
+            run_, *connection_, "insert interactions", fragment.sql,
+            [&](::sql::PreparedStatement& s) { BindParams(s, fragment.params); });
+        if (!affected.ok()) {
+          return sql::ExplainDuplicate(
+              affected.status(),
+              "an interaction with this id or (source_system, external_ref) exists (interactions)");
+        }
+        return absl::OkStatus();
+      });
+  return chunks;
 }
 
 absl::StatusOr<std::vector<InteractionRecord>> MysqlInteractionRepository::FindInteractionsByRefs(
     const std::vector<std::pair<std::string, std::string>>& refs) {
   std::vector<InteractionRecord> found;
-  size_t done = 0;
-  for (int chunk : sql::kMultiRowChunks) {
-    while (refs.size() - done >= static_cast<size_t>(chunk)) {
-      sql::SqlFragment fragment = sql::RenderSelectInteractionsByRefs(&refs[done], chunk);
-      auto records = Query("find interactions by reference", fragment.sql,
-                           [&](::sql::PreparedStatement& s) { BindParams(s, fragment.params); });
-      if (!records.ok()) return records.status();
-      for (InteractionRecord& record : *records) found.push_back(std::move(record));
-      done += chunk;
-    }
-  }
+  absl::Status chunks =
+      sql::ForEachChunk(refs.size(), [&](size_t offset, int count) -> absl::Status {
+        sql::SqlFragment fragment = sql::RenderSelectInteractionsByRefs(&refs[offset], count);
+        auto records = Query("find interactions by reference", fragment.sql,
+                             [&](::sql::PreparedStatement& s) { BindParams(s, fragment.params); });
+        if (!records.ok()) return records.status();
+        for (InteractionRecord& record : *records) found.push_back(std::move(record));
+        return absl::OkStatus();
+      });
+  if (!chunks.ok()) return chunks;
   return found;
 }
 
@@ -89,18 +57,6 @@ absl::StatusOr<std::optional<InteractionRecord>> MysqlInteractionRepository::Get
   auto records =
       Query("read an interaction", std::string(sql::kSelectInteraction),
             [&](::sql::PreparedStatement& s) { s.setString(1, std::string(interaction_id)); });
-  if (!records.ok()) return records.status();
-  if (records->empty()) return std::nullopt;
-  return std::move(records->front());
-}
-
-absl::StatusOr<std::optional<InteractionRecord>> MysqlInteractionRepository::FindInteractionByRef(
-    absl::string_view source_system, absl::string_view external_ref) {
-  auto records = Query("find an interaction by reference",
-                       std::string(sql::kSelectInteractionByRef), [&](::sql::PreparedStatement& s) {
-                         s.setString(1, std::string(source_system));
-                         s.setString(2, std::string(external_ref));
-                       });
   if (!records.ok()) return records.status();
   if (records->empty()) return std::nullopt;
   return std::move(records->front());
@@ -201,51 +157,31 @@ absl::Status MysqlInteractionRepository::PutInsights(
   return copied.status();
 }
 
-absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>>
-MysqlInteractionRepository::GetInsightsState(absl::string_view profile_id) {
-  std::optional<std::string> data;
-  absl::Status status = run_("read insights totals", [&]() {
-    ::sql::PreparedStatement& statement =
-        connection_->Prepare(std::string(sql::kSelectInsightsState));
-    statement.setString(1, std::string(profile_id));
-    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
-    if (rows->next()) data = MysqlRow(*rows).GetString(0);
-  });
-  if (!status.ok()) return status;
-  if (!data.has_value()) return std::nullopt;
-  customerprofile::internal::v1::InsightsState state;
-  if (!state.ParseFromString(*data)) {
-    return absl::DataLossError("stored insights totals cannot be parsed");
-  }
-  return state;
-}
-
 absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
 MysqlInteractionRepository::GetInsightsStates(const std::vector<std::string>& profile_ids) {
   std::map<std::string, customerprofile::internal::v1::InsightsState> states;
-  size_t done = 0;
-  for (int chunk : sql::kMultiRowChunks) {
-    while (profile_ids.size() - done >= static_cast<size_t>(chunk)) {
-      sql::SqlFragment fragment = sql::RenderSelectInsightsStates(&profile_ids[done], chunk);
-      std::vector<std::pair<std::string, std::string>> rows;
-      absl::Status status = run_("read insights totals", [&]() {
-        ::sql::PreparedStatement& statement = connection_->Prepare(fragment.sql);
-        BindParams(statement, fragment.params);
-        std::unique_ptr<::sql::ResultSet> result(statement.executeQuery());
-        while (result->next()) {
-          MysqlRow row(*result);
-          rows.emplace_back(row.GetString(0), row.GetString(1));
+  absl::Status chunks =
+      sql::ForEachChunk(profile_ids.size(), [&](size_t offset, int count) -> absl::Status {
+        sql::SqlFragment fragment = sql::RenderSelectInsightsStates(&profile_ids[offset], count);
+        std::vector<std::pair<std::string, std::string>> rows;
+        absl::Status status = run_("read insights totals", [&]() {
+          ::sql::PreparedStatement& statement = connection_->Prepare(fragment.sql);
+          BindParams(statement, fragment.params);
+          std::unique_ptr<::sql::ResultSet> result(statement.executeQuery());
+          while (result->next()) {
+            MysqlRow row(*result);
+            rows.emplace_back(row.GetString(0), row.GetString(1));
+          }
+        });
+        if (!status.ok()) return status;
+        for (const auto& [id, blob] : rows) {
+          if (!states[id].ParseFromString(blob)) {
+            return absl::DataLossError("stored insights totals cannot be parsed");
+          }
         }
+        return absl::OkStatus();
       });
-      if (!status.ok()) return status;
-      for (const auto& [id, blob] : rows) {
-        if (!states[id].ParseFromString(blob)) {
-          return absl::DataLossError("stored insights totals cannot be parsed");
-        }
-      }
-      done += chunk;
-    }
-  }
+  if (!chunks.ok()) return chunks;
   return states;
 }
 

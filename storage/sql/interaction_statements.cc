@@ -39,6 +39,18 @@ SqlFragment RenderInteractionListQuery(const InteractionListQuery& query) {
   return out;
 }
 
+absl::Status ForEachChunk(size_t total,
+                          absl::FunctionRef<absl::Status(size_t offset, int count)> run) {
+  size_t done = 0;
+  for (int chunk : {100, 10, 1}) {
+    while (total - done >= static_cast<size_t>(chunk)) {
+      if (absl::Status s = run(done, chunk); !s.ok()) return s;
+      done += chunk;
+    }
+  }
+  return absl::OkStatus();
+}
+
 SqlFragment RenderInsertInteractions(const InteractionRecord* records, int count) {
   SqlFragment out;
   out.sql =

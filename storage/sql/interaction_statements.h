@@ -1,5 +1,6 @@
 #pragma once
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/interaction_repository.h"
@@ -13,20 +14,9 @@ namespace cp::storage::sql {
 // The interaction columns, as DecodeInteraction reads them.
 #define CP_INTERACTION_COLUMNS "id, profile_id, origin_profile_id, occur_time, create_time, data"
 
-// Parameters: id, profile id, origin profile id, occur_time, create_time
-// (micros), source_system, external_ref (NULL when empty), channel,
-// direction, kind, campaign, data.
-inline constexpr absl::string_view kInsertInteraction =
-    "INSERT INTO interactions (id, profile_id, origin_profile_id, occur_time, create_time, "
-    "source_system, external_ref, channel, direction, kind, campaign, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // Parameter: id.
 inline constexpr absl::string_view kSelectInteraction =
     "SELECT " CP_INTERACTION_COLUMNS " FROM interactions WHERE id = ?";
-// Parameters: source_system, external_ref.
-inline constexpr absl::string_view kSelectInteractionByRef =
-    "SELECT " CP_INTERACTION_COLUMNS
-    " FROM interactions WHERE source_system = ? AND external_ref = ?";
 // Parameter: id.
 inline constexpr absl::string_view kDeleteInteraction = "DELETE FROM interactions WHERE id = ?";
 
@@ -55,8 +45,6 @@ inline constexpr absl::string_view kUpdateProfileInsights =
 // Parameter: profile id.
 inline constexpr absl::string_view kSelectInsights =
     "SELECT data FROM profile_insights WHERE profile_id = ?";
-inline constexpr absl::string_view kSelectInsightsState =
-    "SELECT state FROM profile_insights WHERE profile_id = ? AND state IS NOT NULL";
 // Parameters: the profile id to start after, the limit.
 inline constexpr absl::string_view kListStoredInsights =
     "SELECT profile_id, data, state FROM profile_insights WHERE profile_id > ? "
@@ -64,13 +52,17 @@ inline constexpr absl::string_view kListStoredInsights =
 
 #undef CP_INTERACTION_COLUMNS
 
-// kMultiRowChunks are the row counts the multi-row statements below are
-// rendered for, largest first: a batch goes in chunks of these, so that a
-// connection prepares at most three texts of each.
-inline constexpr int kMultiRowChunks[] = {100, 10, 1};
+// ForEachChunk calls `run(offset, count)` for consecutive chunks of
+// `total` items, 100, then 10, then 1 at a time: the multi-row statements
+// below are rendered for these counts only, so that a connection prepares
+// at most three texts of each. Stops at the first error.
+absl::Status ForEachChunk(size_t total,
+                          absl::FunctionRef<absl::Status(size_t offset, int count)> run);
 
-// RenderInsertInteractions returns one INSERT of `records` (as
-// kInsertInteraction binds one; an empty external_ref becomes NULL).
+// RenderInsertInteractions returns one INSERT of `count` records: per row
+// id, profile id, origin profile id, occur_time, create_time (micros),
+// source_system, external_ref (NULL when empty), channel, direction, kind,
+// campaign, data.
 SqlFragment RenderInsertInteractions(const InteractionRecord* records, int count);
 
 // RenderSelectInteractionsByRefs returns the SELECT of the interactions

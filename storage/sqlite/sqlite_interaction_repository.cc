@@ -13,74 +13,44 @@ SqliteInteractionRepository::SqliteInteractionRepository(SqliteConnection* conne
                                                          bool read_only)
     : connection_(connection), read_only_(read_only) {}
 
-absl::Status SqliteInteractionRepository::InsertInteraction(const InteractionRecord& record) {
-  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
-  const customerprofile::v1::Interaction& interaction = record.interaction;
-  std::string data = interaction.SerializeAsString();
-  absl::Status status =
-      RunStatement(*connection_, sql::kInsertInteraction, [&](SqliteStatement& s) {
-        s.BindText(1, record.interaction_id);
-        s.BindText(2, record.profile_id);
-        s.BindText(3, record.origin_profile_id);
-        s.BindInt64(4, absl::ToUnixMicros(record.occur_time));
-        s.BindInt64(5, absl::ToUnixMicros(record.create_time));
-        s.BindText(6, interaction.source_system());
-        if (interaction.external_ref().empty()) {
-          s.BindNull(7);
-        } else {
-          s.BindText(7, interaction.external_ref());
-        }
-        s.BindInt64(8, interaction.channel());
-        s.BindInt64(9, interaction.direction());
-        s.BindInt64(10, interaction.kind());
-        s.BindText(11, interaction.campaign());
-        s.BindBlob(12, data);
-      });
-  return sql::ExplainDuplicate(
-      status, "an interaction with this id or (source_system, external_ref) exists (interactions)");
-}
-
 absl::Status SqliteInteractionRepository::InsertInteractions(
     const std::vector<InteractionRecord>& records) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
-  size_t done = 0;
-  for (int chunk : sql::kMultiRowChunks) {
-    while (records.size() - done >= static_cast<size_t>(chunk)) {
-      sql::SqlFragment fragment = sql::RenderInsertInteractions(&records[done], chunk);
-      absl::Status status = RunStatement(*connection_, fragment.sql, [&](SqliteStatement& s) {
-        BindParams(s, fragment.params);
-        // The data column is a BLOB: rebind each row's as one.
-        for (int i = 0; i < chunk; ++i) {
-          s.BindBlob(12 * i + 12, std::get<std::string>(fragment.params[12 * i + 11]));
+  absl::Status chunks =
+      sql::ForEachChunk(records.size(), [&](size_t offset, int count) -> absl::Status {
+        sql::SqlFragment fragment = sql::RenderInsertInteractions(&records[offset], count);
+        absl::Status status = RunStatement(*connection_, fragment.sql, [&](SqliteStatement& s) {
+          BindParams(s, fragment.params);
+          // The data column is a BLOB: rebind each row's as one.
+          for (int i = 0; i < count; ++i) {
+            s.BindBlob(12 * i + 12, std::get<std::string>(fragment.params[12 * i + 11]));
+          }
+        });
+        if (!status.ok()) {
+          return sql::ExplainDuplicate(
+              status,
+              "an interaction with this id or (source_system, external_ref) exists (interactions)");
         }
+        return absl::OkStatus();
       });
-      if (!status.ok()) {
-        return sql::ExplainDuplicate(
-            status,
-            "an interaction with this id or (source_system, external_ref) exists (interactions)");
-      }
-      done += chunk;
-    }
-  }
-  return absl::OkStatus();
+  return chunks;
 }
 
 absl::StatusOr<std::vector<InteractionRecord>> SqliteInteractionRepository::FindInteractionsByRefs(
     const std::vector<std::pair<std::string, std::string>>& refs) {
   std::vector<InteractionRecord> found;
-  size_t done = 0;
-  for (int chunk : sql::kMultiRowChunks) {
-    while (refs.size() - done >= static_cast<size_t>(chunk)) {
-      sql::SqlFragment fragment = sql::RenderSelectInteractionsByRefs(&refs[done], chunk);
-      absl::StatusOr<SqliteStatement> statement = connection_->Prepare(fragment.sql);
-      if (!statement.ok()) return statement.status();
-      BindParams(*statement, fragment.params);
-      auto records = ReadAll(*statement);
-      if (!records.ok()) return records.status();
-      for (InteractionRecord& record : *records) found.push_back(std::move(record));
-      done += chunk;
-    }
-  }
+  absl::Status chunks =
+      sql::ForEachChunk(refs.size(), [&](size_t offset, int count) -> absl::Status {
+        sql::SqlFragment fragment = sql::RenderSelectInteractionsByRefs(&refs[offset], count);
+        absl::StatusOr<SqliteStatement> statement = connection_->Prepare(fragment.sql);
+        if (!statement.ok()) return statement.status();
+        BindParams(*statement, fragment.params);
+        auto records = ReadAll(*statement);
+        if (!records.ok()) return records.status();
+        for (InteractionRecord& record : *records) found.push_back(std::move(record));
+        return absl::OkStatus();
+      });
+  if (!chunks.ok()) return chunks;
   return found;
 }
 
@@ -89,18 +59,6 @@ absl::StatusOr<std::optional<InteractionRecord>> SqliteInteractionRepository::Ge
   absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInteraction);
   if (!statement.ok()) return statement.status();
   statement->BindText(1, interaction_id);
-  auto records = ReadAll(*statement);
-  if (!records.ok()) return records.status();
-  if (records->empty()) return std::nullopt;
-  return std::move(records->front());
-}
-
-absl::StatusOr<std::optional<InteractionRecord>> SqliteInteractionRepository::FindInteractionByRef(
-    absl::string_view source_system, absl::string_view external_ref) {
-  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInteractionByRef);
-  if (!statement.ok()) return statement.status();
-  statement->BindText(1, source_system);
-  statement->BindText(2, external_ref);
   auto records = ReadAll(*statement);
   if (!records.ok()) return records.status();
   if (records->empty()) return std::nullopt;
@@ -198,43 +156,27 @@ absl::Status SqliteInteractionRepository::PutInsights(
   });
 }
 
-absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>>
-SqliteInteractionRepository::GetInsightsState(absl::string_view profile_id) {
-  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectInsightsState);
-  if (!statement.ok()) return statement.status();
-  statement->BindText(1, profile_id);
-  absl::StatusOr<bool> row = statement->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  customerprofile::internal::v1::InsightsState state;
-  if (!state.ParseFromString(std::string(statement->ColumnBlob(0)))) {
-    return absl::DataLossError("stored insights totals cannot be parsed");
-  }
-  return state;
-}
-
 absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
 SqliteInteractionRepository::GetInsightsStates(const std::vector<std::string>& profile_ids) {
   std::map<std::string, customerprofile::internal::v1::InsightsState> states;
-  size_t done = 0;
-  for (int chunk : sql::kMultiRowChunks) {
-    while (profile_ids.size() - done >= static_cast<size_t>(chunk)) {
-      sql::SqlFragment fragment = sql::RenderSelectInsightsStates(&profile_ids[done], chunk);
-      absl::StatusOr<SqliteStatement> statement = connection_->Prepare(fragment.sql);
-      if (!statement.ok()) return statement.status();
-      BindParams(*statement, fragment.params);
-      while (true) {
-        absl::StatusOr<bool> row = statement->Step();
-        if (!row.ok()) return row.status();
-        if (!*row) break;
-        if (!states[std::string(statement->ColumnText(0))].ParseFromString(
-                std::string(statement->ColumnBlob(1)))) {
-          return absl::DataLossError("stored insights totals cannot be parsed");
+  absl::Status chunks =
+      sql::ForEachChunk(profile_ids.size(), [&](size_t offset, int count) -> absl::Status {
+        sql::SqlFragment fragment = sql::RenderSelectInsightsStates(&profile_ids[offset], count);
+        absl::StatusOr<SqliteStatement> statement = connection_->Prepare(fragment.sql);
+        if (!statement.ok()) return statement.status();
+        BindParams(*statement, fragment.params);
+        while (true) {
+          absl::StatusOr<bool> row = statement->Step();
+          if (!row.ok()) return row.status();
+          if (!*row) break;
+          if (!states[std::string(statement->ColumnText(0))].ParseFromString(
+                  std::string(statement->ColumnBlob(1)))) {
+            return absl::DataLossError("stored insights totals cannot be parsed");
+          }
         }
-      }
-      done += chunk;
-    }
-  }
+        return absl::OkStatus();
+      });
+  if (!chunks.ok()) return chunks;
   return states;
 }
 

@@ -16,14 +16,11 @@ class SqliteInteractionRepository final : public InteractionRepository {
   // With `read_only`, writes fail with FAILED_PRECONDITION.
   SqliteInteractionRepository(SqliteConnection* connection, bool read_only);
 
-  absl::Status InsertInteraction(const InteractionRecord& record) override;
   absl::Status InsertInteractions(const std::vector<InteractionRecord>& records) override;
   absl::StatusOr<std::vector<InteractionRecord>> FindInteractionsByRefs(
       const std::vector<std::pair<std::string, std::string>>& refs) override;
   absl::StatusOr<std::optional<InteractionRecord>> GetInteraction(
       absl::string_view interaction_id) override;
-  absl::StatusOr<std::optional<InteractionRecord>> FindInteractionByRef(
-      absl::string_view source_system, absl::string_view external_ref) override;
   absl::StatusOr<std::vector<InteractionRecord>> ListInteractions(
       const InteractionListQuery& query) override;
   absl::Status DeleteInteraction(absl::string_view interaction_id) override;
@@ -37,8 +34,6 @@ class SqliteInteractionRepository final : public InteractionRepository {
   absl::Status PutInsights(absl::string_view profile_id,
                            const customerprofile::v1::ProfileInsights& insights,
                            const customerprofile::internal::v1::InsightsState& state) override;
-  absl::StatusOr<std::optional<customerprofile::internal::v1::InsightsState>> GetInsightsState(
-      absl::string_view profile_id) override;
   absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
   GetInsightsStates(const std::vector<std::string>& profile_ids) override;
   absl::StatusOr<std::vector<StoredInsights>> ListStoredInsights(absl::string_view after_profile_id,
