@@ -63,7 +63,7 @@ grpc::ServerUnaryReactor* InteractionService::BatchRecordInteractions(
         // Each item succeeds or fails on its own, a refused one too: only
         // the items the caller may record go to the manager.
         std::vector<absl::Status> refused(request->requests_size());
-        v1::BatchRecordInteractionsRequest allowed;
+        bool any_refused = false;
         for (int i = 0; i < request->requests_size(); ++i) {
           const v1::RecordInteractionRequest& item = request->requests(i);
           refused[i] = auth::CheckOwnProfile(context, item.parent());
@@ -72,10 +72,19 @@ grpc::ServerUnaryReactor* InteractionService::BatchRecordInteractions(
                 auth::CheckInteractionKind(context, item.interaction().kind(),
                                            absl::StrCat("requests[", i, "].interaction.kind"));
           }
-          if (refused[i].ok()) *allowed.add_requests() = item;
+          any_refused = any_refused || !refused[i].ok();
+        }
+        // Copied only when some item is refused (and the batch is in bounds).
+        v1::BatchRecordInteractionsRequest allowed;
+        if (any_refused && request->requests_size() <= domain::InteractionManager::kMaxBatch) {
+          for (int i = 0; i < request->requests_size(); ++i) {
+            if (refused[i].ok()) *allowed.add_requests() = request->requests(i);
+          }
         }
         auto results = manager_->BatchRecordInteractions(
-            request->requests_size() > domain::InteractionManager::kMaxBatch ? *request : allowed,
+            any_refused && request->requests_size() <= domain::InteractionManager::kMaxBatch
+                ? allowed
+                : *request,
             context);
         if (!results.ok()) return results.status();
         v1::BatchRecordInteractionsResponse out;
