@@ -1,4 +1,5 @@
 #include <grpcpp/grpcpp.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <memory>
@@ -15,8 +16,10 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "tests/support/mysql_test_database.h"
 #include "tests/support/rpc_status.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"
 
 namespace cp::testing {
@@ -601,6 +604,74 @@ TEST_P(InteractionServiceTest, ListProfilesOnInsightsAndRetieringAtStart) {
   auto tiered_interactions = v1::InteractionService::NewStub((*tiered)->NewChannel());
   ASSERT_TRUE(tiered_interactions->GetProfileInsights(&context, request, &insights).ok());
   EXPECT_EQ(insights.value_tier(), "gold");
+}
+
+// Verifies that insights stored without their running totals (as before
+// migration 0009) are recomputed from the timeline when a server starts,
+// and that recording goes on from the recomputed totals.
+TEST(InteractionRefreshTest, InsightsWithoutTotalsAreRecomputedAtStart) {
+  TempDir dir;
+  storage::SqliteStoreOptions store_options;
+  store_options.path = dir.File("profiles.db");
+  auto store = storage::OpenSqliteStore(store_options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->Migrate().ok());
+  {
+    auto server = TestServer::Start(store->get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    auto profiles = (*server)->NewStub();
+    auto interactions = v1::InteractionService::NewStub((*server)->NewChannel());
+    v1::CreateProfileRequest create;
+    create.set_profile_id("kari");
+    v1::Profile created;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(profiles->CreateProfile(&context, create, &created).ok());
+    for (const std::string ref : {"o-1", "o-2"}) {
+      v1::RecordInteractionRequest request;
+      request.set_parent("profiles/kari");
+      *request.mutable_interaction() = Order(ref, absl::Hours(2), 100);
+      v1::Interaction recorded;
+      grpc::ClientContext record_context;
+      SetDeadline(&record_context);
+      ASSERT_TRUE(interactions->RecordInteraction(&record_context, request, &recorded).ok());
+    }
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(store_options.path.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "UPDATE profile_insights SET state = NULL, data = x''", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+
+  auto server = TestServer::Start(store->get());
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto interactions = v1::InteractionService::NewStub((*server)->NewChannel());
+  auto insights_now = [&] {
+    v1::GetProfileInsightsRequest get;
+    get.set_name("profiles/kari/insights");
+    v1::ProfileInsights insights;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    EXPECT_TRUE(interactions->GetProfileInsights(&context, get, &insights).ok());
+    return insights;
+  };
+  v1::ProfileInsights refreshed = insights_now();
+  EXPECT_EQ(refreshed.interaction_count(), 2) << "not recomputed when the server started";
+  ASSERT_EQ(refreshed.values_size(), 1);
+  EXPECT_EQ(refreshed.values(0).lifetime_value().units(), 200);
+
+  v1::RecordInteractionRequest request;
+  request.set_parent("profiles/kari");
+  *request.mutable_interaction() = Order("o-3", absl::Hours(1), 100);
+  v1::Interaction recorded;
+  grpc::ClientContext record_context;
+  SetDeadline(&record_context);
+  ASSERT_TRUE(interactions->RecordInteraction(&record_context, request, &recorded).ok());
+  v1::ProfileInsights after = insights_now();
+  EXPECT_EQ(after.interaction_count(), 3);
+  ASSERT_EQ(after.values_size(), 1);
+  EXPECT_EQ(after.values(0).lifetime_value().units(), 300);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, InteractionServiceTest,
