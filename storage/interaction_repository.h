@@ -108,9 +108,14 @@ class InteractionRepository {
   virtual absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
   GetInsightsStates(const std::vector<std::string>& profile_ids) = 0;
   // ListStoredInsights returns at most `limit` rows of insights by profile
-  // id, after `after_profile_id` ("" = from the start).
+  // id, after `after_profile_id` ("" = from the start); with
+  // `only_without_totals`, only rows stored without totals.
   virtual absl::StatusOr<std::vector<StoredInsights>> ListStoredInsights(
-      absl::string_view after_profile_id, int limit) = 0;
+      absl::string_view after_profile_id, int limit, bool only_without_totals) = 0;
+  // GetTiersSpec returns the value tiers the stored insights were last
+  // tiered with (as PutTiersSpec stored them), or nullopt.
+  virtual absl::StatusOr<std::optional<std::string>> GetTiersSpec() = 0;
+  virtual absl::Status PutTiersSpec(absl::string_view spec) = 0;
   // GetInsights returns a profile's stored insights, or nullopt.
   virtual absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>> GetInsights(
       absl::string_view profile_id) = 0;

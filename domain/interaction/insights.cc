@@ -57,6 +57,16 @@ absl::StatusOr<ValueTiers> ParseValueTiers(absl::string_view text) {
   return tiers;
 }
 
+std::string ValueTiersText(const ValueTiers& tiers) {
+  if (tiers.currency.empty()) return "";
+  std::string text = tiers.currency + ":";
+  for (size_t i = 0; i < tiers.thresholds.size(); ++i) {
+    absl::StrAppend(&text, i == 0 ? "" : ",", tiers.thresholds[i].first, "=",
+                    static_cast<int64_t>(tiers.thresholds[i].second / kNanosPerUnit));
+  }
+  return text;
+}
+
 v1::ProfileInsights InsightsOf(absl::string_view profile_id, const InsightsState& state,
                                const ValueTiers& tiers) {
   v1::ProfileInsights insights;

@@ -27,6 +27,10 @@ struct ValueTiers {
 // lowercase slugs). INVALID_ARGUMENT telling what is wrong.
 absl::StatusOr<ValueTiers> ParseValueTiers(absl::string_view text);
 
+// ValueTiersText writes `tiers` as ParseValueTiers reads them, thresholds
+// ascending ("" without tiers): equal tiers give equal text.
+std::string ValueTiersText(const ValueTiers& tiers);
+
 // ComputeInsights derives the insights of a profile from its whole
 // timeline, in any order (the result does not depend on it):
 // - per currency: lifetime value = sum of ORDER amounts minus sum of REFUND

@@ -135,31 +135,48 @@ absl::Status InteractionManager::AddToInsights(Transaction& tx, const std::strin
 
 absl::Status InteractionManager::RefreshInsights(absl::Time deadline) {
   constexpr int kPage = 200;
-  std::string after;
-  while (true) {
-    bool more = false;
-    absl::Status status = store_->Run(TransactionMode::kReadWrite, deadline, [&](Transaction& tx) {
-      auto rows = tx.interactions().ListStoredInsights(after, kPage);
-      if (!rows.ok()) return rows.status();
-      more = static_cast<int>(rows->size()) == kPage;
-      for (const storage::StoredInsights& row : *rows) {
-        after = row.profile_id;
-        if (!row.state.has_value()) {
-          if (absl::Status s = RecomputeInsights(tx, row.profile_id); !s.ok()) return s;
-          continue;
-        }
-        v1::ProfileInsights fresh = InsightsOf(row.profile_id, *row.state, options_.value_tiers);
-        if (fresh.value_tier() == row.insights.value_tier()) continue;
-        if (absl::Status s = tx.interactions().PutInsights(row.profile_id, fresh, *row.state);
-            !s.ok()) {
-          return s;
-        }
-      }
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    if (!more) return absl::OkStatus();
+  // First the insights stored without totals: recomputed from the timeline.
+  // Then, only when the tiers differ from those the store was last tiered
+  // with, every profile's tier from its totals.
+  const std::string tiers = ValueTiersText(options_.value_tiers);
+  bool retier = false;
+  for (bool without_totals : {true, false}) {
+    std::string after;
+    while (true) {
+      bool more = false;
+      absl::Status status =
+          store_->Run(TransactionMode::kReadWrite, deadline, [&](Transaction& tx) -> absl::Status {
+            if (!without_totals && after.empty()) {
+              auto stored = tx.interactions().GetTiersSpec();
+              if (!stored.ok()) return stored.status();
+              retier = !stored->has_value() || **stored != tiers;
+              if (!retier) return absl::OkStatus();
+            }
+            auto rows = tx.interactions().ListStoredInsights(after, kPage, without_totals);
+            if (!rows.ok()) return rows.status();
+            more = static_cast<int>(rows->size()) == kPage;
+            for (const storage::StoredInsights& row : *rows) {
+              after = row.profile_id;
+              if (!row.state.has_value()) {
+                if (absl::Status s = RecomputeInsights(tx, row.profile_id); !s.ok()) return s;
+                continue;
+              }
+              v1::ProfileInsights fresh =
+                  InsightsOf(row.profile_id, *row.state, options_.value_tiers);
+              if (fresh.value_tier() == row.insights.value_tier()) continue;
+              if (absl::Status s = tx.interactions().PutInsights(row.profile_id, fresh, *row.state);
+                  !s.ok()) {
+                return s;
+              }
+            }
+            if (!without_totals && !more) return tx.interactions().PutTiersSpec(tiers);
+            return absl::OkStatus();
+          });
+      if (!status.ok()) return status;
+      if (!more) break;
+    }
   }
+  return absl::OkStatus();
 }
 
 absl::Status InteractionManager::MoveTimeline(Transaction& tx, const std::string& from,

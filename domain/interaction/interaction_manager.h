@@ -66,8 +66,9 @@ class InteractionManager : public TimelineMover {
 
   // RefreshInsights brings every profile's stored insights up to date, a
   // page of profiles per transaction: it recomputes the ones stored without
-  // running totals (before migration 0009) and re-tiers those whose value
-  // tier --value-tiers now puts elsewhere. Run at start-up.
+  // running totals (before migration 0009) and, when --value-tiers differ
+  // from those the store was last tiered with, re-tiers every profile from
+  // its totals. Run at start-up.
   absl::Status RefreshInsights(absl::Time deadline);
 
   // TimelineMover, for merges and unmerges.

@@ -186,12 +186,12 @@ MysqlInteractionRepository::GetInsightsStates(const std::vector<std::string>& pr
 }
 
 absl::StatusOr<std::vector<StoredInsights>> MysqlInteractionRepository::ListStoredInsights(
-    absl::string_view after_profile_id, int limit) {
+    absl::string_view after_profile_id, int limit, bool only_without_totals) {
   std::vector<StoredInsights> stored;
   absl::Status decoded;
   absl::Status status = run_("list insights", [&]() {
-    ::sql::PreparedStatement& statement =
-        connection_->Prepare(std::string(sql::kListStoredInsights));
+    ::sql::PreparedStatement& statement = connection_->Prepare(std::string(
+        only_without_totals ? sql::kListInsightsWithoutTotals : sql::kListStoredInsights));
     statement.setString(1, std::string(after_profile_id));
     statement.setInt(2, limit);
     std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
@@ -217,6 +217,25 @@ MysqlInteractionRepository::GetInsights(absl::string_view profile_id) {
   if (!insights.ParseFromString(*data))
     return absl::DataLossError("stored insights cannot be parsed");
   return insights;
+}
+
+absl::StatusOr<std::optional<std::string>> MysqlInteractionRepository::GetTiersSpec() {
+  std::optional<std::string> spec;
+  absl::Status status = run_("read the insights tiers", [&]() {
+    ::sql::PreparedStatement& statement = connection_->Prepare(std::string(sql::kSelectTiersSpec));
+    std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
+    if (rows->next()) spec = MysqlRow(*rows).GetString(0);
+  });
+  if (!status.ok()) return status;
+  return spec;
+}
+
+absl::Status MysqlInteractionRepository::PutTiersSpec(absl::string_view spec) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  return ExecuteMysqlUpdate(run_, *connection_, "store the insights tiers",
+                            std::string(sql::kReplaceTiersSpec),
+                            [&](::sql::PreparedStatement& s) { s.setString(1, std::string(spec)); })
+      .status();
 }
 
 absl::StatusOr<std::vector<InteractionRecord>> MysqlInteractionRepository::Query(

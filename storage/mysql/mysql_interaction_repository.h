@@ -38,7 +38,10 @@ class MysqlInteractionRepository final : public InteractionRepository {
   absl::StatusOr<std::map<std::string, customerprofile::internal::v1::InsightsState>>
   GetInsightsStates(const std::vector<std::string>& profile_ids) override;
   absl::StatusOr<std::vector<StoredInsights>> ListStoredInsights(absl::string_view after_profile_id,
-                                                                 int limit) override;
+                                                                 int limit,
+                                                                 bool only_without_totals) override;
+  absl::StatusOr<std::optional<std::string>> GetTiersSpec() override;
+  absl::Status PutTiersSpec(absl::string_view spec) override;
   absl::StatusOr<std::optional<customerprofile::v1::ProfileInsights>> GetInsights(
       absl::string_view profile_id) override;
 

@@ -49,6 +49,14 @@ inline constexpr absl::string_view kSelectInsights =
 inline constexpr absl::string_view kListStoredInsights =
     "SELECT profile_id, data, state FROM profile_insights WHERE profile_id > ? "
     "ORDER BY profile_id LIMIT ?";
+inline constexpr absl::string_view kListInsightsWithoutTotals =
+    "SELECT profile_id, data, state FROM profile_insights WHERE state IS NULL AND "
+    "profile_id > ? ORDER BY profile_id LIMIT ?";
+inline constexpr absl::string_view kSelectTiersSpec =
+    "SELECT spec FROM insights_tiers WHERE id = 1";
+// Parameter: the spec.
+inline constexpr absl::string_view kReplaceTiersSpec =
+    "REPLACE INTO insights_tiers (id, spec) VALUES (1, ?)";
 
 #undef CP_INTERACTION_COLUMNS
 

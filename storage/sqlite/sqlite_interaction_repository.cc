@@ -181,8 +181,9 @@ SqliteInteractionRepository::GetInsightsStates(const std::vector<std::string>& p
 }
 
 absl::StatusOr<std::vector<StoredInsights>> SqliteInteractionRepository::ListStoredInsights(
-    absl::string_view after_profile_id, int limit) {
-  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kListStoredInsights);
+    absl::string_view after_profile_id, int limit, bool only_without_totals) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(
+      only_without_totals ? sql::kListInsightsWithoutTotals : sql::kListStoredInsights);
   if (!statement.ok()) return statement.status();
   statement->BindText(1, after_profile_id);
   statement->BindInt64(2, limit);
@@ -211,6 +212,21 @@ SqliteInteractionRepository::GetInsights(absl::string_view profile_id) {
     return absl::DataLossError("stored insights cannot be parsed");
   }
   return insights;
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteInteractionRepository::GetTiersSpec() {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectTiersSpec);
+  if (!statement.ok()) return statement.status();
+  absl::StatusOr<bool> row = statement->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  return std::string(statement->ColumnText(0));
+}
+
+absl::Status SqliteInteractionRepository::PutTiersSpec(absl::string_view spec) {
+  if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
+  return RunStatement(*connection_, sql::kReplaceTiersSpec,
+                      [&](SqliteStatement& s) { s.BindText(1, spec); });
 }
 
 absl::StatusOr<std::vector<InteractionRecord>> SqliteInteractionRepository::ReadAll(

@@ -1743,6 +1743,25 @@ TEST_P(StoreContractTest, InsightsKeepTheirTotals) {
   EXPECT_EQ(kari->interaction_count(), 2);
   ASSERT_TRUE(shown.has_value());
   EXPECT_EQ(shown->interaction_count(), 2);
+
+  std::optional<std::string> before, after;
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto spec = tx.interactions().GetTiersSpec();
+                if (!spec.ok()) return spec.status();
+                before = *spec;
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_FALSE(before.has_value());
+  for (const char* spec : {"NOK:bronze=0", "NOK:bronze=0,gold=25000"}) {
+    ASSERT_TRUE(Write([&](Transaction& tx) { return tx.interactions().PutTiersSpec(spec); }).ok());
+  }
+  ASSERT_TRUE(Read([&](Transaction& tx) {
+                auto spec = tx.interactions().GetTiersSpec();
+                if (!spec.ok()) return spec.status();
+                after = *spec;
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(after, "NOK:bronze=0,gold=25000");
 }
 
 }  // namespace cp::storage::contract

@@ -116,6 +116,15 @@ TEST(ComputeInsightsTest, OrderDoesNotMatter) {
   }
 }
 
+// Verifies ValueTiersText writes what ParseValueTiers reads, in threshold
+// order, so that equal tiers compare equal.
+TEST(ComputeInsightsTest, TiersTextRoundTrips) {
+  ValueTiers tiers = *ParseValueTiers("NOK:gold=25000,bronze=0,silver=5000");
+  EXPECT_EQ(ValueTiersText(tiers), "NOK:bronze=0,silver=5000,gold=25000");
+  EXPECT_EQ(ValueTiersText(*ParseValueTiers(ValueTiersText(tiers))), ValueTiersText(tiers));
+  EXPECT_EQ(ValueTiersText(ValueTiers{}), "");
+}
+
 // Verifies the tier needs an order in the reporting currency, and the
 // flag's errors.
 TEST(ComputeInsightsTest, TiersAndTheirFlag) {
