@@ -63,4 +63,52 @@ Idempotency IdempotencyOf(const customerprofile::v1::ListMergesRequest&) {
   return Idempotency::kIdempotent;
 }
 
+Idempotency IdempotencyOf(const customerprofile::v1::CreatePurposeRequest&) {
+  return Idempotency::kNonIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::GetPurposeRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ListPurposesRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::UpdatePurposeRequest& request) {
+  return IdempotentIfSet(request.purpose().etag());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::GetNoticeVersionRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ListNoticeVersionsRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::RecordConsentRequest& request) {
+  return IdempotentIfSet(request.request_id());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ConfirmConsentRequest&) {
+  return Idempotency::kNonIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ListConsentEventsRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ListConsentsRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::CheckConsentRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::BatchCheckConsentRequest&) {
+  return Idempotency::kIdempotent;
+}
+
 }  // namespace cp::client

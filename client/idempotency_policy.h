@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/retry_policy.h"
+#include "customerprofile/v1/consent_service.pb.h"
 #include "customerprofile/v1/profile_service.pb.h"
 
 namespace cp::client {
@@ -24,5 +25,21 @@ Idempotency IdempotencyOf(const customerprofile::v1::MergeProfilesRequest& reque
 Idempotency IdempotencyOf(const customerprofile::v1::UnmergeProfileRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::GetMergeRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::ListMergesRequest& request);
+
+// ConsentService: reads and checks always may; RecordConsent with a
+// request_id (the connection sets one); UpdatePurpose with an etag;
+// CreatePurpose and ConfirmConsent never.
+Idempotency IdempotencyOf(const customerprofile::v1::CreatePurposeRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::GetPurposeRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::ListPurposesRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::UpdatePurposeRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::GetNoticeVersionRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::ListNoticeVersionsRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::RecordConsentRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::ConfirmConsentRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::ListConsentEventsRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::ListConsentsRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::CheckConsentRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::BatchCheckConsentRequest& request);
 
 }  // namespace cp::client

@@ -7,28 +7,13 @@
 #include <string>
 #include <utility>
 
-#include "absl/random/random.h"
-#include "absl/strings/str_format.h"
 #include "client/error_details.h"
 #include "client/idempotency_policy.h"
+#include "client/request_id.h"
 #include "client/stub_call.h"
 
 namespace cp::client {
-namespace {
-
 namespace v1 = ::customerprofile::v1;
-
-// NewRequestId returns a random (version 4) UUID.
-std::string NewRequestId() {
-  absl::BitGen random;
-  const uint64_t high = (absl::Uniform<uint64_t>(random) & ~uint64_t{0xF000}) | 0x4000;
-  const uint64_t low =
-      (absl::Uniform<uint64_t>(random) & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF,
-                         high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFF);
-}
-
-}  // namespace
 
 ProfileStubConnection::ProfileStubConnection(
     std::shared_ptr<v1::ProfileService::StubInterface> stub, Options options, Sleeper sleep)
