@@ -111,4 +111,36 @@ Idempotency IdempotencyOf(const customerprofile::v1::BatchCheckConsentRequest&) 
   return Idempotency::kIdempotent;
 }
 
+Idempotency IdempotencyOf(const customerprofile::v1::CreateSuppressionListRequest&) {
+  return Idempotency::kNonIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::GetSuppressionListRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::ListSuppressionListsRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::UpdateSuppressionListRequest& request) {
+  return IdempotentIfSet(request.suppression_list().etag());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::DeleteSuppressionListRequest& request) {
+  return IdempotentIfSet(request.etag());
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::AddSuppressionEntryRequest&) {
+  return Idempotency::kIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::RemoveSuppressionEntryRequest&) {
+  return Idempotency::kNonIdempotent;
+}
+
+Idempotency IdempotencyOf(const customerprofile::v1::CheckSuppressionRequest&) {
+  return Idempotency::kIdempotent;
+}
+
 }  // namespace cp::client

@@ -3,6 +3,7 @@
 #include "client/retry_policy.h"
 #include "customerprofile/v1/consent_service.pb.h"
 #include "customerprofile/v1/profile_service.pb.h"
+#include "customerprofile/v1/suppression_service.pb.h"
 
 namespace cp::client {
 
@@ -41,5 +42,18 @@ Idempotency IdempotencyOf(const customerprofile::v1::ListConsentEventsRequest& r
 Idempotency IdempotencyOf(const customerprofile::v1::ListConsentsRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::CheckConsentRequest& request);
 Idempotency IdempotencyOf(const customerprofile::v1::BatchCheckConsentRequest& request);
+
+// SuppressionService: reads and checks always may; AddSuppressionEntry too
+// (adding an entry that is there changes nothing); UpdateSuppressionList
+// and DeleteSuppressionList with an etag; CreateSuppressionList and
+// RemoveSuppressionEntry never.
+Idempotency IdempotencyOf(const customerprofile::v1::CreateSuppressionListRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::GetSuppressionListRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::ListSuppressionListsRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::UpdateSuppressionListRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::DeleteSuppressionListRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::AddSuppressionEntryRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::RemoveSuppressionEntryRequest& request);
+Idempotency IdempotencyOf(const customerprofile::v1::CheckSuppressionRequest& request);
 
 }  // namespace cp::client
