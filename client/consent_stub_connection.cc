@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "client/channel.h"
 #include "client/idempotency_policy.h"
 #include "client/request_id.h"
 #include "client/stub_call.h"
@@ -89,10 +90,8 @@ absl::StatusOr<v1::BatchCheckConsentResponse> ConsentStubConnection::BatchCheckC
 }
 
 std::shared_ptr<ConsentConnection> MakeConsentConnection(Options options) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      options.credentials ? options.credentials : grpc::InsecureChannelCredentials();
   std::shared_ptr<v1::ConsentService::StubInterface> stub =
-      v1::ConsentService::NewStub(grpc::CreateChannel(options.endpoint, credentials));
+      v1::ConsentService::NewStub(MakeChannel(options));
   return std::make_shared<ConsentStubConnection>(std::move(stub), std::move(options));
 }
 

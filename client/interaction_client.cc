@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "client/channel.h"
 #include "client/stub_call.h"
 
 namespace cp::client {
@@ -12,11 +13,7 @@ namespace cp::client {
 namespace v1 = ::customerprofile::v1;
 
 InteractionClient::InteractionClient(Options options)
-    : InteractionClient(
-          v1::InteractionService::NewStub(grpc::CreateChannel(
-              options.endpoint,
-              options.credentials ? options.credentials : grpc::InsecureChannelCredentials())),
-          options) {}
+    : InteractionClient(v1::InteractionService::NewStub(MakeChannel(options)), options) {}
 
 InteractionClient::InteractionClient(std::shared_ptr<v1::InteractionService::StubInterface> stub,
                                      Options options, Sleeper sleep)

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "client/channel.h"
 #include "client/error_details.h"
 #include "client/idempotency_policy.h"
 #include "client/request_id.h"
@@ -107,10 +108,8 @@ absl::StatusOr<v1::ListMergesResponse> ProfileStubConnection::ListMerges(
 }
 
 std::shared_ptr<ProfileConnection> MakeProfileConnection(Options options) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      options.credentials ? options.credentials : grpc::InsecureChannelCredentials();
   std::shared_ptr<v1::ProfileService::StubInterface> stub =
-      v1::ProfileService::NewStub(grpc::CreateChannel(options.endpoint, credentials));
+      v1::ProfileService::NewStub(MakeChannel(options));
   return std::make_shared<ProfileStubConnection>(std::move(stub), std::move(options));
 }
 

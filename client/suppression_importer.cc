@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "client/channel.h"
 #include "client/error_details.h"
 #include "customerprofile/v1/suppression_service.grpc.pb.h"
 
@@ -19,10 +20,7 @@ absl::StatusOr<v1::ImportSuppressionEntriesResponse> ImportRegister(
     const Options& connection, const ImportRegisterOptions& options, std::istream& file) {
   if (options.list.empty()) return absl::InvalidArgumentError("a suppression list is required");
   if (options.chunk < 1) return absl::InvalidArgumentError("chunk must be at least 1");
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      connection.credentials ? connection.credentials : grpc::InsecureChannelCredentials();
-  auto stub =
-      v1::SuppressionService::NewStub(grpc::CreateChannel(connection.endpoint, credentials));
+  auto stub = v1::SuppressionService::NewStub(MakeChannel(connection));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + connection.timeout));
   for (const auto& [key, value] : connection.metadata) context.AddMetadata(key, value);

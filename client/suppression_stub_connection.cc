@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "client/channel.h"
 #include "client/idempotency_policy.h"
 #include "client/stub_call.h"
 
@@ -62,10 +63,8 @@ absl::StatusOr<v1::CheckSuppressionResponse> SuppressionStubConnection::CheckSup
 }
 
 std::shared_ptr<SuppressionConnection> MakeSuppressionConnection(Options options) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      options.credentials ? options.credentials : grpc::InsecureChannelCredentials();
   std::shared_ptr<v1::SuppressionService::StubInterface> stub =
-      v1::SuppressionService::NewStub(grpc::CreateChannel(options.endpoint, credentials));
+      v1::SuppressionService::NewStub(MakeChannel(options));
   return std::make_shared<SuppressionStubConnection>(std::move(stub), std::move(options));
 }
 

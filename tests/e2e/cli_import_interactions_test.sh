@@ -54,9 +54,11 @@ grep -v nobody "$file" | grep -v '{$' >"$E2E_TMP/good.jsonl"
 out=$(cli import-interactions "$E2E_TMP/good.jsonl") || fail "a clean import exits 0: $out"
 expect_eq "a clean import has no failures" "$(jq -r '.failed' <<<"$out")" 0
 
-if command -v script >/dev/null 2>&1; then
-  shown=$(script -qec "$CLI --endpoint=$E2E_SERVER_ADDR import-interactions $E2E_TMP/good.jsonl" /dev/null)
-  expect_match "a terminal sees progress: lines, rate and ETA" "$shown" \
-    '3 lines \(100%\), [0-9,]+/s, ETA 0:00'
-fi
+# script(1) (util-linux, in every Debian) gives the CLI a terminal.
+command -v script >/dev/null 2>&1 || fail "script (util-linux) is needed to test the progress line"
+shown=$(script -qec "$CLI --endpoint=$E2E_SERVER_ADDR import-interactions $E2E_TMP/good.jsonl" /dev/null)
+expect_match "a terminal sees progress: lines, rate and ETA" "$shown" \
+  '3 lines \(100%\), [0-9,]+/s, ETA 0:00'
+shown=$("$CLI" --endpoint="$E2E_SERVER_ADDR" import-interactions "$E2E_TMP/good.jsonl" 2>&1 >/dev/null)
+expect_eq "a pipe gets no progress line" "$shown" ""
 e2e_done
