@@ -63,6 +63,7 @@ CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
   std::string header_id = auth::Metadata(*ctx, "x-request-id");
   context.request_id = header_id.empty() ? std::string(request_id) : std::move(header_id);
   context.actor = auth::Metadata(*ctx, "x-actor");
+  context.method = std::string(full_method);
   call.entry.method = std::string(full_method);
   call.entry.request_id = Loggable(context.request_id);
   call.entry.peer = ctx->peer();

@@ -55,6 +55,22 @@ ABSL_FLAG(absl::Duration, stream_idle_timeout, absl::Seconds(30),
 ABSL_FLAG(int32_t, max_concurrent_streams, 100,
           "Calls one client connection may have open at once; gRPC holds further calls of that "
           "connection back until one ends.");
+ABSL_FLAG(std::string, change_retention, "7d",
+          "How long changes stay in the change feed (WatchChanges, ListChanges): a number with "
+          "d, h, m or s, e.g. 7d or 36h. A resume token older than this is RESUME_TOKEN_EXPIRED. "
+          "Older changes are pruned in small batches in the background.");
+ABSL_FLAG(std::string, audit_retention, "keep",
+          "How long the audit trail keeps each customer's changes: keep (for ever) or a duration "
+          "as for --change-retention; never less than --change-retention.");
+ABSL_FLAG(absl::Duration, change_poll_interval, absl::Milliseconds(100),
+          "While a WatchChanges stream is open, how often the server reads the change log for "
+          "changes other servers committed (its own commits wake it at once). Idle servers do "
+          "not read it.");
+ABSL_FLAG(absl::Duration, watch_heartbeat, absl::Seconds(15),
+          "A quiet WatchChanges stream gets a heartbeat (with a resume token) this often.");
+ABSL_FLAG(absl::Duration, watch_stall_timeout, absl::Seconds(60),
+          "A WatchChanges client that takes no message for this long gets its stream ended with "
+          "UNAVAILABLE CONSUMER_TOO_SLOW (resume from its last token).");
 ABSL_FLAG(int32_t, sqlite_pool_size, 4, "Connections of a sqlite: store.");
 ABSL_FLAG(int64_t, profile_cache_mb, 128,
           "Memory for recently read profiles of a sqlite: store (MiB), answered without the "
@@ -103,6 +119,11 @@ constexpr FlagDoc kFlagDocs[] = {
     {"max_call_time", "DURATION"},
     {"stream_idle_timeout", "DURATION"},
     {"max_concurrent_streams", "N"},
+    {"change_retention", "DURATION"},
+    {"audit_retention", "keep|DURATION"},
+    {"change_poll_interval", "DURATION"},
+    {"watch_heartbeat", "DURATION"},
+    {"watch_stall_timeout", "DURATION"},
     {"sqlite_pool_size", "N"},
     {"profile_cache_mb", "MIB"},
     {"log_level", "LEVEL"},
@@ -112,6 +133,25 @@ constexpr FlagDoc kFlagDocs[] = {
     {"tls_client_ca", "PATH"},
     {"insecure_plaintext", "BOOL"},
 };
+
+// ParseRetention reads "7d", "36h", "90m", "3600s" (or any absl duration);
+// "keep" (when allowed) is for ever.
+absl::StatusOr<absl::Duration> ParseRetention(absl::string_view text, bool keep_allowed) {
+  if (keep_allowed && text == "keep") return absl::InfiniteDuration();
+  absl::Duration duration;
+  int64_t days = 0;
+  if (absl::EndsWith(text, "d") && absl::SimpleAtoi(text.substr(0, text.size() - 1), &days) &&
+      days > 0 && days <= 100 * 365) {
+    return absl::Hours(24 * days);
+  }
+  if (absl::ParseDuration(text, &duration) && duration >= absl::Minutes(1) &&
+      duration != absl::InfiniteDuration()) {
+    return duration;
+  }
+  return absl::InvalidArgumentError(
+      keep_allowed ? "must be keep or a duration of at least 1m, e.g. 365d or 36h"
+                   : "must be a duration of at least 1m, e.g. 7d or 36h");
+}
 
 std::string Dashed(absl::string_view flag) { return absl::StrReplaceAll(flag, {{"_", "-"}}); }
 
@@ -331,6 +371,27 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
       !s.ok()) {
     return s;
   }
+  absl::StatusOr<absl::Duration> change_retention =
+      ParseRetention(absl::GetFlag(FLAGS_change_retention), /*keep_allowed=*/false);
+  if (!change_retention.ok()) {
+    return Invalid("change_retention", change_retention.status().message());
+  }
+  config.change_retention = *change_retention;
+  absl::StatusOr<absl::Duration> audit_retention =
+      ParseRetention(absl::GetFlag(FLAGS_audit_retention), /*keep_allowed=*/true);
+  if (!audit_retention.ok()) return Invalid("audit_retention", audit_retention.status().message());
+  config.audit_retention = *audit_retention;
+  for (auto [flag, value] : {std::pair<absl::string_view, absl::Duration>{
+                                 "change_poll_interval", absl::GetFlag(FLAGS_change_poll_interval)},
+                             {"watch_heartbeat", absl::GetFlag(FLAGS_watch_heartbeat)},
+                             {"watch_stall_timeout", absl::GetFlag(FLAGS_watch_stall_timeout)}}) {
+    if (value < absl::Milliseconds(1) || value > absl::Hours(1)) {
+      return Invalid(flag, "must be a duration between 1ms and 1h, e.g. 15s");
+    }
+  }
+  config.change_poll_interval = absl::GetFlag(FLAGS_change_poll_interval);
+  config.watch_heartbeat = absl::GetFlag(FLAGS_watch_heartbeat);
+  config.watch_stall_timeout = absl::GetFlag(FLAGS_watch_stall_timeout);
   config.sqlite_pool_size = absl::GetFlag(FLAGS_sqlite_pool_size);
   if (absl::Status s = CheckRange("sqlite_pool_size", config.sqlite_pool_size, 1, 64); !s.ok()) {
     return s;

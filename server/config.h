@@ -48,6 +48,12 @@ struct ServerConfig {
   absl::Duration stream_idle_timeout = absl::Seconds(30);
   // Streams (calls) one connection may have open at once.
   int max_concurrent_streams = 100;
+  // --change-retention, --audit-retention (InfiniteDuration: keep).
+  absl::Duration change_retention = absl::Hours(24 * 7);
+  absl::Duration audit_retention = absl::InfiniteDuration();
+  absl::Duration change_poll_interval = absl::Milliseconds(100);
+  absl::Duration watch_heartbeat = absl::Seconds(15);
+  absl::Duration watch_stall_timeout = absl::Seconds(60);
   int sqlite_pool_size = 4;
   // MiB of profile rows a sqlite: store caches (0 = no cache, no file lock).
   int64_t profile_cache_mb = 128;

@@ -83,6 +83,12 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   options.tls_key_file = config.tls_key;
   options.tls_client_ca_file = config.tls_client_ca;
   options.insecure_plaintext = config.insecure_plaintext;
+  options.changes.retention = config.change_retention;
+  options.changes.audit_retention = config.audit_retention;
+  options.change_poller.poll_interval = config.change_poll_interval;
+  options.watch.heartbeat = config.watch_heartbeat;
+  options.watch.stall_timeout = config.watch_stall_timeout;
+  options.audit_paging = paging;
   return options;
 }
 
@@ -110,17 +116,30 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       suppression_manager_(store, clock, &suppression_identifiers_, options_.suppression.manager),
       suppression_service_(&suppression_manager_, &dispatcher_),
       interaction_service_(&interaction_manager_, &dispatcher_),
+      change_tail_(store, clock),
+      change_feed_(store, clock, &change_tail_, options_.changes),
+      change_poller_(&change_feed_, log, options_.change_poller),
+      change_service_(&change_feed_, &change_poller_, &dispatcher_, options_.watch),
+      audit_trail_(store, options_.audit_paging),
+      audit_service_(&audit_trail_, &dispatcher_),
       reflection_v1_service_({customerprofile::v1::ProfileService::service_full_name(),
                               customerprofile::v1::ConsentService::service_full_name(),
                               customerprofile::v1::SuppressionService::service_full_name(),
                               customerprofile::v1::InteractionService::service_full_name(),
+                              customerprofile::v1::ChangeService::service_full_name(),
+                              customerprofile::v1::AuditService::service_full_name(),
                               "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
                               "grpc.reflection.v1.ServerReflection"}),
       suppression_cleaner_(&suppression_manager_, log) {
   suppression_service_.SetChangeCallback([this]() { suppression_cleaner_.Notify(); });
+  // This server's own commits reach its watchers at once.
+  store_->SetChangeListener([this]() { change_poller_.Notify(); });
 }
 
-ServerRunner::~ServerRunner() { Shutdown(absl::ZeroDuration()); }
+ServerRunner::~ServerRunner() {
+  Shutdown(absl::ZeroDuration());
+  store_->SetChangeListener(nullptr);
+}
 
 absl::Status ServerRunner::Start() {
   // The health service's descriptor lives in cp_proto; naming it keeps it in
@@ -174,6 +193,8 @@ absl::Status ServerRunner::Start() {
   builder.RegisterService(&consent_service_);
   builder.RegisterService(&suppression_service_);
   builder.RegisterService(&interaction_service_);
+  builder.RegisterService(&change_service_);
+  builder.RegisterService(&audit_service_);
   builder.RegisterService(&reflection_v1_service_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
@@ -209,6 +230,7 @@ absl::Status ServerRunner::MakeReady() {
   }
   dispatcher_.SetReady(true);
   suppression_cleaner_.Start();
+  change_poller_.Start();
   SetServing(true);
   log_->Event(LogLevel::kInfo, "serving", {{"address", address_}});
   return absl::OkStatus();
@@ -222,6 +244,8 @@ void ServerRunner::SetServing(bool serving) {
   health->SetServingStatus(customerprofile::v1::ConsentService::service_full_name(), serving);
   health->SetServingStatus(customerprofile::v1::SuppressionService::service_full_name(), serving);
   health->SetServingStatus(customerprofile::v1::InteractionService::service_full_name(), serving);
+  health->SetServingStatus(customerprofile::v1::ChangeService::service_full_name(), serving);
+  health->SetServingStatus(customerprofile::v1::AuditService::service_full_name(), serving);
 }
 
 void ServerRunner::Shutdown(absl::Duration drain_timeout) {
@@ -235,8 +259,12 @@ void ServerRunner::Shutdown(absl::Duration drain_timeout) {
     if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
       health->Shutdown();
     }
+    // Watch streams never end by themselves: they end now, resumably, so
+    // that the drain waits only for calls that do.
+    change_poller_.Close();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + drain_timeout));
   }
+  change_poller_.Stop();
   suppression_cleaner_.Stop();
   pool_.Shutdown();
   if (server_ != nullptr) {

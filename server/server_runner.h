@@ -9,6 +9,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "domain/change/audit_trail.h"
+#include "domain/change/change_feed.h"
+#include "domain/change/change_tail.h"
 #include "domain/common/clock.h"
 #include "domain/common/id_generator.h"
 #include "domain/consent/consent_checker.h"
@@ -21,8 +24,11 @@
 #include "domain/suppression/store_do_not_contact_registers.h"
 #include "domain/suppression/suppression_identifier.h"
 #include "domain/suppression/suppression_manager.h"
+#include "server/audit_service.h"
 #include "server/auth/access_control.h"
 #include "server/call_dispatcher.h"
+#include "server/change_poller.h"
+#include "server/change_service.h"
 #include "server/config.h"
 #include "server/consent_service.h"
 #include "server/interaction_service.h"
@@ -75,6 +81,11 @@ struct ServerRunnerOptions {
   ConsentOptions consent;
   SuppressionOptions suppression;
   domain::InteractionManagerOptions interactions;
+  // The change feed and audit trail.
+  domain::ChangeFeedOptions changes;
+  ChangePollerOptions change_poller;
+  WatchOptions watch;
+  domain::PagingOptions audit_paging;
   CallDispatcherOptions dispatcher;
   // Who may call what; nullptr = development mode (no credentials, every
   // scope), which Start allows only on a loopback address. It also says,
@@ -173,6 +184,12 @@ class ServerRunner {
   domain::SuppressionManager suppression_manager_;
   SuppressionService suppression_service_;
   InteractionService interaction_service_;
+  domain::ChangeTail change_tail_;
+  domain::ChangeFeed change_feed_;
+  ChangePoller change_poller_;
+  ChangeService change_service_;
+  domain::AuditTrail audit_trail_;
+  AuditService audit_service_;
   // grpc.reflection.v1 beside gRPC's own v1alpha plugin.
   ReflectionV1Service reflection_v1_service_;
   SuppressionCleaner suppression_cleaner_;

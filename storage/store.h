@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -46,6 +47,11 @@ class Store {
   // store fills it from read-only transactions and keeps it in step with
   // every write it commits.
   virtual ProfileCache* profile_cache() { return nullptr; }
+
+  // SetChangeListener makes the store call `listener` after every commit
+  // that wrote changes (ChangeRepository::AppendChange), on the committing
+  // thread: it must not block. Set once, before the store is shared.
+  virtual void SetChangeListener(std::function<void()> listener) = 0;
 
   // Describe names the store for logs and startup output, without secrets,
   // e.g. "sqlite:./var/profiles.db".

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "storage/change_repository.h"
 #include "storage/consent_repository.h"
 #include "storage/interaction_repository.h"
 #include "storage/merge_repository.h"
@@ -102,6 +103,8 @@ class Transaction : public ProfileRepository, public IdempotencyRepository {
   // interactions returns the interaction repository working in this
   // transaction.
   virtual InteractionRepository& interactions() = 0;
+  // changes returns the change log working in this transaction.
+  virtual ChangeRepository& changes() = 0;
 
   // BackfillMatchKeys writes the duplicate index rows (storage/match_keys.h)
   // of the next `limit` profiles stored before they were indexed, and

@@ -29,6 +29,9 @@ struct CallContext {
   absl::Time deadline = absl::InfiniteFuture();
   // The client's request id for logs (never personal data).
   std::string request_id;
+  // The full gRPC method, e.g. "/customerprofile.v1.ProfileService/GetProfile"
+  // (recorded with each change).
+  std::string method;
   // The calling app, from its credential (empty in development mode; the
   // token's issuer-independent id "self-service" for customers).
   std::string app_id;

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "domain/change/change_recorder.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
@@ -36,6 +37,16 @@ using storage::Transaction;
 using storage::TransactionMode;
 
 constexpr absl::string_view kRecordScope = "RecordConsent";
+
+// RecordEventChange appends the consent event `event` (of `record`) to the
+// change log as a change `kind`.
+absl::Status RecordEventChange(storage::Transaction& tx, const CallContext& context, absl::Time now,
+                               v1::ChangeKind kind, const storage::ConsentEventRecord& record,
+                               const v1::ConsentEvent& event) {
+  return RecordChange(tx, context, now,
+                      {v1::CHANGE_RESOURCE_TYPE_CONSENT, event.name(), record.profile_id}, kind,
+                      nullptr, &event);
+}
 constexpr size_t kMaxEvidenceField = 1024;
 constexpr int kTokenBytes = 32;
 
@@ -249,6 +260,11 @@ absl::StatusOr<v1::RecordConsentResponse> ConsentLedger::RecordConsent(
           }
         }
         *response.mutable_consent_event() = ToEventResource(record);
+        if (absl::Status s = RecordEventChange(tx, context, now, v1::CHANGE_KIND_RECORDED, record,
+                                               response.consent_event());
+            !s.ok()) {
+          return s;
+        }
         auto consent = ConsentFor(tx, record, stored_purpose, now);
         if (!consent.ok()) return consent.status();
         *response.mutable_consent() = *std::move(consent);
@@ -350,7 +366,7 @@ absl::StatusOr<v1::ConsentEvent> ConsentLedger::ConfirmConsent(
         event.set_confirms_event(ConsentEventName(grant.profile_id, grant.event_id));
         if (absl::Status s = consents.AppendConsentEvent(&record); !s.ok()) return s;
         result = ToEventResource(record);
-        return absl::OkStatus();
+        return RecordEventChange(tx, context, now, v1::CHANGE_KIND_CONFIRMED, record, result);
       });
   if (!status.ok()) return status;
   return result;

@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "domain/change/change_recorder.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
@@ -142,7 +143,15 @@ absl::StatusOr<v1::Purpose> PurposeManager::CreatePurpose(const v1::CreatePurpos
                            {{"name", PurposeName(record.id)}});
         }
         if (absl::Status s = consents.InsertPurpose(record); !s.ok()) return s;
-        return consents.InsertNoticeVersion({record.id, 1, purpose.notice_text(), now});
+        if (absl::Status s =
+                consents.InsertNoticeVersion({record.id, 1, purpose.notice_text(), now});
+            !s.ok()) {
+          return s;
+        }
+        const v1::Purpose created = ToResource(record);
+        return RecordChange(tx, context, now,
+                            {v1::CHANGE_RESOURCE_TYPE_PURPOSE, created.name(), ""},
+                            v1::CHANGE_KIND_CREATED, nullptr, &created, created.etag());
       });
   if (absl::IsAlreadyExists(status) && !GetErrorInfo(status)) {
     return MakeError(absl::StatusCode::kAlreadyExists, kPurposeAlreadyExists,
@@ -287,7 +296,9 @@ absl::StatusOr<v1::Purpose> PurposeManager::UpdatePurpose(const v1::UpdatePurpos
         record.revision = expected + 1;
         if (absl::Status s = consents.UpdatePurpose(record, expected); !s.ok()) return s;
         result = ToResource(record);
-        return absl::OkStatus();
+        const v1::Purpose before = ToResource(**current);
+        return RecordChange(tx, context, now, {v1::CHANGE_RESOURCE_TYPE_PURPOSE, result.name(), ""},
+                            v1::CHANGE_KIND_UPDATED, &before, &result, result.etag());
       });
   if (!status.ok()) return status;
   return result;

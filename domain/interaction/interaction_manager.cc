@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "domain/change/change_recorder.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
@@ -348,6 +349,16 @@ std::vector<absl::StatusOr<v1::Interaction>> InteractionManager::RecordAll(
       fresh_rows.push_back(std::move(fresh));
     }
     if (absl::Status s = tx.interactions().InsertInteractions(fresh_rows); !s.ok()) return s;
+    for (const InteractionRecord& row : fresh_rows) {
+      const v1::Interaction recorded = ToResource(row);
+      if (absl::Status s =
+              RecordChange(tx, context, now,
+                           {v1::CHANGE_RESOURCE_TYPE_INTERACTION, recorded.name(), row.profile_id},
+                           v1::CHANGE_KIND_RECORDED, nullptr, &recorded);
+          !s.ok()) {
+        return s;
+      }
+    }
     std::vector<std::string> touched;
     for (const auto& entry : added) touched.push_back(entry.first);
     auto states = tx.interactions().GetInsightsStates(touched);
@@ -497,7 +508,11 @@ absl::Status InteractionManager::DeleteInteraction(const v1::DeleteInteractionRe
                        {{"name", request.name()}});
     }
     if (absl::Status s = tx.interactions().DeleteInteraction(name->second); !s.ok()) return s;
-    return RecomputeInsights(tx, name->first);
+    if (absl::Status s = RecomputeInsights(tx, name->first); !s.ok()) return s;
+    const v1::Interaction before = ToResource(**record);
+    return RecordChange(tx, context, TruncateToMicros(clock_->Now()),
+                        {v1::CHANGE_RESOURCE_TYPE_INTERACTION, request.name(), name->first},
+                        v1::CHANGE_KIND_DELETED, &before, nullptr);
   });
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "domain/change/change_recorder.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
@@ -149,6 +150,28 @@ void RemoveProvenance(absl::string_view merge_name, const std::vector<MovedValue
   *survivor->mutable_provenance() = std::move(entries);
 }
 
+// RecordProfileChange appends the change `kind` of profile `id` from
+// `before` to `after` to the change log.
+absl::Status RecordProfileChange(Transaction& tx, const CallContext& context, absl::Time now,
+                                 v1::ChangeKind kind, const std::string& id,
+                                 const v1::Profile& before, const v1::Profile& after) {
+  return RecordChange(tx, context, now, {v1::CHANGE_RESOURCE_TYPE_PROFILE, ProfileName(id), id},
+                      kind, &before, &after, after.etag());
+}
+
+// The fields of a Merge that copy whole profiles: its change names them,
+// the profiles' own changes carry their values.
+constexpr absl::string_view kMergeImageFields[] = {"before_images", "moved_values", "kept_values"};
+
+// RecordMergeChange appends the change `kind` of a merge into `survivor_id`
+// to the change log.
+absl::Status RecordMergeChange(Transaction& tx, const CallContext& context, absl::Time now,
+                               v1::ChangeKind kind, const std::string& survivor_id,
+                               const v1::Merge* before, const v1::Merge& after) {
+  return RecordChange(tx, context, now, {v1::CHANGE_RESOURCE_TYPE_MERGE, after.name(), survivor_id},
+                      kind, before, &after, "", kMergeImageFields);
+}
+
 // MergeCursorKey is the (create_time, merge id) a merge is ordered by.
 std::pair<int64_t, std::string> MergeOrder(const MergeRecord& record) {
   return {absl::ToUnixMicros(record.create_time), record.merge_id};
@@ -266,13 +289,20 @@ absl::StatusOr<v1::MergeProfilesResponse> MergeManager::MergeProfiles(
 
         // The merged profiles first: their identifiers leave the index
         // before the survivor takes them.
-        for (ProfileRecord& record : merged) {
+        for (size_t i = 0; i < merged.size(); ++i) {
+          ProfileRecord& record = merged[i];
           record.profile.set_state(v1::PROFILE_STATE_MERGED);
           record.profile.set_merged_into(ProfileName(*survivor_id));
           *record.profile.mutable_update_time() = ToProtoTime(now);
           const int64_t expected = record.revision;
           record.revision = expected + 1;
           if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
+          const v1::Profile after = ToProfileResource(record, /*with_provenance=*/true);
+          if (absl::Status s = RecordProfileChange(tx, context, now, v1::CHANGE_KIND_MERGED,
+                                                   record.id, merge.before_images(i + 1), after);
+              !s.ok()) {
+            return s;
+          }
         }
         ProfileRecord updated = *survivor;
         updated.profile = StoredForm(plan->survivor);
@@ -298,6 +328,17 @@ absl::StatusOr<v1::MergeProfilesResponse> MergeManager::MergeProfiles(
           return s;
         }
         *response.mutable_survivor() = ToProfileResource(updated, /*with_provenance=*/true);
+        if (absl::Status s =
+                RecordProfileChange(tx, context, now, v1::CHANGE_KIND_UPDATED, *survivor_id,
+                                    merge.before_images(0), response.survivor());
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = RecordMergeChange(tx, context, now, v1::CHANGE_KIND_MERGED,
+                                               *survivor_id, nullptr, merge);
+            !s.ok()) {
+          return s;
+        }
         *response.mutable_merge() = std::move(merge);
         if (!request.request_id().empty()) {
           return RememberResponse(tx, kMergeScope, request.request_id(), request_hash, response,
@@ -345,6 +386,7 @@ absl::StatusOr<v1::UnmergeProfileResponse> MergeManager::UnmergeProfile(
         if (!stored.ok()) return stored.status();
         if (!stored->has_value()) return MergeNotFound(request.name());
         MergeRecord merge = **std::move(stored);
+        const v1::Merge stored_merge = merge.merge;
         if (!merge.applied) {
           return MakeError(absl::StatusCode::kFailedPrecondition, kMergeAlreadyUndone,
                            "the merge is already undone", {{"name", request.name()}});
@@ -415,6 +457,13 @@ absl::StatusOr<v1::UnmergeProfileResponse> MergeManager::UnmergeProfile(
             return s;
           }
           *response.add_restored_profiles() = ToProfileResource(restored);
+          if (absl::Status s =
+                  RecordProfileChange(tx, context, now, v1::CHANGE_KIND_UNMERGED, id,
+                                      ToProfileResource(**current, /*with_provenance=*/true),
+                                      ToProfileResource(restored, /*with_provenance=*/true));
+              !s.ok()) {
+            return s;
+          }
         }
 
         if (timeline_ != nullptr) {
@@ -438,6 +487,17 @@ absl::StatusOr<v1::UnmergeProfileResponse> MergeManager::UnmergeProfile(
         if (absl::Status s = tx.merges().UpdateMerge(merge); !s.ok()) return s;
 
         *response.mutable_survivor() = ToProfileResource(updated, /*with_provenance=*/true);
+        if (absl::Status s = RecordProfileChange(
+                tx, context, now, v1::CHANGE_KIND_UPDATED, survivor_id,
+                ToProfileResource(**survivor, /*with_provenance=*/true), response.survivor());
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = RecordMergeChange(tx, context, now, v1::CHANGE_KIND_UNMERGED,
+                                               survivor_id, &stored_merge, merge.merge);
+            !s.ok()) {
+          return s;
+        }
         *response.mutable_kept_values() = merge.merge.kept_values();
         *response.mutable_merge() = merge.merge;
         if (!request.request_id().empty()) {

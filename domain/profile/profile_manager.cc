@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "domain/change/change_recorder.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
@@ -133,6 +134,16 @@ CursorField CursorKey(const Profile& profile, storage::ProfileOrderField field) 
   return absl::ToUnixMicros(FromProtoTime(profile.create_time()));
 }
 
+// RecordProfileChange appends the change `kind` of a profile, from
+// `before` (null when created) to the record as written, to the change log.
+absl::Status RecordProfileChange(Transaction& tx, const CallContext& context, absl::Time now,
+                                 customerprofile::v1::ChangeKind kind, const std::string& id,
+                                 const Profile* before, const Profile& after) {
+  return RecordChange(tx, context, now,
+                      {customerprofile::v1::CHANGE_RESOURCE_TYPE_PROFILE, after.name(), id}, kind,
+                      before, &after, after.etag());
+}
+
 }  // namespace
 
 ProfileManager::ProfileManager(storage::Store* store, const Clock* clock, IdGenerator* ids,
@@ -185,6 +196,12 @@ absl::StatusOr<Profile> ProfileManager::CreateProfile(const CreateProfileRequest
         record.profile.set_name(ProfileName(new_id));
         if (absl::Status s = tx.InsertProfile(record); !s.ok()) return s;
         result = ToProfileResource(record);
+        if (absl::Status s =
+                RecordProfileChange(tx, context, now, customerprofile::v1::CHANGE_KIND_CREATED,
+                                    new_id, nullptr, result);
+            !s.ok()) {
+          return s;
+        }
         if (!request.request_id().empty()) {
           if (absl::Status s = RememberResponse(tx, kCreateScope, request.request_id(),
                                                 request_hash, result, now);
@@ -409,7 +426,9 @@ absl::StatusOr<Profile> ProfileManager::UpdateProfile(const UpdateProfileRequest
         record.revision = expected + 1;
         result = ToProfileResource(record);
         if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
-        return absl::OkStatus();
+        const Profile before = ToProfileResource(**current);
+        return RecordProfileChange(tx, context, now, customerprofile::v1::CHANGE_KIND_UPDATED, *id,
+                                   &before, result);
       });
   if (!status.ok()) return ExplainConflict(store_, status, result, *id, context.deadline);
   return result;
@@ -440,7 +459,9 @@ absl::StatusOr<Profile> ProfileManager::DeleteProfile(const DeleteProfileRequest
         record.revision = expected + 1;
         result = ToProfileResource(record);
         if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
-        return absl::OkStatus();
+        const Profile before = ToProfileResource(**current);
+        return RecordProfileChange(tx, context, now, customerprofile::v1::CHANGE_KIND_DELETED, *id,
+                                   &before, result);
       });
   if (!status.ok()) return status;
   return result;
@@ -473,7 +494,9 @@ absl::StatusOr<Profile> ProfileManager::UndeleteProfile(const UndeleteProfileReq
         record.revision = expected + 1;
         result = ToProfileResource(record);
         if (absl::Status s = tx.UpdateProfile(record, expected); !s.ok()) return s;
-        return absl::OkStatus();
+        const Profile before = ToProfileResource(**current);
+        return RecordProfileChange(tx, context, now, customerprofile::v1::CHANGE_KIND_UNDELETED,
+                                   *id, &before, result);
       });
   if (!status.ok()) return ExplainConflict(store_, status, result, *id, context.deadline);
   return result;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "domain/change/change_recorder.h"
 #include "domain/common/errors.h"
 #include "domain/common/proto_time.h"
 #include "domain/common/resource_names.h"
@@ -167,7 +168,11 @@ absl::StatusOr<v1::ImportSuppressionEntriesResponse> SuppressionImport::Finish(
         record.update_time = now;
         if (absl::Status s = repo.UpdateList(record, expected); !s.ok()) return s;
         published = record;
-        return absl::OkStatus();
+        const v1::SuppressionList before = ToSuppressionList(**current);
+        const v1::SuppressionList after = ToSuppressionList(record);
+        return RecordChange(tx, context, now,
+                            {v1::CHANGE_RESOURCE_TYPE_SUPPRESSION_LIST, after.name(), ""},
+                            v1::CHANGE_KIND_IMPORTED, &before, &after, after.etag());
       });
   if (!status.ok()) return status;
   done_ = true;

@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "domain/change/change_recorder.h"
 #include "domain/common/error_reasons.h"
 #include "domain/common/errors.h"
 #include "domain/common/idempotency.h"
@@ -145,7 +146,11 @@ absl::StatusOr<v1::SuppressionList> SuppressionManager::CreateSuppressionList(
         absl::StatusOr<int64_t> generation = repo.AllocateGeneration(record.id, now);
         if (!generation.ok()) return generation.status();
         record.generation = *generation;
-        return repo.InsertList(record);
+        if (absl::Status s = repo.InsertList(record); !s.ok()) return s;
+        const v1::SuppressionList created = ToSuppressionList(record);
+        return RecordChange(tx, context, now,
+                            {v1::CHANGE_RESOURCE_TYPE_SUPPRESSION_LIST, created.name(), ""},
+                            v1::CHANGE_KIND_CREATED, nullptr, &created, created.etag());
       });
   if (absl::IsAlreadyExists(status)) {
     return MakeError(absl::StatusCode::kAlreadyExists, "SUPPRESSION_LIST_ALREADY_EXISTS",
@@ -276,7 +281,10 @@ absl::StatusOr<v1::SuppressionList> SuppressionManager::UpdateSuppressionList(
         record.update_time = now;
         if (absl::Status s = repo.UpdateList(record, expected); !s.ok()) return s;
         result = ToSuppressionList(record);
-        return absl::OkStatus();
+        const v1::SuppressionList before = ToSuppressionList(**current);
+        return RecordChange(tx, context, now,
+                            {v1::CHANGE_RESOURCE_TYPE_SUPPRESSION_LIST, result.name(), ""},
+                            v1::CHANGE_KIND_UPDATED, &before, &result, result.etag());
       });
   if (!status.ok()) return status;
   return result;
@@ -306,7 +314,10 @@ absl::StatusOr<v1::DeleteSuppressionListResponse> SuppressionManager::DeleteSupp
         }
         if (absl::Status s = repo.DeleteList(record, now); !s.ok()) return s;
         *response.mutable_suppression_list() = ToSuppressionList(record);
-        return absl::OkStatus();
+        return RecordChange(
+            tx, context, now,
+            {v1::CHANGE_RESOURCE_TYPE_SUPPRESSION_LIST, response.suppression_list().name(), ""},
+            v1::CHANGE_KIND_DELETED, &response.suppression_list(), nullptr);
       });
   if (!status.ok()) return status;
   return response;

@@ -9,6 +9,8 @@ constexpr absl::string_view kProfileService = "/customerprofile.v1.ProfileServic
 constexpr absl::string_view kInteractionService = "/customerprofile.v1.InteractionService/";
 constexpr absl::string_view kConsentService = "/customerprofile.v1.ConsentService/";
 constexpr absl::string_view kSuppressionService = "/customerprofile.v1.SuppressionService/";
+constexpr absl::string_view kChangeService = "/customerprofile.v1.ChangeService/";
+constexpr absl::string_view kAuditService = "/customerprofile.v1.AuditService/";
 
 std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   std::map<std::string, MethodPolicy, std::less<>> policies;
@@ -59,6 +61,10 @@ std::map<std::string, MethodPolicy, std::less<>> BuildPolicies() {
   add(kSuppressionService, "AddSuppressionEntry", kSuppressionsAdmin, false);
   add(kSuppressionService, "RemoveSuppressionEntry", kSuppressionsAdmin, false);
   add(kSuppressionService, "CheckSuppression", kConsentsRead, false);
+  // The feed spans every customer; the audit trail shows who changed what.
+  add(kChangeService, "WatchChanges", kChangesRead, false);
+  add(kChangeService, "ListChanges", kChangesRead, false);
+  add(kAuditService, "ListAuditEvents", kAuditRead, false);
   return policies;
 }
 
@@ -71,7 +77,8 @@ const std::vector<std::string>& KnownScopes() {
       std::string(kInteractionsRead),  std::string(kInteractionsWrite),
       std::string(kInteractionsAdmin), std::string(kPiiRead),
       std::string(kConsentsRead),      std::string(kConsentsWrite),
-      std::string(kPurposesAdmin),     std::string(kSuppressionsAdmin)};
+      std::string(kPurposesAdmin),     std::string(kSuppressionsAdmin),
+      std::string(kChangesRead),       std::string(kAuditRead)};
   return kScopes;
 }
 

@@ -23,6 +23,8 @@ inline constexpr absl::string_view kConsentsRead = "consents.read";
 inline constexpr absl::string_view kConsentsWrite = "consents.write";
 inline constexpr absl::string_view kPurposesAdmin = "purposes.admin";
 inline constexpr absl::string_view kSuppressionsAdmin = "suppressions.admin";
+inline constexpr absl::string_view kChangesRead = "changes.read";
+inline constexpr absl::string_view kAuditRead = "audit.read";
 
 // KnownScopes returns every scope above, in the order of the docs.
 const std::vector<std::string>& KnownScopes();

@@ -112,6 +112,10 @@ class MysqlStore final : public Store {
 
   std::string Describe() const override { return MysqlEndpoint(pool_.options()); }
 
+  void SetChangeListener(std::function<void()> listener) override {
+    change_listener_ = std::move(listener);
+  }
+
  private:
   enum class Outcome {
     kDone,
@@ -171,8 +175,14 @@ class MysqlStore final : public Store {
 
     MysqlTransaction transaction(&connection, /*read_only=*/false);
     status = body(transaction);
+    // The change rows go last, so that their AUTO_INCREMENT values are taken
+    // as close to the commit as they can be (see MysqlChangeRepository).
+    bool wrote_changes = false;
+    if (status.ok() && transaction.failure().ok())
+      status = transaction.FlushChanges(&wrote_changes);
     if (status.ok() && transaction.failure().ok()) {
       status = connection.Call("commit", [&]() { connection.Execute("COMMIT"); });
+      if (status.ok() && wrote_changes && change_listener_) change_listener_();
       // A deadlock at commit rolled back; a lost connection leaves the
       // outcome unknown, which UNAVAILABLE says.
       return {absl::IsAborted(status) ? ConflictOutcome(connection) : Outcome::kDone, status};
@@ -221,6 +231,7 @@ class MysqlStore final : public Store {
 
   MysqlStatementWatchdog watchdog_;
   MysqlConnectionPool pool_;
+  std::function<void()> change_listener_;
 };
 
 }  // namespace

@@ -71,7 +71,11 @@ MysqlTransaction::MysqlTransaction(MysqlConnection* connection, bool read_only)
       interactions_(connection, read_only,
                     [this](absl::string_view what, absl::FunctionRef<void()> body) {
                       return Do(what, body);
-                    }) {}
+                    }),
+      changes_(connection, read_only,
+               [this](absl::string_view what, absl::FunctionRef<void()> body) {
+                 return Do(what, body);
+               }) {}
 
 absl::Status MysqlTransaction::Do(absl::string_view what, absl::FunctionRef<void()> body) {
   if (!failure_.ok()) return failure_;

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/mysql/mysql_change_repository.h"
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_consent_repository.h"
 #include "storage/mysql/mysql_interaction_repository.h"
@@ -56,7 +57,12 @@ class MysqlTransaction final : public Transaction {
   SuppressionRepository& suppressions() override { return suppressions_; }
   MergeRepository& merges() override { return merges_; }
   InteractionRepository& interactions() override { return interactions_; }
+  ChangeRepository& changes() override { return changes_; }
   absl::StatusOr<bool> BackfillMatchKeys(int limit) override;
+
+  // FlushChanges writes the changes appended to changes(); the store calls
+  // it just before COMMIT. `wrote` tells whether there were any.
+  absl::Status FlushChanges(bool* wrote) { return changes_.Flush(wrote); }
 
   // Do runs `body` on the connection (see MysqlConnection::Call), unless the
   // transaction is already over, and remembers a failure that ends it.
@@ -97,6 +103,7 @@ class MysqlTransaction final : public Transaction {
   MysqlSuppressionRepository suppressions_;
   MysqlMergeRepository merges_;
   MysqlInteractionRepository interactions_;
+  MysqlChangeRepository changes_;
 };
 
 }  // namespace cp::storage

@@ -159,16 +159,23 @@ class SqliteStore final : public Store {
     if (write && !gate_.Enter(lock_deadline)) {
       return absl::UnavailableError("timed out waiting for the database write lock");
     }
-    absl::Status status = RunWithConnection(write, deadline, lock_deadline, body);
+    bool wrote_changes = false;
+    absl::Status status = RunWithConnection(write, deadline, lock_deadline, body, &wrote_changes);
     if (write) gate_.Leave();
+    if (status.ok() && wrote_changes && change_listener_) change_listener_();
     return status;
+  }
+
+  void SetChangeListener(std::function<void()> listener) override {
+    change_listener_ = std::move(listener);
   }
 
   std::string Describe() const override { return absl::StrCat("sqlite:", options_.path); }
 
  private:
   absl::Status RunWithConnection(bool write, absl::Time deadline, absl::Time lock_deadline,
-                                 absl::FunctionRef<absl::Status(Transaction&)> body) {
+                                 absl::FunctionRef<absl::Status(Transaction&)> body,
+                                 bool* wrote_changes) {
     absl::StatusOr<SqliteConnectionPool::Lease> lease = pool_->Borrow(deadline);
     if (!lease.ok()) return lease.status();
     SqliteConnection& connection = **lease;
@@ -179,7 +186,7 @@ class SqliteStore final : public Store {
       }
       connection.SetBusyTimeout(std::min(remaining, options_.busy_timeout));
       connection.ClearBusy();
-      absl::Status status = RunOnce(connection, write, cache_.get(), body);
+      absl::Status status = RunOnce(connection, write, cache_.get(), body, wrote_changes);
       if (status.ok() || !connection.BusySeen()) return status;
       if (attempt == kMaxAttempts) {
         return absl::UnavailableError(absl::StrCat("the database is busy: ", status.message()));
@@ -188,7 +195,8 @@ class SqliteStore final : public Store {
   }
 
   static absl::Status RunOnce(SqliteConnection& connection, bool write, ProfileCache* cache,
-                              absl::FunctionRef<absl::Status(Transaction&)> body) {
+                              absl::FunctionRef<absl::Status(Transaction&)> body,
+                              bool* wrote_changes) {
     // A reader's ticket is taken before its snapshot (the first read) exists.
     uint64_t ticket = cache != nullptr && !write ? cache->Ticket() : ProfileCache::kNoTicket;
     if (absl::Status s = Execute(connection, write ? kBeginImmediate : kBeginDeferred); !s.ok()) {
@@ -196,6 +204,8 @@ class SqliteStore final : public Store {
     }
     SqliteTransaction transaction(&connection, /*read_only=*/!write, cache, ticket);
     absl::Status status = body(transaction);
+    // The change rows go last, right before the commit.
+    if (status.ok()) status = transaction.FlushChanges(wrote_changes);
     if (status.ok()) {
       const std::vector<std::string>& written = transaction.written_profiles();
       bool tell_cache = cache != nullptr && !written.empty();
@@ -217,6 +227,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<ProfileCache> cache_;
   WriterGate gate_;
+  std::function<void()> change_listener_;
 };
 
 }  // namespace

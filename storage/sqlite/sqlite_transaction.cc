@@ -50,7 +50,8 @@ SqliteTransaction::SqliteTransaction(SqliteConnection* connection, bool read_onl
       consents_(connection, read_only),
       suppressions_(connection, read_only),
       merges_(connection, read_only),
-      interactions_(connection, read_only) {}
+      interactions_(connection, read_only),
+      changes_(connection, read_only) {}
 
 absl::StatusOr<std::optional<ProfileRecord>> SqliteTransaction::GetProfile(absl::string_view id) {
   absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectProfile);

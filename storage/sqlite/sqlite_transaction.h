@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/profile_cache.h"
+#include "storage/sqlite/sqlite_change_repository.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_consent_repository.h"
 #include "storage/sqlite/sqlite_interaction_repository.h"
@@ -55,7 +56,12 @@ class SqliteTransaction final : public Transaction {
   SuppressionRepository& suppressions() override { return suppressions_; }
   MergeRepository& merges() override { return merges_; }
   InteractionRepository& interactions() override { return interactions_; }
+  ChangeRepository& changes() override { return changes_; }
   absl::StatusOr<bool> BackfillMatchKeys(int limit) override;
+
+  // FlushChanges writes the changes appended to changes(); the store calls
+  // it just before COMMIT. `wrote` tells whether there were any.
+  absl::Status FlushChanges(bool* wrote) { return changes_.Flush(wrote); }
 
  private:
   // Atomically runs `write` inside a savepoint, rolled back when it fails.
@@ -76,6 +82,7 @@ class SqliteTransaction final : public Transaction {
   SqliteSuppressionRepository suppressions_;
   SqliteMergeRepository merges_;
   SqliteInteractionRepository interactions_;
+  SqliteChangeRepository changes_;
 };
 
 }  // namespace cp::storage

@@ -26,6 +26,7 @@ class UnavailableStore final : public Store {
                    absl::FunctionRef<absl::Status(Transaction&)>) override {
     return absl::FailedPreconditionError("no MySQL");
   }
+  void SetChangeListener(std::function<void()>) override {}
   std::string Describe() const override { return "no MySQL"; }
 };
 
@@ -41,6 +42,9 @@ class TempMysqlStore final : public Store {
   absl::Status Run(TransactionMode mode, absl::Time deadline,
                    absl::FunctionRef<absl::Status(Transaction&)> body) override {
     return store_->Run(mode, deadline, body);
+  }
+  void SetChangeListener(std::function<void()> listener) override {
+    store_->SetChangeListener(std::move(listener));
   }
   std::string Describe() const override { return store_->Describe(); }
 

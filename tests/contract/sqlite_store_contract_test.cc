@@ -38,6 +38,9 @@ class TempSqliteStore final : public Store {
     return store_->Run(mode, deadline, body);
   }
   ProfileCache* profile_cache() override { return store_->profile_cache(); }
+  void SetChangeListener(std::function<void()> listener) override {
+    store_->SetChangeListener(std::move(listener));
+  }
   std::string Describe() const override { return store_->Describe(); }
 
  private:

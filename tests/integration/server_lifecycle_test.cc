@@ -52,6 +52,9 @@ class GatedStore : public storage::Store {
     return inner_->Run(mode, deadline, body);
   }
 
+  void SetChangeListener(std::function<void()> listener) override {
+    inner_->SetChangeListener(std::move(listener));
+  }
   std::string Describe() const override { return inner_->Describe(); }
 
   absl::Notification migrate_entered;

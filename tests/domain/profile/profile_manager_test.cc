@@ -69,6 +69,7 @@ class CountingTransaction final : public storage::Transaction {
   storage::SuppressionRepository& suppressions() override { return inner_->suppressions(); }
   storage::MergeRepository& merges() override { return inner_->merges(); }
   storage::InteractionRepository& interactions() override { return inner_->interactions(); }
+  storage::ChangeRepository& changes() override { return inner_->changes(); }
   absl::StatusOr<bool> BackfillMatchKeys(int limit) override {
     return inner_->BackfillMatchKeys(limit);
   }
@@ -91,6 +92,9 @@ class CountingStore final : public storage::Store {
       CountingTransaction counting(&tx, &lookups);
       return body(counting);
     });
+  }
+  void SetChangeListener(std::function<void()> listener) override {
+    inner_->SetChangeListener(std::move(listener));
   }
   std::string Describe() const override { return inner_->Describe(); }
 
