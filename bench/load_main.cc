@@ -20,6 +20,7 @@
 #include "bench/load_command.h"
 #include "bench/run_command.h"
 #include "bench/timeline_load_command.h"
+#include "bench/watch_latency_command.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "run: host:port of profile-server");
 ABSL_FLAG(std::string, rpc, "health",
@@ -62,6 +63,7 @@ ABSL_FLAG(std::string, big_profile, "bench-busy",
           "timeline-load: the profile created for the long timeline (\"\" skips it); run: the "
           "profile list-timeline-big reads");
 ABSL_FLAG(int64_t, big_count, 100000, "timeline-load: interactions on --big-profile");
+ABSL_FLAG(int, rate, 1000, "watch-latency: UpdateProfile calls a second while watching");
 
 namespace {
 
@@ -81,7 +83,11 @@ constexpr char kUsage[] =
     "    new suppression list with REPLACE and prints how long it took.\n"
     "  profile-bench timeline-load --target=HOST:PORT --ids-file=PATH [--per-profile=20]\n"
     "      [--big-profile=bench-busy --big-count=100000] [--batch=1000] [--concurrency=4]\n"
-    "    records interactions with BatchRecordInteractions and prints interactions/s.\n\n"
+    "    records interactions with BatchRecordInteractions and prints interactions/s.\n"
+    "  profile-bench watch-latency --target=HOST:PORT --ids-file=PATH [--rate=1000]\n"
+    "      [--duration=10s] [--warmup=2s]\n"
+    "    watches the change stream while writing --rate updates a second and prints the\n"
+    "    commit -> delivery latency quantiles.\n\n"
     "Flags may be spelled with - or _.";
 
 // NormalizeDashes turns "--update-mode=x" into "--update_mode=x", so both
@@ -153,28 +159,45 @@ int Import() {
   return cp::bench::ImportCommand(options);
 }
 
+// KnownIds sets `ids` to the known profiles: --ids-file, else
+// --id-prefix/--count; false (after a message naming `command`) when the
+// file cannot be read.
+bool KnownIds(const char* command, std::vector<std::string>* ids) {
+  const std::string ids_file = absl::GetFlag(FLAGS_ids_file);
+  if (ids_file.empty()) {
+    *ids = cp::bench::MakeBenchIds(absl::GetFlag(FLAGS_id_prefix), absl::GetFlag(FLAGS_count));
+    return true;
+  }
+  auto read = cp::bench::ReadIdsFile(ids_file);
+  if (!read.ok()) {
+    std::fprintf(stderr, "profile-bench %s: %s\n", command,
+                 std::string(read.status().message()).c_str());
+    return false;
+  }
+  *ids = *std::move(read);
+  return true;
+}
+
 int TimelineLoad() {
   cp::bench::TimelineLoadOptions options;
   options.target = absl::GetFlag(FLAGS_target);
-  const std::string ids_file = absl::GetFlag(FLAGS_ids_file);
-  if (!ids_file.empty()) {
-    auto ids = cp::bench::ReadIdsFile(ids_file);
-    if (!ids.ok()) {
-      std::fprintf(stderr, "profile-bench timeline-load: %s\n",
-                   std::string(ids.status().message()).c_str());
-      return 2;
-    }
-    options.ids = *std::move(ids);
-  } else {
-    options.ids =
-        cp::bench::MakeBenchIds(absl::GetFlag(FLAGS_id_prefix), absl::GetFlag(FLAGS_count));
-  }
+  if (!KnownIds("timeline-load", &options.ids)) return 2;
   options.per_profile = absl::GetFlag(FLAGS_per_profile);
   options.big_profile = absl::GetFlag(FLAGS_big_profile);
   options.big_count = absl::GetFlag(FLAGS_big_count);
   options.batch = absl::GetFlag(FLAGS_batch);
   options.concurrency = absl::GetFlag(FLAGS_concurrency);
   return cp::bench::TimelineLoadCommand(options);
+}
+
+int WatchLatency() {
+  cp::bench::WatchLatencyOptions options;
+  options.target = absl::GetFlag(FLAGS_target);
+  if (!KnownIds("watch-latency", &options.ids)) return 2;
+  options.rate = absl::GetFlag(FLAGS_rate);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.warmup = absl::GetFlag(FLAGS_warmup);
+  return cp::bench::WatchLatencyCommand(options);
 }
 
 }  // namespace
@@ -198,6 +221,9 @@ int main(int argc, char** argv) {
   if (command == "load") return Load();
   if (command == "import") return Import();
   if (command == "timeline-load") return TimelineLoad();
-  std::fprintf(stderr, "usage: profile-bench run|load|import|timeline-load [flags]; see --help\n");
+  if (command == "watch-latency") return WatchLatency();
+  std::fprintf(stderr,
+               "usage: profile-bench run|load|import|timeline-load|watch-latency [flags]; see "
+               "--help\n");
   return 2;
 }

@@ -1,5 +1,6 @@
 // profile-cli: a command-line client of the profile service, on ProfileClient.
 #include <google/protobuf/util/json_util.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,10 +24,14 @@
 #include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/audit_client.h"
+#include "client/audit_format.h"
+#include "client/change_client.h"
 #include "client/error_details.h"
 #include "client/import_report.h"
 #include "client/interaction_client.h"
@@ -97,6 +103,13 @@ ABSL_FLAG(std::string, mode, "replace",
           "import-register: replace (the file becomes the whole list) or append.");
 ABSL_FLAG(int, chunk, 10000, "import-register: lines per stream message.");
 ABSL_FLAG(int, batch, 500, "import-interactions: lines per BatchRecordInteractions call (1-1000).");
+ABSL_FLAG(std::string, from, "",
+          "watch: the resume token to go on from (printed by an earlier watch on exit); "
+          "empty: from now.");
+ABSL_FLAG(std::optional<std::vector<std::string>>, types, std::nullopt,
+          "watch: only these resource types: profile, consent, purpose, suppression_list, "
+          "interaction, merge.");
+ABSL_FLAG(int, max_changes, 0, "watch: stop after this many changes (0: until interrupted).");
 
 namespace {
 
@@ -139,6 +152,13 @@ Commands:
                    (--batch); a terminal sees lines done, rate and ETA; prints
                    a summary naming every failed line, exit code 65 when any
                    failed
+  watch [NAME]     print the change feed as JSON lines (one Change each),
+                   from --from=TOKEN or now, only --types=... and, with
+                   NAME, only that customer's changes; resumes by itself
+                   after a server restart; on exit (Ctrl-C, --max_changes)
+                   prints "resume: --from=TOKEN" on stderr
+  audit NAME       print who changed what of NAME, newest first, with old
+                   and new values (--filter, --page_size, --page_token)
   import-register LIST FILE
                    stream a do-not-contact register's plain file (one number,
                    address or domain a line; - for stdin) into the
@@ -159,7 +179,9 @@ Examples:
   profile-cli merge ada ada-billing@ETAG --choose=given_name=ada-billing
   profile-cli unmerge profiles/ada/merges/MERGE
   profile-cli import-interactions orders.jsonl --batch=1000
-  profile-cli import-register reservasjon reservasjonsregisteret.txt --timeout=10m)";
+  profile-cli import-register reservasjon reservasjonsregisteret.txt --timeout=10m
+  profile-cli watch --types=profile,consent --from=TOKEN
+  profile-cli audit ada --filter='kind = UPDATED')";
 
 std::string ProfileName(absl::string_view name) {
   return absl::StrContains(name, '/') ? std::string(name) : absl::StrCat("profiles/", name);
@@ -351,6 +373,92 @@ int ImportInteractionsCommand(const cp::client::Options& connection,
     return static_cast<int>(summary.stopped.code());
   }
   return summary.failures.empty() ? 0 : kDataError;
+}
+
+// WatchCommand runs `watch [NAME]` until SIGINT/SIGTERM, --max_changes or a
+// failure that resuming cannot get past; returns the exit code.
+int WatchCommand(const cp::client::Options& connection, const std::vector<std::string>& args) {
+  if (args.size() > 1) {
+    std::cerr << "profile-cli: watch takes at most one NAME; see --help\n";
+    return kUsageError;
+  }
+  v1::WatchChangesRequest request;
+  request.set_resume_token(absl::GetFlag(FLAGS_from));
+  if (args.size() == 1) request.set_profile(ProfileName(args[0]));
+  if (auto types = absl::GetFlag(FLAGS_types)) {
+    for (std::string type : *types) {
+      v1::ChangeResourceType value;
+      if (!v1::ChangeResourceType_Parse(
+              absl::StrCat("CHANGE_RESOURCE_TYPE_", absl::AsciiStrToUpper(type)), &value)) {
+        std::cerr << "profile-cli: unknown --types value " << type << "; see --help\n";
+        return kUsageError;
+      }
+      request.add_resource_types(value);
+    }
+  }
+  // Signals are taken by a thread of their own, which cancels the stream:
+  // blocked here, before gRPC starts its threads, so that they inherit it.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  // A background job of a shell starts with SIGINT ignored, and an ignored
+  // signal is dropped, blocked or not: take both back to their default.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  cp::client::ChangeClient changes(connection);
+  std::unique_ptr<cp::client::ChangeStream> stream = changes.WatchChanges(request);
+  std::thread waiter([&signals, &stream]() {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    stream->Cancel();
+  });
+  const int max_changes = absl::GetFlag(FLAGS_max_changes);
+  int count = 0;
+  google::protobuf::util::JsonPrintOptions options;
+  while (max_changes == 0 || count < max_changes) {
+    std::optional<v1::Change> change = stream->Next();
+    if (!change.has_value()) break;
+    std::string json;
+    if (google::protobuf::util::MessageToJsonString(*change, &json, options).ok()) {
+      std::cout << json << "\n" << std::flush;
+    }
+    ++count;
+  }
+  absl::Status status = stream->status();
+  std::cerr << "resume: --from=" << stream->resume_token() << "\n";
+  // Wakes the signal thread if no signal came.
+  kill(getpid(), SIGTERM);
+  waiter.join();
+  if (!status.ok() && !absl::IsCancelled(status)) {
+    PrintError(status);
+    return static_cast<int>(status.code());
+  }
+  return 0;
+}
+
+// AuditCommand runs `audit NAME`.
+Outcome AuditCommand(const cp::client::Options& connection, const std::vector<std::string>& args) {
+  absl::StatusOr<std::string> name = RequireName(args, "");
+  if (!name.ok()) return Usage(name.status());
+  v1::ListAuditEventsRequest request;
+  request.set_parent(*name);
+  request.set_page_size(absl::GetFlag(FLAGS_page_size).value_or(0));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token).value_or(""));
+  request.set_filter(absl::GetFlag(FLAGS_filter).value_or(""));
+  cp::client::AuditClient audit(connection);
+  auto page = audit.ListAuditEvents(request);
+  if (!page.ok()) return {"", page.status()};
+  std::string text;
+  for (const v1::AuditEvent& event : page->audit_events()) {
+    absl::StrAppend(&text, cp::client::AuditText(event));
+  }
+  if (page->audit_events().empty()) text = "(no audit events)\n";
+  if (!page->next_page_token().empty()) {
+    absl::StrAppend(&text, "more: --page_token=", page->next_page_token(), "\n");
+  }
+  return {"", text};
 }
 
 // ApplyLookupFlags sets the one identifier given by --email, --phone or
@@ -570,11 +678,15 @@ int main(int argc, char* argv[]) {
     options.metadata.emplace_back("x-actor", absl::GetFlag(FLAGS_actor));
   }
   cp::client::Options connection = options;
+  // Before any channel exists: gRPC's threads must start with the signals
+  // blocked that the watch waits for.
+  if (command == "watch") return WatchCommand(connection, args);
   ProfileClient client(cp::client::MakeProfileConnection(std::move(options)));
 
   if (command == "import-interactions") return ImportInteractionsCommand(connection, args);
   Outcome outcome =
       command == "import-register" ? ImportRegisterCommand(connection, args)
+      : command == "audit"         ? AuditCommand(connection, args)
       : command == "timeline" || command == "insights" || command == "record-interaction"
           ? TimelineCommand(connection, command, args)
           : Run(client, command, args);

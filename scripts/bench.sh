@@ -23,7 +23,9 @@
 # numbers on a register; 0 skips the part), BENCH_BATCH_SIZE (1000),
 # BENCH_BATCH_CONCURRENCY (4); for the timeline part (issue 18):
 # BENCH_TIMELINE_PER (20 interactions on each profile; 0 skips the part),
-# BENCH_TIMELINE_BIG (100000 on one more profile). Everything it starts is stopped on
+# BENCH_TIMELINE_BIG (100000 on one more profile); for the change stream (issue 19):
+# BENCH_WATCH_RATE (1000 UpdateProfile a second while a WatchChanges stream
+# measures commit -> delivery; 0 skips it). Everything it starts is stopped on
 # exit; its files live in a temporary directory that is removed on exit.
 set -euo pipefail
 
@@ -48,6 +50,7 @@ batch_size=${BENCH_BATCH_SIZE:-1000}
 batch_concurrency=${BENCH_BATCH_CONCURRENCY:-4}
 timeline_per=${BENCH_TIMELINE_PER:-20}
 timeline_big=${BENCH_TIMELINE_BIG:-100000}
+watch_rate=${BENCH_WATCH_RATE:-1000}
 
 for d in "$duration" "$warmup"; do
   [[ $d =~ ^[0-9]+s$ ]] || {
@@ -252,6 +255,12 @@ say "UpdateProfile (blind: one attribute, no etag)"
 measure --rpc=update --update-mode=blind
 say "MergeProfiles + UnmergeProfile pairs (each slot merges its own two profiles and undoes it)"
 measure --rpc=merge-unmerge
+if ((watch_rate > 0)); then
+  say "WatchChanges: commit -> delivery while $watch_rate UpdateProfile a second are written"
+  "$bin/profile-bench" watch-latency --target="$target" --ids-file="$work/ids" \
+    --rate="$watch_rate" --duration="$duration" --warmup="$warmup" | tee -a "$work/results" ||
+    echo "bench.sh: watch-latency reported failed or missing writes (see above)" >&2
+fi
 
 health=$(grep '^RESULT rpc=health ' "$work/results")
 get=$(grep '^RESULT rpc=get ' "$work/results")
@@ -259,6 +268,7 @@ update=$(grep '^RESULT rpc=update ' "$work/results")
 lookup_phone=$(grep '^RESULT rpc=lookup-phone ' "$work/results")
 lookup_external=$(grep '^RESULT rpc=lookup-external-id ' "$work/results")
 merge_unmerge=$(grep '^RESULT rpc=merge-unmerge ' "$work/results")
+watch=$(grep '^RESULT rpc=watch-latency ' "$work/results" || true)
 
 if [[ $store == mysql ]]; then
   say "sysbench on the same MariaDB (threads=$concurrency, 1 table of $count rows)"
@@ -303,6 +313,22 @@ echo "  other processes used $(field other_cpu_pct "$health")% / $(field other_c
   "(a run with much stolen time is not one to quote)"
 
 get_health=$(ratio "$(field qps "$get")" "$(field qps "$health")")
+# UpdateProfile / Health.Check before every write also wrote its change row
+# (docs/benchmarks.md: SQLite 2026-12-03 08:17, 1,020 / 22,105; MySQL
+# 2026-12-04 ~19:50 run B, 2,305 / 33,353).
+if [[ $store == sqlite ]]; then update_health_before=0.046; else update_health_before=0.069; fi
+update_health=$(awk -v u="$(field qps "$update")" -v h="$(field qps "$health")" \
+  'BEGIN { if (h + 0 > 0) printf "%.3f", u / h; else printf "n/a" }')
+update_share=$(ratio "$update_health" "$update_health_before")
+echo "  UpdateProfile / Health.Check = $update_health (before the change log and audit rows:" \
+  "$update_health_before; now / before = $update_share, goal >= 0.80: $(verdict "$update_share" 0.8))"
+if [[ -n $watch ]]; then
+  echo "  WatchChanges commit -> delivery at $(field rate "$watch") updates/s:" \
+    "p50 $(field p50_ms "$watch") ms, p99 $(field p99_ms "$watch") ms, max $(field max_ms "$watch")" \
+    "ms (goal p99 <= 200 ms); $(field missing "$watch") acknowledged writes missing"
+fi
+echo "RATIOS store=$store update_over_health=$update_health update_over_health_before=$update_health_before" \
+  "watch_p50_ms=$(field p50_ms "$watch") watch_p99_ms=$(field p99_ms "$watch") watch_rate=$(field rate "$watch")"
 echo "  LookupProfiles / GetProfile = $(ratio "$(field qps "$lookup_phone")" "$(field qps "$get")")" \
   "by phone, $(ratio "$(field qps "$lookup_external")" "$(field qps "$get")") by external id" \
   "(goal >= 0.9 against uncached GetProfile, i.e. on MySQL; on SQLite GetProfile is cached)"

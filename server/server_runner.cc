@@ -136,10 +136,7 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
   store_->SetChangeListener([this]() { change_poller_.Notify(); });
 }
 
-ServerRunner::~ServerRunner() {
-  Shutdown(absl::ZeroDuration());
-  store_->SetChangeListener(nullptr);
-}
+ServerRunner::~ServerRunner() { Shutdown(absl::ZeroDuration()); }
 
 absl::Status ServerRunner::Start() {
   // The health service's descriptor lives in cp_proto; naming it keeps it in
@@ -267,6 +264,8 @@ void ServerRunner::Shutdown(absl::Duration drain_timeout) {
   change_poller_.Stop();
   suppression_cleaner_.Stop();
   pool_.Shutdown();
+  // Nothing of this server commits any more; the store may outlive it.
+  store_->SetChangeListener(nullptr);
   if (server_ != nullptr) {
     server_->Wait();
     log_->Event(LogLevel::kInfo, "stopped", {{"address", address_}});

@@ -10,6 +10,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/match_key_backfill.h"
 #include "storage/migration.h"
 #include "storage/mysql/mysql_connection.h"
@@ -112,7 +113,14 @@ class MysqlStore final : public Store {
 
   std::string Describe() const override { return MysqlEndpoint(pool_.options()); }
 
+  // TellListener runs the change listener, if any.
+  void TellListener() {
+    absl::MutexLock lock(&listener_mu_);
+    if (change_listener_) change_listener_();
+  }
+
   void SetChangeListener(std::function<void()> listener) override {
+    absl::MutexLock lock(&listener_mu_);
     change_listener_ = std::move(listener);
   }
 
@@ -182,7 +190,7 @@ class MysqlStore final : public Store {
       status = transaction.FlushChanges(&wrote_changes);
     if (status.ok() && transaction.failure().ok()) {
       status = connection.Call("commit", [&]() { connection.Execute("COMMIT"); });
-      if (status.ok() && wrote_changes && change_listener_) change_listener_();
+      if (status.ok() && wrote_changes) TellListener();
       // A deadlock at commit rolled back; a lost connection leaves the
       // outcome unknown, which UNAVAILABLE says.
       return {absl::IsAborted(status) ? ConflictOutcome(connection) : Outcome::kDone, status};
@@ -231,7 +239,9 @@ class MysqlStore final : public Store {
 
   MysqlStatementWatchdog watchdog_;
   MysqlConnectionPool pool_;
-  std::function<void()> change_listener_;
+  // Set while commits may run (a server stopping before its store closes).
+  absl::Mutex listener_mu_;
+  std::function<void()> change_listener_ ABSL_GUARDED_BY(listener_mu_);
 };
 
 }  // namespace

@@ -162,11 +162,18 @@ class SqliteStore final : public Store {
     bool wrote_changes = false;
     absl::Status status = RunWithConnection(write, deadline, lock_deadline, body, &wrote_changes);
     if (write) gate_.Leave();
-    if (status.ok() && wrote_changes && change_listener_) change_listener_();
+    if (status.ok() && wrote_changes) TellListener();
     return status;
   }
 
+  // TellListener runs the change listener, if any.
+  void TellListener() {
+    absl::MutexLock lock(&listener_mu_);
+    if (change_listener_) change_listener_();
+  }
+
   void SetChangeListener(std::function<void()> listener) override {
+    absl::MutexLock lock(&listener_mu_);
     change_listener_ = std::move(listener);
   }
 
@@ -227,7 +234,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<ProfileCache> cache_;
   WriterGate gate_;
-  std::function<void()> change_listener_;
+  // Set while commits may run (a server stopping before its store closes).
+  absl::Mutex listener_mu_;
+  std::function<void()> change_listener_ ABSL_GUARDED_BY(listener_mu_);
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
 #include "storage/mysql/mysql_store.h"
+#include "tests/contract/change_contract_suite.h"
 #include "tests/contract/store_contract_suite.h"
 #include "tests/contract/suppression_contract_suite.h"
 #include "tests/support/mysql_test_database.h"
@@ -86,6 +87,10 @@ INSTANTIATE_TEST_SUITE_P(Mysql, StoreContractTest,
 
 using contract::SuppressionContractTest;
 INSTANTIATE_TEST_SUITE_P(Mysql, SuppressionContractTest,
+                         ::testing::Values(StoreFactory(&MakeMysqlStore)));
+
+using contract::ChangeContractTest;
+INSTANTIATE_TEST_SUITE_P(Mysql, ChangeContractTest,
                          ::testing::Values(StoreFactory(&MakeMysqlStore)));
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "tests/contract/change_contract_suite.h"
 #include "tests/contract/store_contract_suite.h"
 #include "tests/contract/suppression_contract_suite.h"
 #include "tests/support/temp_dir.h"
@@ -66,6 +67,10 @@ INSTANTIATE_TEST_SUITE_P(SqliteCached, StoreContractTest,
 
 using contract::SuppressionContractTest;
 INSTANTIATE_TEST_SUITE_P(Sqlite, SuppressionContractTest,
+                         ::testing::Values(StoreFactory(&MakeSqliteStore)));
+
+using contract::ChangeContractTest;
+INSTANTIATE_TEST_SUITE_P(Sqlite, ChangeContractTest,
                          ::testing::Values(StoreFactory(&MakeSqliteStore)));
 
 }  // namespace

@@ -150,6 +150,8 @@ TEST_P(ReflectionTest, ListsServices) {
   EXPECT_THAT(services, Contains("customerprofile.v1.ProfileService"));
   EXPECT_THAT(services, Contains("grpc.health.v1.Health"));
   EXPECT_THAT(services, Contains("customerprofile.v1.InteractionService"));
+  EXPECT_THAT(services, Contains("customerprofile.v1.ChangeService"));
+  EXPECT_THAT(services, Contains("customerprofile.v1.AuditService"));
   EXPECT_THAT(services, Contains("grpc.reflection.v1alpha.ServerReflection"));
   EXPECT_THAT(services, Contains("grpc.reflection.v1.ServerReflection"));
 }

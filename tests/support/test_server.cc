@@ -59,7 +59,7 @@ absl::Status TestServer::Init(storage::Store* store, TestServerOptions options) 
         absl::MutexLock lock(&log_mu_);
         log_lines_.emplace_back(line);
       });
-  options.runner.listen_address = "127.0.0.1:0";
+  options.runner.listen_address = absl::StrCat("127.0.0.1:", options.port);
   const domain::Clock* clock = options.clock != nullptr ? options.clock : &clock_;
   runner_ = std::make_unique<server::ServerRunner>(std::move(options.runner), store_, clock, &ids_,
                                                    log_.get());

@@ -21,8 +21,10 @@ namespace cp::testing {
 
 // TestServerOptions configures an in-process server for integration tests.
 struct TestServerOptions {
-  // Runner options; listen_address is always 127.0.0.1:0.
+  // Runner options; listen_address is always 127.0.0.1:`port`.
   server::ServerRunnerOptions runner;
+  // The port to listen on; 0 picks a free one (see address()).
+  int port = 0;
   // Whether Start runs MakeReady (migrations, then SERVING). When false the
   // test calls runner().MakeReady() itself.
   bool make_ready = true;

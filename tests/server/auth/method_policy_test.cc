@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "customerprofile/v1/audit_service.grpc.pb.h"
+#include "customerprofile/v1/change_service.grpc.pb.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/interaction_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
@@ -32,14 +34,18 @@ std::vector<const google::protobuf::ServiceDescriptor*> ApiServices() {
       customerprofile::v1::ImportSuppressionEntriesRequest::descriptor()->file()->FindServiceByName(
           "SuppressionService"),
       customerprofile::v1::RecordInteractionRequest::descriptor()->file()->FindServiceByName(
-          "InteractionService")};
+          "InteractionService"),
+      customerprofile::v1::WatchChangesRequest::descriptor()->file()->FindServiceByName(
+          "ChangeService"),
+      customerprofile::v1::ListAuditEventsRequest::descriptor()->file()->FindServiceByName(
+          "AuditService")};
 }
 
 // Verifies that every method of every service of package customerprofile.v1
 // in the generated descriptor pool has an access policy with a known scope,
 // so that a new RPC cannot be left open (or unreachable by accident).
 TEST(MethodPolicyTest, EveryGeneratedMethodHasAPolicy) {
-  ASSERT_EQ(ApiServices().size(), 4u);
+  ASSERT_EQ(ApiServices().size(), 6u);
   for (const auto* service : ApiServices()) ASSERT_NE(service, nullptr);
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   const google::protobuf::FileDescriptor* any_file = ApiServices()[0]->file();

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "customerprofile/v1/audit_service.grpc.pb.h"
+#include "customerprofile/v1/change_service.grpc.pb.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/interaction_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
@@ -37,6 +39,10 @@ std::vector<const google::protobuf::FileDescriptor*> ApiFiles() {
   customerprofile::v1::ImportSuppressionEntriesRequest::descriptor();
   customerprofile::v1::RecordInteractionRequest::descriptor();
   customerprofile::v1::Interaction::descriptor();
+  customerprofile::v1::WatchChangesRequest::descriptor();
+  customerprofile::v1::Change::descriptor();
+  customerprofile::v1::ListAuditEventsRequest::descriptor();
+  customerprofile::v1::AuditEvent::descriptor();
   std::vector<const google::protobuf::FileDescriptor*> files;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(CP_SOURCE_DIR) +
                                                                "/protos/customerprofile/v1")) {
