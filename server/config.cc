@@ -62,6 +62,10 @@ ABSL_FLAG(std::string, change_retention, "7d",
 ABSL_FLAG(std::string, audit_retention, "keep",
           "How long the audit trail keeps each customer's changes: keep (for ever) or a duration "
           "as for --change-retention; never less than --change-retention.");
+ABSL_FLAG(bool, audit_pii_reads, false,
+          "Record every read of personal data (GetProfile, BatchGetProfiles, LookupProfiles, "
+          "ListProfiles by a caller with pii.read) in the customers' audit trails. Each such read "
+          "then also commits a write, and GetProfile no longer answers from the profile cache.");
 ABSL_FLAG(absl::Duration, change_poll_interval, absl::Milliseconds(100),
           "While a WatchChanges stream is open, how often the server reads the change log for "
           "changes other servers committed (its own commits wake it at once). Idle servers do "
@@ -121,6 +125,7 @@ constexpr FlagDoc kFlagDocs[] = {
     {"max_concurrent_streams", "N"},
     {"change_retention", "DURATION"},
     {"audit_retention", "keep|DURATION"},
+    {"audit_pii_reads", "BOOL"},
     {"change_poll_interval", "DURATION"},
     {"watch_heartbeat", "DURATION"},
     {"watch_stall_timeout", "DURATION"},
@@ -389,6 +394,7 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
       return Invalid(flag, "must be a duration between 1ms and 1h, e.g. 15s");
     }
   }
+  config.audit_pii_reads = absl::GetFlag(FLAGS_audit_pii_reads);
   config.change_poll_interval = absl::GetFlag(FLAGS_change_poll_interval);
   config.watch_heartbeat = absl::GetFlag(FLAGS_watch_heartbeat);
   config.watch_stall_timeout = absl::GetFlag(FLAGS_watch_stall_timeout);

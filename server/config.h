@@ -51,6 +51,8 @@ struct ServerConfig {
   // --change-retention, --audit-retention (InfiniteDuration: keep).
   absl::Duration change_retention = absl::Hours(24 * 7);
   absl::Duration audit_retention = absl::InfiniteDuration();
+  // --audit-pii-reads: reads of personal data go into the audit trail.
+  bool audit_pii_reads = false;
   absl::Duration change_poll_interval = absl::Milliseconds(100);
   absl::Duration watch_heartbeat = absl::Seconds(15);
   absl::Duration watch_stall_timeout = absl::Seconds(60);

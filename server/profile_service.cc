@@ -1,5 +1,7 @@
 #include "server/profile_service.h"
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "server/auth/profile_access.h"
@@ -13,11 +15,35 @@ constexpr absl::string_view kServicePath = "/customerprofile.v1.ProfileService/"
 
 std::string FullMethod(absl::string_view name) { return absl::StrCat(kServicePath, name); }
 
+// Audited returns `result` once `auditor` (if any) has recorded the reads of
+// the profiles `profiles_of` finds in it.
+template <class Response, class ProfilesOf>
+absl::StatusOr<Response> Audited(domain::ReadAuditor* auditor, const domain::CallContext& context,
+                                 absl::StatusOr<Response> result, ProfilesOf profiles_of) {
+  if (auditor == nullptr || !result.ok()) return result;
+  std::vector<const v1::Profile*> profiles = profiles_of(*result);
+  if (absl::Status s = auditor->RecordReads(profiles, context); !s.ok()) return s;
+  return result;
+}
+
+// ProfilesIn lists the profiles of a response's repeated `profiles`.
+template <class Response>
+std::vector<const v1::Profile*> ProfilesIn(const Response& response) {
+  std::vector<const v1::Profile*> profiles;
+  for (const v1::Profile& profile : response.profiles()) profiles.push_back(&profile);
+  return profiles;
+}
+
 }  // namespace
 
 ProfileService::ProfileService(domain::ProfileManager* manager, domain::MergeManager* merges,
-                               domain::DuplicateFinder* duplicates, CallDispatcher* dispatcher)
-    : manager_(manager), merges_(merges), duplicates_(duplicates), dispatcher_(dispatcher) {}
+                               domain::DuplicateFinder* duplicates, CallDispatcher* dispatcher,
+                               domain::ReadAuditor* read_auditor)
+    : manager_(manager),
+      merges_(merges),
+      duplicates_(duplicates),
+      dispatcher_(dispatcher),
+      read_auditor_(read_auditor) {}
 
 grpc::ServerUnaryReactor* ProfileService::CreateProfile(grpc::CallbackServerContext* ctx,
                                                         const v1::CreateProfileRequest* request,
@@ -37,12 +63,16 @@ grpc::ServerUnaryReactor* ProfileService::GetProfile(grpc::CallbackServerContext
       // A profile in the store's cache is answered here, on the gRPC
       // thread, after the same checks as on the worker.
       [this, request](const domain::CallContext& context, v1::Profile* out) {
+        // An audited read is a write: never answered here.
+        if (read_auditor_ != nullptr) return false;
         if (!auth::CheckOwnProfile(context, request->name()).ok()) return false;
         return manager_->GetCachedProfile(*request, out);
       },
       [this, request](const domain::CallContext& context) -> absl::StatusOr<v1::Profile> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->name()); !s.ok()) return s;
-        return manager_->GetProfile(*request, context);
+        return Audited(
+            read_auditor_, context, manager_->GetProfile(*request, context),
+            [](const v1::Profile& profile) { return std::vector<const v1::Profile*>{&profile}; });
       });
 }
 
@@ -97,7 +127,8 @@ grpc::ServerUnaryReactor* ProfileService::ListProfiles(grpc::CallbackServerConte
             !s.ok()) {
           return s;
         }
-        return manager_->ListProfiles(*request, context);
+        return Audited(read_auditor_, context, manager_->ListProfiles(*request, context),
+                       ProfilesIn<v1::ListProfilesResponse>);
       });
 }
 
@@ -111,7 +142,8 @@ grpc::ServerUnaryReactor* ProfileService::BatchGetProfiles(
         // Self-service callers never reach a batch (see the method policy);
         // this keeps a future policy change from opening other profiles.
         if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
-        return manager_->BatchGetProfiles(*request, context);
+        return Audited(read_auditor_, context, manager_->BatchGetProfiles(*request, context),
+                       ProfilesIn<v1::BatchGetProfilesResponse>);
       });
 }
 
@@ -125,7 +157,8 @@ grpc::ServerUnaryReactor* ProfileService::LookupProfiles(grpc::CallbackServerCon
         // Self-service callers never reach a lookup (see the method policy);
         // this keeps a future policy change from opening other profiles.
         if (absl::Status s = auth::CheckOwnProfile(context, ""); !s.ok()) return s;
-        return manager_->LookupProfiles(*request, context);
+        return Audited(read_auditor_, context, manager_->LookupProfiles(*request, context),
+                       ProfilesIn<v1::LookupProfilesResponse>);
       });
 }
 

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "customerprofile/v1/profile_service.grpc.pb.h"
+#include "domain/change/read_auditor.h"
 #include "domain/profile/duplicate_finder.h"
 #include "domain/profile/merge_manager.h"
 #include "domain/profile/profile_manager.h"
@@ -20,8 +21,12 @@ class ProfileService final : public customerprofile::v1::ProfileService::Callbac
  public:
   // ProfileService serves `manager` through `dispatcher`; both must
   // outlive it.
+  // With a `read_auditor` (--audit-pii-reads), every read that returns
+  // personal data is recorded in the customers' audit trails before it is
+  // answered (and GetProfile never answers from the cache).
   ProfileService(domain::ProfileManager* manager, domain::MergeManager* merges,
-                 domain::DuplicateFinder* duplicates, CallDispatcher* dispatcher);
+                 domain::DuplicateFinder* duplicates, CallDispatcher* dispatcher,
+                 domain::ReadAuditor* read_auditor = nullptr);
 
   grpc::ServerUnaryReactor* CreateProfile(grpc::CallbackServerContext* ctx,
                                           const customerprofile::v1::CreateProfileRequest* request,
@@ -69,6 +74,7 @@ class ProfileService final : public customerprofile::v1::ProfileService::Callbac
   domain::MergeManager* const merges_;
   domain::DuplicateFinder* const duplicates_;
   CallDispatcher* const dispatcher_;
+  domain::ReadAuditor* const read_auditor_;
 };
 
 }  // namespace cp::server

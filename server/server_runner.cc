@@ -89,6 +89,7 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   options.watch.heartbeat = config.watch_heartbeat;
   options.watch.stall_timeout = config.watch_stall_timeout;
   options.audit_paging = paging;
+  options.audit_pii_reads = config.audit_pii_reads;
   return options;
 }
 
@@ -107,7 +108,9 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       merge_manager_(store, clock, ids, &profile_manager_.validator(), options_.profile.paging,
                      &interaction_manager_),
       duplicate_finder_(store, options_.profile.paging),
-      profile_service_(&profile_manager_, &merge_manager_, &duplicate_finder_, &dispatcher_),
+      read_auditor_(store, clock),
+      profile_service_(&profile_manager_, &merge_manager_, &duplicate_finder_, &dispatcher_,
+                       options_.audit_pii_reads ? &read_auditor_ : nullptr),
       purpose_manager_(store, clock, options_.consent.purposes),
       consent_ledger_(store, clock, ids, options_.consent.ledger),
       consent_checker_(store, clock, &do_not_contact_registers_, options_.consent.checker),

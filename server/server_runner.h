@@ -12,6 +12,7 @@
 #include "domain/change/audit_trail.h"
 #include "domain/change/change_feed.h"
 #include "domain/change/change_tail.h"
+#include "domain/change/read_auditor.h"
 #include "domain/common/clock.h"
 #include "domain/common/id_generator.h"
 #include "domain/consent/consent_checker.h"
@@ -86,6 +87,8 @@ struct ServerRunnerOptions {
   ChangePollerOptions change_poller;
   WatchOptions watch;
   domain::PagingOptions audit_paging;
+  // --audit-pii-reads: record every read of personal data in the trail.
+  bool audit_pii_reads = false;
   CallDispatcherOptions dispatcher;
   // Who may call what; nullptr = development mode (no credentials, every
   // scope), which Start allows only on a loopback address. It also says,
@@ -174,6 +177,7 @@ class ServerRunner {
   domain::ProfileManager profile_manager_;
   domain::MergeManager merge_manager_;
   domain::DuplicateFinder duplicate_finder_;
+  domain::ReadAuditor read_auditor_;
   ProfileService profile_service_;
   domain::PurposeManager purpose_manager_;
   domain::ConsentLedger consent_ledger_;

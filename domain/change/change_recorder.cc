@@ -47,24 +47,6 @@ storage::ChangeRecord NewChange(const CallContext& context, absl::Time time, Cha
   return record;
 }
 
-namespace {
-
-// Image is `message` serialized without the fields in `left_out`.
-std::string Image(const google::protobuf::Message& message,
-                  absl::Span<const absl::string_view> left_out) {
-  if (left_out.empty()) return message.SerializeAsString();
-  std::unique_ptr<google::protobuf::Message> copy(message.New());
-  copy->CopyFrom(message);
-  for (absl::string_view name : left_out) {
-    const google::protobuf::FieldDescriptor* field =
-        copy->GetDescriptor()->FindFieldByName(std::string(name));
-    if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
-  }
-  return copy->SerializeAsString();
-}
-
-}  // namespace
-
 void SetValues(const google::protobuf::Message* before, const google::protobuf::Message* after,
                absl::string_view etag, storage::ChangeRecord* record,
                absl::Span<const absl::string_view> ignored) {
@@ -72,14 +54,21 @@ void SetValues(const google::protobuf::Message* before, const google::protobuf::
                                          std::end(kBookkeepingFields));
   skipped.insert(skipped.end(), ignored.begin(), ignored.end());
   record->details.clear_field_paths();
-  for (std::string& path : ChangedFields(before, after, skipped)) {
-    record->details.add_field_paths(std::move(path));
-  }
   record->details.clear_before();
   record->details.clear_after();
-  if (before != nullptr) record->details.set_before(Image(*before, ignored));
-  if (after != nullptr) record->details.set_after(Image(*after, ignored));
   record->details.set_etag(std::string(etag));
+  const google::protobuf::Message* sample = before != nullptr ? before : after;
+  if (sample == nullptr) return;
+  // The images hold the changed fields only: what the trail shows, and a
+  // fraction of the bytes of whole resources.
+  std::unique_ptr<google::protobuf::Message> old_image(sample->New());
+  std::unique_ptr<google::protobuf::Message> new_image(sample->New());
+  for (std::string& path :
+       ChangedFields(before, after, skipped, old_image.get(), new_image.get())) {
+    record->details.add_field_paths(std::move(path));
+  }
+  if (before != nullptr) record->details.set_before(old_image->SerializeAsString());
+  if (after != nullptr) record->details.set_after(new_image->SerializeAsString());
 }
 
 absl::Status RecordChange(storage::Transaction& tx, const CallContext& context, absl::Time time,

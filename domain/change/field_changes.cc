@@ -113,12 +113,16 @@ std::vector<customerprofile::v1::FieldChange> FieldChanges(
 }
 
 std::vector<std::string> ChangedFields(const Message* before, const Message* after,
-                                       absl::Span<const absl::string_view> ignored) {
+                                       absl::Span<const absl::string_view> ignored,
+                                       Message* old_image, Message* new_image) {
   std::vector<std::string> paths;
-  ForEachDifference(before, after, ignored,
-                    [&](const FieldDescriptor* field, const Message&, const Message&) {
-                      paths.push_back(field->name());
-                    });
+  ForEachDifference(
+      before, after, ignored,
+      [&](const FieldDescriptor* field, const Message& old_value, const Message& new_value) {
+        paths.push_back(field->name());
+        if (old_image != nullptr) old_image->MergeFrom(old_value);
+        if (new_image != nullptr) new_image->MergeFrom(new_value);
+      });
   return paths;
 }
 

@@ -21,10 +21,15 @@ std::vector<customerprofile::v1::FieldChange> FieldChanges(
     absl::Span<const absl::string_view> ignored = {});
 
 // ChangedFields returns the field paths of FieldChanges(before, after,
-// ignored) without printing any value: what a write records, cheaply.
+// ignored) without printing any value: what a write records, cheaply. With
+// `old_image` and `new_image` (empty messages of the type), it also sets on
+// them the changed fields' values before and after, so that FieldChanges of
+// the two images gives what FieldChanges of before and after gives.
 std::vector<std::string> ChangedFields(const google::protobuf::Message* before,
                                        const google::protobuf::Message* after,
-                                       absl::Span<const absl::string_view> ignored = {});
+                                       absl::Span<const absl::string_view> ignored = {},
+                                       google::protobuf::Message* old_image = nullptr,
+                                       google::protobuf::Message* new_image = nullptr);
 
 // FieldHoldsPii tells whether `field` is marked (customerprofile.v1.pii) or
 // is a message holding such a field at any depth.

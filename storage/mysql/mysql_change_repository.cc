@@ -98,15 +98,27 @@ absl::StatusOr<int64_t> MysqlChangeRepository::MaxSequence() {
 }
 
 absl::StatusOr<std::optional<int64_t>> MysqlChangeRepository::FirstSequenceSince(absl::Time time) {
-  std::optional<int64_t> first;
-  absl::Status status = run_("find a change by time", [&]() {
-    ::sql::PreparedStatement& statement = connection_->Prepare(std::string(sql::kFirstChangeSince));
-    statement.setInt64(1, absl::ToUnixMicros(time));
+  absl::StatusOr<int64_t> max = MaxSequence();
+  if (!max.ok()) return max.status();
+  return sql::FindFirstSince(time, *max,
+                             [&](int64_t from, int limit) { return Stamps(from, limit); });
+}
+
+absl::StatusOr<std::vector<sql::ChangeStamp>> MysqlChangeRepository::Stamps(int64_t from,
+                                                                            int limit) {
+  std::vector<sql::ChangeStamp> stamps;
+  absl::Status status = run_("read change times", [&]() {
+    ::sql::PreparedStatement& statement =
+        connection_->Prepare(std::string(sql::kSelectChangeStamps));
+    statement.setInt64(1, from);
+    statement.setInt64(2, limit);
     std::unique_ptr<::sql::ResultSet> rows(statement.executeQuery());
-    if (rows->next()) first = rows->getInt64(1);
+    while (rows->next()) {
+      stamps.push_back({rows->getInt64(1), absl::FromUnixMicros(rows->getInt64(2))});
+    }
   });
   if (!status.ok()) return status;
-  return first;
+  return stamps;
 }
 
 absl::StatusOr<int> MysqlChangeRepository::PruneChanges(absl::Time feed_cutoff,
@@ -114,10 +126,9 @@ absl::StatusOr<int> MysqlChangeRepository::PruneChanges(absl::Time feed_cutoff,
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   std::vector<int64_t> doomed;
   if (audit_cutoff != absl::InfinitePast()) {
-    auto expired = QuerySequences("find expired changes", std::string(sql::kSelectExpiredChanges),
-                                  absl::ToUnixMicros(audit_cutoff), limit);
-    if (!expired.ok()) return expired.status();
-    doomed = *std::move(expired);
+    auto oldest = Stamps(0, limit);
+    if (!oldest.ok()) return oldest.status();
+    doomed = sql::ExpiredPrefix(*oldest, audit_cutoff);
   }
   if (static_cast<int>(doomed.size()) < limit) {
     auto expired =

@@ -8,6 +8,7 @@
 #include "storage/change_repository.h"
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_update.h"
+#include "storage/sql/change_statements.h"
 
 namespace cp::storage {
 
@@ -39,6 +40,7 @@ class MysqlChangeRepository final : public ChangeRepository {
   absl::StatusOr<std::vector<ChangeRecord>> QueryChanges(absl::string_view what,
                                                          const std::string& sql,
                                                          const std::vector<sql::SqlParam>& params);
+  absl::StatusOr<std::vector<sql::ChangeStamp>> Stamps(int64_t from, int limit);
   absl::StatusOr<std::vector<int64_t>> QuerySequences(absl::string_view what,
                                                       const std::string& sql, int64_t first,
                                                       int64_t second);

@@ -114,6 +114,40 @@ SqlFragment RenderAuditQuery(const AuditQuery& query) {
   return out;
 }
 
+absl::StatusOr<std::optional<int64_t>> FindFirstSince(absl::Time time, int64_t max_sequence,
+                                                      StampsFrom stamps) {
+  // At or after x, the first change is at or after `time` (or there is none).
+  auto reached = [&](int64_t x) -> absl::StatusOr<bool> {
+    absl::StatusOr<std::vector<ChangeStamp>> found = stamps(x, 1);
+    if (!found.ok()) return found.status();
+    return found->empty() || found->front().time >= time;
+  };
+  int64_t low = 0;  // not reached
+  absl::StatusOr<bool> at_start = reached(0);
+  if (!at_start.ok()) return at_start.status();
+  int64_t high = max_sequence + 1;  // reached: nothing there
+  if (*at_start) high = 0;
+  while (high - low > 1) {
+    const int64_t middle = low + (high - low) / 2;
+    absl::StatusOr<bool> found = reached(middle);
+    if (!found.ok()) return found.status();
+    (*found ? high : low) = middle;
+  }
+  absl::StatusOr<std::vector<ChangeStamp>> first = stamps(high, 1);
+  if (!first.ok()) return first.status();
+  if (first->empty()) return std::nullopt;
+  return first->front().sequence;
+}
+
+std::vector<int64_t> ExpiredPrefix(const std::vector<ChangeStamp>& stamps, absl::Time cutoff) {
+  std::vector<int64_t> expired;
+  for (const ChangeStamp& stamp : stamps) {
+    if (stamp.time >= cutoff) break;
+    expired.push_back(stamp.sequence);
+  }
+  return expired;
+}
+
 SqlFragment RenderDeleteChanges(const std::vector<int64_t>& sequences) {
   SqlFragment out;
   const size_t size = PaddedSize(sequences.size());

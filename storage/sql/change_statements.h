@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -36,16 +38,35 @@ SqlFragment RenderAuditQuery(const AuditQuery& query);
 inline constexpr absl::string_view kListChangeSequences =
     "SELECT seq FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?";
 inline constexpr absl::string_view kMaxChangeSequence = "SELECT MAX(seq) FROM change_log";
-// Parameter: time (micros).
-inline constexpr absl::string_view kFirstChangeSince =
-    "SELECT seq FROM change_log WHERE change_time >= ? ORDER BY change_time, seq LIMIT 1";
-// Parameters: audit cutoff (micros), limit: rows past every retention.
-inline constexpr absl::string_view kSelectExpiredChanges =
-    "SELECT seq FROM change_log WHERE change_time < ? ORDER BY change_time LIMIT ?";
+// Parameters: first sequence, limit: (seq, change_time) in sequence order.
+inline constexpr absl::string_view kSelectChangeStamps =
+    "SELECT seq, change_time FROM change_log WHERE seq >= ? ORDER BY seq LIMIT ?";
 // Parameters: feed cutoff (micros), limit: rows about no customer, past the
 // feed's retention.
 inline constexpr absl::string_view kSelectExpiredFeedChanges =
     "SELECT seq FROM change_log WHERE profile_id = '' AND change_time < ? ORDER BY seq LIMIT ?";
+
+// ChangeStamp is a change's sequence and time.
+struct ChangeStamp {
+  int64_t sequence = 0;
+  absl::Time time;
+};
+
+// StampsFrom reads the stamps of at most `limit` changes from sequence
+// `from` on, in sequence order (kSelectChangeStamps).
+using StampsFrom =
+    absl::FunctionRef<absl::StatusOr<std::vector<ChangeStamp>>(int64_t from, int limit)>;
+
+// FindFirstSince returns the lowest sequence at or below `max_sequence`
+// whose change is at or after `time`, or nullopt: a binary search over
+// sequences (change times follow them, the log keeps no time index), a
+// few dozen primary key reads at most.
+absl::StatusOr<std::optional<int64_t>> FindFirstSince(absl::Time time, int64_t max_sequence,
+                                                      StampsFrom stamps);
+
+// ExpiredPrefix returns the sequences of the oldest `stamps` (in sequence
+// order) before `cutoff`, up to the first that is not.
+std::vector<int64_t> ExpiredPrefix(const std::vector<ChangeStamp>& stamps, absl::Time cutoff);
 
 // RenderDeleteChanges returns the DELETE of the rows with `sequences`.
 SqlFragment RenderDeleteChanges(const std::vector<int64_t>& sequences);

@@ -77,13 +77,26 @@ absl::StatusOr<int64_t> SqliteChangeRepository::MaxSequence() {
 }
 
 absl::StatusOr<std::optional<int64_t>> SqliteChangeRepository::FirstSequenceSince(absl::Time time) {
-  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kFirstChangeSince);
+  absl::StatusOr<int64_t> max = MaxSequence();
+  if (!max.ok()) return max.status();
+  return sql::FindFirstSince(time, *max,
+                             [&](int64_t from, int limit) { return Stamps(from, limit); });
+}
+
+absl::StatusOr<std::vector<sql::ChangeStamp>> SqliteChangeRepository::Stamps(int64_t from,
+                                                                             int limit) {
+  absl::StatusOr<SqliteStatement> statement = connection_->Prepare(sql::kSelectChangeStamps);
   if (!statement.ok()) return statement.status();
-  statement->BindInt64(1, absl::ToUnixMicros(time));
-  absl::StatusOr<bool> row = statement->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  return statement->ColumnInt64(0);
+  statement->BindInt64(1, from);
+  statement->BindInt64(2, limit);
+  std::vector<sql::ChangeStamp> stamps;
+  while (true) {
+    absl::StatusOr<bool> row = statement->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    stamps.push_back({statement->ColumnInt64(0), absl::FromUnixMicros(statement->ColumnInt64(1))});
+  }
+  return stamps;
 }
 
 absl::StatusOr<int> SqliteChangeRepository::PruneChanges(absl::Time feed_cutoff,
@@ -91,10 +104,9 @@ absl::StatusOr<int> SqliteChangeRepository::PruneChanges(absl::Time feed_cutoff,
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
   std::vector<int64_t> doomed;
   if (audit_cutoff != absl::InfinitePast()) {
-    auto expired =
-        ReadSequences(sql::kSelectExpiredChanges, absl::ToUnixMicros(audit_cutoff), limit);
-    if (!expired.ok()) return expired.status();
-    doomed = *std::move(expired);
+    auto oldest = Stamps(0, limit);
+    if (!oldest.ok()) return oldest.status();
+    doomed = sql::ExpiredPrefix(*oldest, audit_cutoff);
   }
   if (static_cast<int>(doomed.size()) < limit) {
     auto expired = ReadSequences(sql::kSelectExpiredFeedChanges, absl::ToUnixMicros(feed_cutoff),

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "storage/change_repository.h"
+#include "storage/sql/change_statements.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_statement.h"
 
@@ -35,6 +36,7 @@ class SqliteChangeRepository final : public ChangeRepository {
 
  private:
   absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(SqliteStatement& statement);
+  absl::StatusOr<std::vector<sql::ChangeStamp>> Stamps(int64_t from, int limit);
   absl::StatusOr<std::vector<int64_t>> ReadSequences(absl::string_view sql, int64_t first,
                                                      int64_t second);
 

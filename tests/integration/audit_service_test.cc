@@ -11,6 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "customerprofile/v1/audit_service.grpc.pb.h"
+#include "customerprofile/v1/change_service.grpc.pb.h"
 #include "customerprofile/v1/consent_service.grpc.pb.h"
 #include "customerprofile/v1/profile_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -56,7 +57,10 @@ const v1::FieldChange* FieldChangeOf(const v1::AuditEvent& event, const std::str
 
 class AuditServiceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartServer(/*audit_pii_reads=*/false); }
+
+  void StartServer(bool audit_pii_reads) {
+    server_.reset();
     server::auth::AuthConfig config;
     config.apps.push_back(
         App("callcenter", "callcenter-key", {"profiles.read", "profiles.write", "consents.write"}));
@@ -66,6 +70,7 @@ class AuditServiceTest : public ::testing::Test {
     config.apps.push_back(App("admin", "admin-key", server::auth::KnownScopes()));
     TestServerOptions options;
     options.runner.access = std::make_shared<server::auth::AccessControl>(config);
+    options.runner.audit_pii_reads = audit_pii_reads;
     auto started = TestServer::StartWithSqlite(std::move(options));
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = *std::move(started);
@@ -262,6 +267,41 @@ TEST_F(AuditServiceTest, ConsentEventsAreAudited) {
   EXPECT_EQ(response.audit_events(0).kind(), v1::CHANGE_KIND_RECORDED);
   EXPECT_EQ(response.audit_events(0).resource_name(), recorded.consent_event().name());
   EXPECT_EQ(response.audit_events(0).actor(), "agent-7");
+}
+
+// Verifies that with --audit-pii-reads a read returning personal data leaves
+// a read event naming the fields read and the reader, and one without
+// pii.read (personal data redacted) leaves none.
+TEST_F(AuditServiceTest, ReadsOfPersonalDataAreAuditedWhenAsked) {
+  StartServer(/*audit_pii_reads=*/true);
+  WriteStory();
+  v1::GetProfileRequest get;
+  get.set_name("profiles/kari");
+  v1::Profile profile;
+  ASSERT_TRUE(profiles_->GetProfile(Context("admin-key", "agent-3").get(), get, &profile).ok());
+  ASSERT_EQ(profile.emails_size(), 1);
+  ASSERT_TRUE(profiles_->GetProfile(Context("callcenter-key").get(), get, &profile).ok());
+  EXPECT_EQ(profile.emails_size(), 0) << "callcenter has no pii.read";
+
+  v1::ListAuditEventsRequest request;
+  request.set_parent("profiles/kari");
+  request.set_filter("read = true");
+  v1::ListAuditEventsResponse reads = List("auditor-key", request);
+  ASSERT_EQ(reads.audit_events_size(), 1);
+  const v1::AuditEvent& read = reads.audit_events(0);
+  EXPECT_TRUE(read.read());
+  EXPECT_EQ(read.app_id(), "admin");
+  EXPECT_EQ(read.actor(), "agent-3");
+  EXPECT_EQ(read.method(), "/customerprofile.v1.ProfileService/GetProfile");
+  EXPECT_EQ(read.resource_name(), "profiles/kari");
+
+  // Reads never reach the change feed.
+  auto changes = v1::ChangeService::NewStub(server_->NewChannel());
+  v1::ListChangesRequest list;
+  list.mutable_start_time()->set_seconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(1)));
+  v1::ListChangesResponse feed;
+  ASSERT_TRUE(changes->ListChanges(Context("admin-key").get(), list, &feed).ok());
+  EXPECT_EQ(feed.changes_size(), 2);
 }
 
 }  // namespace

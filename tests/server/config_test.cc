@@ -147,6 +147,11 @@ TEST_F(ConfigTest, RejectsBadValuesWithOneLineErrors) {
       {{"--stream-idle-timeout=inf"}, "invalid --stream-idle-timeout"},
       {{"--max-concurrent-streams=0"}, "invalid --max-concurrent-streams"},
       {{"--log-level=loud"}, "invalid --log-level"},
+      {{"--change-retention=keep"}, "invalid --change-retention"},
+      {{"--change-retention=30s"}, "invalid --change-retention"},
+      {{"--audit-retention=forever"}, "invalid --audit-retention"},
+      {{"--watch-heartbeat=0s"}, "invalid --watch-heartbeat"},
+      {{"--change-poll-interval=2h"}, "invalid --change-poll-interval"},
       {{"--listen"}, "missing value"},
   };
   for (const Case& c : cases) {
@@ -157,6 +162,28 @@ TEST_F(ConfigTest, RejectsBadValuesWithOneLineErrors) {
     EXPECT_THAT(config.status().message(), HasSubstr(c.expected)) << c.args[0];
     EXPECT_THAT(config.status().message(), Not(HasSubstr("\n"))) << c.args[0];
   }
+}
+
+// Verifies the change feed's flags: retentions in days or any duration,
+// "keep" for the audit trail only; the defaults are 7 days and keep.
+TEST_F(ConfigTest, ReadsRetentionsAndWatchTimes) {
+  absl::StatusOr<ServerConfig> defaults = ParseConfig({}, FakeEnv({}));
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->change_retention, absl::Hours(24 * 7));
+  EXPECT_EQ(defaults->audit_retention, absl::InfiniteDuration());
+  EXPECT_FALSE(defaults->audit_pii_reads);
+  absl::FlagSaver saver;
+  absl::StatusOr<ServerConfig> config = ParseConfig(
+      {"--change-retention=36h", "--audit-retention=400d", "--audit-pii-reads",
+       "--watch-heartbeat=5s", "--watch-stall-timeout=2m", "--change-poll-interval=20ms"},
+      FakeEnv({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->change_retention, absl::Hours(36));
+  EXPECT_EQ(config->audit_retention, absl::Hours(24 * 400));
+  EXPECT_TRUE(config->audit_pii_reads);
+  EXPECT_EQ(config->watch_heartbeat, absl::Seconds(5));
+  EXPECT_EQ(config->watch_stall_timeout, absl::Minutes(2));
+  EXPECT_EQ(config->change_poll_interval, absl::Milliseconds(20));
 }
 
 // Verifies that a bad environment value is reported under its variable.

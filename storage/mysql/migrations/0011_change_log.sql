@@ -15,6 +15,5 @@ CREATE TABLE IF NOT EXISTS change_log (
   actor VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
   details MEDIUMBLOB NOT NULL,
   PRIMARY KEY (seq),
-  KEY change_log_time (change_time),
   KEY change_log_profile (profile_id, seq)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -4,7 +4,10 @@
 -- (AuditService) by (profile_id, seq). AUTOINCREMENT: a sequence is never
 -- taken twice, not even after the newest rows were pruned. profile_id is ''
 -- for changes not about one customer; is_read marks an audited read.
--- details is the serialized customerprofile.internal.v1.ChangeDetails.
+-- details is the serialized customerprofile.internal.v1.ChangeDetails. No
+-- index on change_time: times follow sequences, so a time is found by a
+-- binary search over seq and pruning walks seq from the oldest; each index
+-- is one more page every commit writes.
 CREATE TABLE change_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   change_time INTEGER NOT NULL,
@@ -17,5 +20,4 @@ CREATE TABLE change_log (
   actor TEXT NOT NULL DEFAULT '',
   details BLOB NOT NULL
 );
-CREATE INDEX change_log_time ON change_log (change_time);
 CREATE INDEX change_log_profile ON change_log (profile_id, seq);
