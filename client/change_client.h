@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +55,35 @@ class ChangeStream {
 
   // Cancel ends the stream; a blocked Next returns nullopt.
   void Cancel();
+
+  // Iterator makes the stream a range of the changes Next returns:
+  //   for (const customerprofile::v1::Change& change : *stream) { ... }
+  // The range ends where Next returns nullopt (see status()).
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = customerprofile::v1::Change;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
+    Iterator() = default;
+    explicit Iterator(ChangeStream* stream) : stream_(stream) { ++*this; }
+    reference operator*() const { return *current_; }
+    pointer operator->() const { return &*current_; }
+    Iterator& operator++() {
+      current_ = stream_->Next();
+      if (!current_.has_value()) stream_ = nullptr;
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return stream_ == other.stream_; }
+
+   private:
+    ChangeStream* stream_ = nullptr;
+    std::optional<customerprofile::v1::Change> current_;
+  };
+  Iterator begin() { return Iterator(this); }
+  Iterator end() { return Iterator(); }
 
  private:
   // Open starts a stream from the current token; false when cancelled.

@@ -96,6 +96,12 @@ TEST_F(ChangeClientTest, WatchResumesAcrossARestart) {
             (std::vector<std::string>{"profiles/before-0", "profiles/before-1", "profiles/before-2",
                                       "profiles/after-0", "profiles/after-1", "profiles/after-2"}));
   EXPECT_GE(stream->reconnects(), 1);
+  // The stream is a range too.
+  Create("ranged");
+  for (const v1::Change& change : *stream) {
+    EXPECT_EQ(change.resource_name(), "profiles/ranged");
+    break;
+  }
   stream->Cancel();
   EXPECT_FALSE(stream->Next().has_value());
   EXPECT_TRUE(absl::IsCancelled(stream->status()));
