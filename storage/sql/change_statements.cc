@@ -139,13 +139,25 @@ absl::StatusOr<std::optional<int64_t>> FindFirstSince(absl::Time time, int64_t m
   return first->front().sequence;
 }
 
-std::vector<int64_t> ExpiredPrefix(const std::vector<ChangeStamp>& stamps, absl::Time cutoff) {
-  std::vector<int64_t> expired;
-  for (const ChangeStamp& stamp : stamps) {
-    if (stamp.time >= cutoff) break;
-    expired.push_back(stamp.sequence);
+absl::StatusOr<std::vector<int64_t>> ExpiredSequences(absl::Time feed_cutoff,
+                                                      absl::Time audit_cutoff, int limit,
+                                                      StampsFrom stamps, FeedExpired feed_expired) {
+  std::vector<int64_t> doomed;
+  if (audit_cutoff != absl::InfinitePast()) {
+    absl::StatusOr<std::vector<ChangeStamp>> oldest = stamps(0, limit);
+    if (!oldest.ok()) return oldest.status();
+    for (const ChangeStamp& stamp : *oldest) {
+      if (stamp.time >= audit_cutoff) break;
+      doomed.push_back(stamp.sequence);
+    }
   }
-  return expired;
+  if (static_cast<int>(doomed.size()) < limit) {
+    absl::StatusOr<std::vector<int64_t>> expired =
+        feed_expired(feed_cutoff, limit - static_cast<int>(doomed.size()));
+    if (!expired.ok()) return expired.status();
+    doomed.insert(doomed.end(), expired->begin(), expired->end());
+  }
+  return doomed;
 }
 
 SqlFragment RenderDeleteChanges(const std::vector<int64_t>& sequences) {

@@ -64,9 +64,21 @@ using StampsFrom =
 absl::StatusOr<std::optional<int64_t>> FindFirstSince(absl::Time time, int64_t max_sequence,
                                                       StampsFrom stamps);
 
-// ExpiredPrefix returns the sequences of the oldest `stamps` (in sequence
-// order) before `cutoff`, up to the first that is not.
-std::vector<int64_t> ExpiredPrefix(const std::vector<ChangeStamp>& stamps, absl::Time cutoff);
+// FeedExpired reads at most `limit` sequences of changes about no customer
+// older than `cutoff` (kSelectExpiredFeedChanges).
+using FeedExpired =
+    absl::FunctionRef<absl::StatusOr<std::vector<int64_t>>(absl::Time cutoff, int limit)>;
+
+// ExpiredSequences returns what ChangeRepository::PruneChanges deletes: at
+// most `limit` sequences, first the oldest rows before `audit_cutoff` (in
+// sequence order, up to the first that is not; none at InfinitePast), then
+// rows about no customer before `feed_cutoff`.
+absl::StatusOr<std::vector<int64_t>> ExpiredSequences(absl::Time feed_cutoff,
+                                                      absl::Time audit_cutoff, int limit,
+                                                      StampsFrom stamps, FeedExpired feed_expired);
+
+// kDeleteChunk is the most sequences one RenderDeleteChanges names.
+inline constexpr size_t kDeleteChunk = 256;
 
 // RenderDeleteChanges returns the DELETE of the rows with `sequences`.
 SqlFragment RenderDeleteChanges(const std::vector<int64_t>& sequences);

@@ -102,30 +102,25 @@ absl::StatusOr<std::vector<sql::ChangeStamp>> SqliteChangeRepository::Stamps(int
 absl::StatusOr<int> SqliteChangeRepository::PruneChanges(absl::Time feed_cutoff,
                                                          absl::Time audit_cutoff, int limit) {
   if (absl::Status s = sql::CheckWritable(read_only_); !s.ok()) return s;
-  std::vector<int64_t> doomed;
-  if (audit_cutoff != absl::InfinitePast()) {
-    auto oldest = Stamps(0, limit);
-    if (!oldest.ok()) return oldest.status();
-    doomed = sql::ExpiredPrefix(*oldest, audit_cutoff);
-  }
-  if (static_cast<int>(doomed.size()) < limit) {
-    auto expired = ReadSequences(sql::kSelectExpiredFeedChanges, absl::ToUnixMicros(feed_cutoff),
-                                 limit - static_cast<int>(doomed.size()));
-    if (!expired.ok()) return expired.status();
-    doomed.insert(doomed.end(), expired->begin(), expired->end());
-  }
-  if (doomed.empty()) return 0;
-  int deleted = 0;
-  for (size_t offset = 0; offset < doomed.size(); offset += 256) {
-    std::vector<int64_t> chunk(doomed.begin() + offset,
-                               doomed.begin() + std::min(doomed.size(), offset + 256));
+  absl::StatusOr<std::vector<int64_t>> doomed = sql::ExpiredSequences(
+      feed_cutoff, audit_cutoff, limit,
+      [&](int64_t from, int count) { return Stamps(from, count); },
+      [&](absl::Time cutoff, int count) {
+        return ReadSequences(sql::kSelectExpiredFeedChanges, absl::ToUnixMicros(cutoff), count);
+      });
+  if (!doomed.ok()) return doomed.status();
+  int64_t deleted = 0;
+  for (size_t offset = 0; offset < doomed->size(); offset += sql::kDeleteChunk) {
+    std::vector<int64_t> chunk(
+        doomed->begin() + offset,
+        doomed->begin() + std::min(doomed->size(), offset + sql::kDeleteChunk));
     sql::SqlFragment fragment = sql::RenderDeleteChanges(chunk);
     absl::Status status = RunStatement(*connection_, fragment.sql,
                                        [&](SqliteStatement& s) { BindParams(s, fragment.params); });
     if (!status.ok()) return status;
     deleted += connection_->Changes();
   }
-  return deleted;
+  return static_cast<int>(deleted);
 }
 
 absl::StatusOr<std::vector<ChangeRecord>> SqliteChangeRepository::ReadChanges(
