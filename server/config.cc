@@ -92,6 +92,11 @@ ABSL_FLAG(bool, insecure_plaintext, false,
           "With --auth-config and no TLS, listen on a non-loopback address anyway (API keys and "
           "tokens then cross the network in clear: only behind a TLS-terminating proxy on the "
           "same host or network namespace). Logged as a warning at start.");
+ABSL_FLAG(bool, insecure_no_auth, false,
+          "Without --auth-config, listen on a non-loopback address anyway (e.g. 0.0.0.0 in a "
+          "container of a test setup): every caller reaching the port gets every scope, personal "
+          "data included. Logged as a warning at start and on the serving line. Never in "
+          "production: mount an --auth-config file instead.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates of client certificates (mutual TLS); a client certificate is "
           "requested, and verified when sent.");
@@ -137,6 +142,7 @@ constexpr FlagDoc kFlagDocs[] = {
     {"tls_key", "PATH"},
     {"tls_client_ca", "PATH"},
     {"insecure_plaintext", "BOOL"},
+    {"insecure_no_auth", "BOOL"},
 };
 
 // ParseRetention reads "7d", "36h", "90m", "3600s" (or any absl duration);
@@ -417,6 +423,11 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
   config.tls_key = absl::GetFlag(FLAGS_tls_key);
   config.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   config.insecure_plaintext = absl::GetFlag(FLAGS_insecure_plaintext);
+  config.insecure_no_auth = absl::GetFlag(FLAGS_insecure_no_auth);
+  if (config.insecure_no_auth && !config.auth_config.empty()) {
+    return Invalid("insecure_no_auth",
+                   "turns authentication off, which contradicts --auth-config: give one of them");
+  }
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     return Invalid("tls_key", "--tls-cert and --tls-key go together");
   }

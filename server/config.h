@@ -72,6 +72,8 @@ struct ServerConfig {
   std::string tls_client_ca;
   // With auth_config and no TLS: allow a non-loopback listen address.
   bool insecure_plaintext = false;
+  // Without auth_config: allow a non-loopback listen address (test setups).
+  bool insecure_no_auth = false;
 };
 
 // EnvLookup returns the value of an environment variable, or nullopt when it

@@ -31,6 +31,14 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view f
 
 }  // namespace
 
+namespace {
+
+constexpr char kNoAuthWarning[] =
+    "--insecure-no-auth: NO AUTHENTICATION on a network address; every caller that reaches "
+    "the port has every scope, personal data included. For test setups only";
+
+}  // namespace
+
 bool IsLoopbackHost(const std::string& listen_address) {
   std::string host = HostOf(listen_address);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -83,6 +91,7 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   options.tls_key_file = config.tls_key;
   options.tls_client_ca_file = config.tls_client_ca;
   options.insecure_plaintext = config.insecure_plaintext;
+  options.insecure_no_auth = config.insecure_no_auth;
   options.changes.retention = config.change_retention;
   options.changes.audit_retention = config.audit_retention;
   options.change_poller.poll_interval = config.change_poll_interval;
@@ -150,13 +159,20 @@ absl::Status ServerRunner::Start() {
 
   if (access_->development_mode()) {
     if (!IsLoopbackHost(options_.listen_address)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "refusing to listen on ", options_.listen_address,
-          " without --auth-config: development mode (authentication off) is only allowed on a "
-          "loopback address such as 127.0.0.1"));
+      if (!options_.insecure_no_auth) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "refusing to listen on ", options_.listen_address,
+            " without --auth-config: development mode (authentication off) is only allowed on a "
+            "loopback address such as 127.0.0.1 (or, for a test setup only, with "
+            "--insecure-no-auth)"));
+      }
+      log_->Event(LogLevel::kWarn, "auth_disabled",
+                  {{"address", options_.listen_address}, {"detail", kNoAuthWarning}});
+    } else {
+      log_->Event(
+          LogLevel::kWarn, "auth_disabled",
+          {{"detail", "no --auth-config: development mode, every caller has every scope"}});
     }
-    log_->Event(LogLevel::kWarn, "auth_disabled",
-                {{"detail", "no --auth-config: development mode, every caller has every scope"}});
   } else if (options_.tls_cert_file.empty() && !IsLoopbackHost(options_.listen_address)) {
     if (!options_.insecure_plaintext) {
       return absl::FailedPreconditionError(
@@ -232,7 +248,12 @@ absl::Status ServerRunner::MakeReady() {
   suppression_cleaner_.Start();
   change_poller_.Start();
   SetServing(true);
-  log_->Event(LogLevel::kInfo, "serving", {{"address", address_}});
+  if (access_->development_mode() && !IsLoopbackHost(options_.listen_address)) {
+    log_->Event(LogLevel::kWarn, "serving",
+                {{"address", address_}, {"warning", std::string(kNoAuthWarning)}});
+  } else {
+    log_->Event(LogLevel::kInfo, "serving", {{"address", address_}});
+  }
   return absl::OkStatus();
 }
 

@@ -103,6 +103,9 @@ struct ServerRunnerOptions {
   // Allows plaintext on a non-loopback address with `access` set; without
   // it Start refuses that (credentials would cross the network in clear).
   bool insecure_plaintext = false;
+  // Allows development mode (no `access` config) on a non-loopback address,
+  // with a loud warning (--insecure-no-auth, for containers of test setups).
+  bool insecure_no_auth = false;
 };
 
 // IsLoopbackHost tells whether HOST of "HOST:PORT" is a loopback address

@@ -350,6 +350,30 @@ TEST(AuthProcessTest, DevelopmentModeOnlyOnLoopback) {
   EXPECT_TRUE(absl::StrContains(err, "auth_disabled"));
 }
 
+// Verifies that --insecure-no-auth lets a server without an auth config
+// listen on every address, with the warning at start and on the serving
+// line, and that it cannot be combined with an auth config.
+TEST(AuthProcessTest, InsecureNoAuthServesOffLoopbackWithAWarning) {
+  TempDir dir;
+  Server server(dir, {"--listen=0.0.0.0:0", "--insecure-no-auth"});
+  std::string address = server.Address();
+  ASSERT_FALSE(address.empty()) << server.Stderr();
+  std::string port = address.substr(address.rfind(':') + 1);
+  auto channel = grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials());
+  EXPECT_EQ(Get(channel, ""), grpc::StatusCode::NOT_FOUND) << "every caller is let in";
+  std::string err = server.Stderr();
+  EXPECT_TRUE(absl::StrContains(err, "NO AUTHENTICATION")) << err;
+  EXPECT_TRUE(absl::StrContains(err, "\"event\":\"serving\"")) << err;
+  TempDir both;
+  WriteFile(both.File("auth.yaml"), Config({"a-key"}));
+  int exit_code = 0;
+  Server refused(both, {"--listen=0.0.0.0:0", "--insecure-no-auth",
+                        "--auth-config=" + both.File("auth.yaml")});
+  EXPECT_EQ(refused.Address(&exit_code), "");
+  EXPECT_NE(exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(refused.Stderr(), "--insecure-no-auth")) << refused.Stderr();
+}
+
 // Verifies that with an auth config but no TLS the server refuses a
 // non-loopback address (credentials would cross the network in clear),
 // serves there with --insecure-plaintext and a warning line, and serves on
