@@ -169,9 +169,8 @@ absl::Status ServerRunner::Start() {
       log_->Event(LogLevel::kWarn, "auth_disabled",
                   {{"address", options_.listen_address}, {"detail", kNoAuthWarning}});
     } else {
-      log_->Event(
-          LogLevel::kWarn, "auth_disabled",
-          {{"detail", "no --auth-config: development mode, every caller has every scope"}});
+      log_->Event(LogLevel::kWarn, "auth_disabled",
+                  {{"detail", "no --auth-config: development mode, every caller has every scope"}});
     }
   } else if (options_.tls_cert_file.empty() && !IsLoopbackHost(options_.listen_address)) {
     if (!options_.insecure_plaintext) {
