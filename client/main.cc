@@ -33,6 +33,7 @@
 #include "client/audit_format.h"
 #include "client/change_client.h"
 #include "client/error_details.h"
+#include "client/health_check.h"
 #include "client/import_report.h"
 #include "client/interaction_client.h"
 #include "client/interaction_importer.h"
@@ -157,6 +158,10 @@ Commands:
                    NAME, only that customer's changes; resumes by itself
                    after a server restart; on exit (Ctrl-C, --max_changes)
                    prints "resume: --from=TOKEN" on stderr
+  health [SERVICE] print the server's health (grpc.health.v1), or one
+                   service's; exit code 0 only when SERVING, 1 when it
+                   answers anything else, the gRPC code when it does not
+                   answer (14 when nothing listens)
   audit NAME       print who changed what of NAME, newest first, with old
                    and new values (--filter, --page_size, --page_token)
   import-register LIST FILE
@@ -438,6 +443,22 @@ int WatchCommand(const cp::client::Options& connection, const std::vector<std::s
   return 0;
 }
 
+// HealthCommand runs `health [SERVICE]` and returns the exit code: 0 only
+// for SERVING.
+int HealthCommand(const cp::client::Options& connection, const std::vector<std::string>& args) {
+  if (args.size() > 1) {
+    std::cerr << "profile-cli: health takes at most one SERVICE; see --help\n";
+    return kUsageError;
+  }
+  auto status = cp::client::CheckHealth(connection, args.empty() ? "" : args[0]);
+  if (!status.ok()) {
+    PrintError(status.status());
+    return static_cast<int>(status.status().code());
+  }
+  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(*status) << "\n";
+  return *status == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
 // AuditCommand runs `audit NAME`.
 Outcome AuditCommand(const cp::client::Options& connection, const std::vector<std::string>& args) {
   absl::StatusOr<std::string> name = RequireName(args, "");
@@ -681,6 +702,7 @@ int main(int argc, char* argv[]) {
   // Before any channel exists: gRPC's threads must start with the signals
   // blocked that the watch waits for.
   if (command == "watch") return WatchCommand(connection, args);
+  if (command == "health") return HealthCommand(connection, args);
   ProfileClient client(cp::client::MakeProfileConnection(std::move(options)));
 
   if (command == "import-interactions") return ImportInteractionsCommand(connection, args);
