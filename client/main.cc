@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -350,15 +352,21 @@ constexpr int kDataError = 65;  // EX_DATAERR
 
 void PrintError(const absl::Status& status);
 
-// ImportInteractionsCommand runs `import-interactions FILE` and returns the
-// exit code: 0, kDataError when a line failed, the gRPC code of a failure
-// that stopped the import, kUsageError for bad arguments.
-int ImportInteractionsCommand(const cp::client::Options& connection,
-                              const std::vector<std::string>& args) {
+// LineImport runs one JSON Lines import over `file`, `batch` lines at a
+// time, reporting to `progress` (empty when stderr is no terminal).
+using LineImport = absl::FunctionRef<cp::client::ImportSummary(
+    std::istream& file, int batch,
+    std::function<void(const cp::client::ImportProgress&)> progress)>;
+
+// ImportCommand runs `COMMAND FILE` with `import` and returns the exit code:
+// 0, kDataError when a line failed, the gRPC code of a failure that stopped
+// the import, kUsageError for bad arguments. FILE "-" is stdin; a terminal
+// sees a progress line; the summary goes to stdout as JSON.
+int ImportCommand(absl::string_view command, const std::vector<std::string>& args,
+                  LineImport import) {
   const int batch = absl::GetFlag(FLAGS_batch);
   if (args.size() != 1 || batch < 1 || batch > 1000) {
-    std::cerr << "profile-cli: import-interactions needs FILE and 1 <= --batch <= 1000; see "
-                 "--help\n";
+    std::cerr << "profile-cli: " << command << " needs FILE and 1 <= --batch <= 1000; see --help\n";
     return kUsageError;
   }
   std::ifstream file;
@@ -373,17 +381,14 @@ int ImportInteractionsCommand(const cp::client::Options& connection,
     total_bytes = static_cast<int64_t>(std::filesystem::file_size(args[0], error));
     if (error) total_bytes = 0;
   }
-  cp::client::InteractionClient client(connection);
-  cp::client::ImportInteractionsOptions options;
-  options.batch = batch;
+  std::function<void(const cp::client::ImportProgress&)> progress;
   const bool terminal = isatty(STDERR_FILENO) != 0;
   if (terminal) {
-    options.progress = [total_bytes](const cp::client::ImportProgress& progress) {
-      std::cerr << "\r\033[K" << cp::client::ProgressLine(progress, total_bytes) << std::flush;
+    progress = [total_bytes](const cp::client::ImportProgress& done) {
+      std::cerr << "\r\033[K" << cp::client::ProgressLine(done, total_bytes) << std::flush;
     };
   }
-  cp::client::ImportSummary summary =
-      cp::client::ImportInteractions(client, args[0] == "-" ? std::cin : file, options);
+  cp::client::ImportSummary summary = import(args[0] == "-" ? std::cin : file, batch, progress);
   if (terminal) std::cerr << "\n";
   std::cout << cp::client::SummaryJson(summary) << "\n";
   if (!summary.stopped.ok()) {
@@ -391,6 +396,20 @@ int ImportInteractionsCommand(const cp::client::Options& connection,
     return static_cast<int>(summary.stopped.code());
   }
   return summary.failures.empty() ? 0 : kDataError;
+}
+
+// ImportInteractionsCommand runs `import-interactions FILE`.
+int ImportInteractionsCommand(const cp::client::Options& connection,
+                              const std::vector<std::string>& args) {
+  cp::client::InteractionClient client(connection);
+  return ImportCommand("import-interactions", args,
+                       [&](std::istream& file, int batch,
+                           std::function<void(const cp::client::ImportProgress&)> progress) {
+                         cp::client::ImportInteractionsOptions options;
+                         options.batch = batch;
+                         options.progress = std::move(progress);
+                         return cp::client::ImportInteractions(client, file, options);
+                       });
 }
 
 // WatchCommand runs `watch [NAME]` until SIGINT/SIGTERM, --max_changes or a
@@ -495,45 +514,18 @@ Outcome AuditCommand(const cp::client::Options& connection, const std::vector<st
   return {"", text};
 }
 
-// ImportProfilesCommand runs `import-profiles FILE` and returns the exit
-// code as ImportInteractionsCommand does.
+// ImportProfilesCommand runs `import-profiles FILE`.
 int ImportProfilesCommand(const cp::client::Options& connection,
                           const std::vector<std::string>& args) {
-  const int batch = absl::GetFlag(FLAGS_batch);
-  if (args.size() != 1 || batch < 1 || batch > 1000) {
-    std::cerr << "profile-cli: import-profiles needs FILE and 1 <= --batch <= 1000; see --help\n";
-    return kUsageError;
-  }
-  std::ifstream file;
-  int64_t total_bytes = 0;
-  if (args[0] != "-") {
-    file.open(args[0]);
-    if (!file) {
-      std::cerr << "profile-cli: cannot open " << args[0] << "; see --help\n";
-      return kUsageError;
-    }
-    std::error_code error;
-    total_bytes = static_cast<int64_t>(std::filesystem::file_size(args[0], error));
-    if (error) total_bytes = 0;
-  }
   ProfileClient client(cp::client::MakeProfileConnection(connection));
-  cp::client::ImportProfilesOptions options;
-  options.batch = batch;
-  const bool terminal = isatty(STDERR_FILENO) != 0;
-  if (terminal) {
-    options.progress = [total_bytes](const cp::client::ImportProgress& progress) {
-      std::cerr << "\r\033[K" << cp::client::ProgressLine(progress, total_bytes) << std::flush;
-    };
-  }
-  cp::client::ImportSummary summary =
-      cp::client::ImportProfiles(client, args[0] == "-" ? std::cin : file, options);
-  if (terminal) std::cerr << "\n";
-  std::cout << cp::client::SummaryJson(summary) << "\n";
-  if (!summary.stopped.ok()) {
-    PrintError(summary.stopped);
-    return static_cast<int>(summary.stopped.code());
-  }
-  return summary.failures.empty() ? 0 : kDataError;
+  return ImportCommand("import-profiles", args,
+                       [&](std::istream& file, int batch,
+                           std::function<void(const cp::client::ImportProgress&)> progress) {
+                         cp::client::ImportProfilesOptions options;
+                         options.batch = batch;
+                         options.progress = std::move(progress);
+                         return cp::client::ImportProfiles(client, file, options);
+                       });
 }
 
 // ExportProfilesCommand runs `export-profiles` and returns the exit code.

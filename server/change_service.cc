@@ -182,13 +182,14 @@ class ChangeService::WatchReactor final
       return;
     }
     const absl::Time now = absl::Now();
+    bool stalled = false;
     {
       absl::MutexLock lock(&mu_);
       if (ended_) return;
       head_ = std::max(head_, head);
       if (event == ChangePoller::Event::kTick) {
         if (writing_ && now - write_start_ >= service_->options_.stall_timeout) {
-          stalled_ = true;
+          stalled = true;
         } else if (!writing_ && !reading_ && pending_.empty() &&
                    now - last_sent_ >= service_->options_.heartbeat) {
           v1::WatchChangesResponse message;
@@ -202,7 +203,7 @@ class ChangeService::WatchReactor final
         }
       }
     }
-    if (stalled()) {
+    if (stalled) {
       End(Resumable("CONSUMER_TOO_SLOW",
                     absl::StrCat("the client took no message for ",
                                  absl::FormatDuration(service_->options_.stall_timeout),
@@ -210,11 +211,6 @@ class ChangeService::WatchReactor final
       return;
     }
     Pump();
-  }
-
-  bool stalled() {
-    absl::MutexLock lock(&mu_);
-    return stalled_;
   }
 
   absl::Time StepDeadline() const {
@@ -280,7 +276,6 @@ class ChangeService::WatchReactor final
   bool more_ ABSL_GUARDED_BY(mu_) = false;
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool stalled_ ABSL_GUARDED_BY(mu_) = false;
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
   // An end asked for while a step ran, for the step to carry out.
   std::optional<absl::Status> deferred_end_ ABSL_GUARDED_BY(mu_);
