@@ -23,7 +23,7 @@ APT_PACKAGES=(
   libgrpc++-dev libprotobuf-dev libprotoc-dev protobuf-compiler protobuf-compiler-grpc grpc-proto
   libabsl-dev libsqlite3-dev sqlite3 libmysqlcppconn-dev
   libphonenumber-dev libicu-dev libre2-dev libssl-dev openssl
-  nlohmann-json3-dev libyaml-cpp-dev libjwt-dev libgtest-dev libgmock-dev
+  nlohmann-json3-dev libyaml-cpp-dev libjwt-dev libgtest-dev libgmock-dev prometheus-cpp-dev
   golang-github-gogo-googleapis-dev
   mariadb-server mariadb-client sysbench
   curl ca-certificates jq clang-format procps

@@ -44,8 +44,14 @@ absl::Status MalformedRequestError(const google::protobuf::Message& request) {
 }
 
 CallDispatcher::CallDispatcher(WorkerPool* pool, StreamWatchdog* watchdog, JsonLog* log,
-                               auth::AccessControl* access, CallDispatcherOptions options)
-    : pool_(pool), watchdog_(watchdog), log_(log), access_(access), options_(options) {}
+                               auth::AccessControl* access, CallDispatcherOptions options,
+                               ServerMetrics* metrics)
+    : pool_(pool),
+      watchdog_(watchdog),
+      log_(log),
+      access_(access),
+      options_(options),
+      metrics_(metrics) {}
 
 CallDispatcher::Call CallDispatcher::Begin(grpc::CallbackServerContext* ctx,
                                            absl::string_view full_method,
@@ -120,6 +126,7 @@ void CallDispatcher::Finish(const Call& call, const absl::Status& status) {
   }
   entry.latency = absl::Now() - call.start;
   log_->Call(entry);
+  if (metrics_ != nullptr) metrics_->ObserveCall(entry.method, entry.code, entry.latency);
   if (call.reactor != nullptr) call.reactor->Finish(ToGrpcStatus(status));
 }
 

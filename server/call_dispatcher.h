@@ -17,6 +17,7 @@
 #include "server/auth/access_control.h"
 #include "server/auth/pii_redaction.h"
 #include "server/json_log.h"
+#include "server/server_metrics.h"
 #include "server/stream_watchdog.h"
 #include "server/worker_pool.h"
 
@@ -55,8 +56,10 @@ class CallDispatcher {
   // CallDispatcher runs work on `pool`, watches streams with `watchdog`,
   // logs to `log` and asks `access` who may call what; all four must
   // outlive it.
+  // `metrics`, when not null, counts every call and must outlive it too.
   CallDispatcher(WorkerPool* pool, StreamWatchdog* watchdog, JsonLog* log,
-                 auth::AccessControl* access, CallDispatcherOptions options = {});
+                 auth::AccessControl* access, CallDispatcherOptions options = {},
+                 ServerMetrics* metrics = nullptr);
 
   // SetReady makes the services answer calls (true) or refuse them with
   // UNAVAILABLE (false).
@@ -92,6 +95,10 @@ class CallDispatcher {
 
   // watchdog ends streams at their deadline or when idle.
   StreamWatchdog* watchdog() const { return watchdog_; }
+
+  // metrics is where services count what they answered, or null when the
+  // server keeps no metrics (no --metrics-listen).
+  ServerMetrics* metrics() const { return metrics_; }
 
   // Dispatch admits the call `full_method` (e.g.
   // "/customerprofile.v1.ProfileService/GetProfile") with `request` and,
@@ -175,6 +182,7 @@ class CallDispatcher {
   JsonLog* const log_;
   auth::AccessControl* const access_;
   const CallDispatcherOptions options_;
+  ServerMetrics* const metrics_;
   std::atomic<bool> ready_{false};
 };
 

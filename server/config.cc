@@ -97,6 +97,10 @@ ABSL_FLAG(bool, insecure_no_auth, false,
           "container of a test setup): every caller reaching the port gets every scope, personal "
           "data included. Logged as a warning at start and on the serving line. Never in "
           "production: mount an --auth-config file instead.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus metrics on at /metrics over plain HTTP (e.g. "
+          "127.0.0.1:9464; port 0 picks one); empty = no metrics. The metrics hold no personal "
+          "data and no profile ids.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates of client certificates (mutual TLS); a client certificate is "
           "requested, and verified when sent.");
@@ -143,6 +147,7 @@ constexpr FlagDoc kFlagDocs[] = {
     {"tls_client_ca", "PATH"},
     {"insecure_plaintext", "BOOL"},
     {"insecure_no_auth", "BOOL"},
+    {"metrics_listen", "HOST:PORT"},
 };
 
 // ParseRetention reads "7d", "36h", "90m", "3600s" (or any absl duration);
@@ -427,6 +432,11 @@ absl::StatusOr<ServerConfig> ConfigFromFlags(const EnvLookup& env) {
   if (config.insecure_no_auth && !config.auth_config.empty()) {
     return Invalid("insecure_no_auth",
                    "turns authentication off, which contradicts --auth-config: give one of them");
+  }
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (!config.metrics_listen.empty() && (config.metrics_listen.rfind(':') == std::string::npos ||
+                                         config.metrics_listen.rfind(':') == 0)) {
+    return Invalid("metrics_listen", "must be HOST:PORT, e.g. 127.0.0.1:9464");
   }
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     return Invalid("tls_key", "--tls-cert and --tls-key go together");

@@ -74,6 +74,8 @@ struct ServerConfig {
   bool insecure_plaintext = false;
   // Without auth_config: allow a non-loopback listen address (test setups).
   bool insecure_no_auth = false;
+  // HOST:PORT of the Prometheus endpoint; empty = no metrics.
+  std::string metrics_listen;
 };
 
 // EnvLookup returns the value of an environment variable, or nullopt when it

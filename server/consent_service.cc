@@ -137,7 +137,9 @@ grpc::ServerUnaryReactor* ConsentService::CheckConsent(grpc::CallbackServerConte
       [this,
        request](const domain::CallContext& context) -> absl::StatusOr<v1::CheckConsentResponse> {
         if (absl::Status s = auth::CheckOwnProfile(context, request->profile()); !s.ok()) return s;
-        return checker_->CheckConsent(*request, context);
+        absl::StatusOr<v1::CheckConsentResponse> answer = checker_->CheckConsent(*request, context);
+        if (answer.ok()) CountAnswer(answer->check());
+        return answer;
       });
 }
 
@@ -155,8 +157,19 @@ grpc::ServerUnaryReactor* ConsentService::BatchCheckConsent(
             !s.ok()) {
           return s;
         }
-        return checker_->BatchCheckConsent(*request, context);
+        absl::StatusOr<v1::BatchCheckConsentResponse> answers =
+            checker_->BatchCheckConsent(*request, context);
+        if (answers.ok()) {
+          for (const v1::ConsentCheck& check : answers->checks()) CountAnswer(check);
+        }
+        return answers;
       });
+}
+
+void ConsentService::CountAnswer(const v1::ConsentCheck& check) const {
+  if (ServerMetrics* metrics = dispatcher_->metrics()) {
+    metrics->CountConsentAnswer(check.allowed(), v1::CheckReason_Name(check.reason()));
+  }
 }
 
 }  // namespace cp::server

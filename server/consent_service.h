@@ -65,6 +65,9 @@ class ConsentService final : public customerprofile::v1::ConsentService::Callbac
       customerprofile::v1::BatchCheckConsentResponse* response) override;
 
  private:
+  // CountAnswer counts one consent answer in the server's metrics, if kept.
+  void CountAnswer(const customerprofile::v1::ConsentCheck& check) const;
+
   domain::PurposeManager* const purposes_;
   domain::ConsentLedger* const ledger_;
   domain::ConsentChecker* const checker_;

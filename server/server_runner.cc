@@ -92,6 +92,7 @@ ServerRunnerOptions RunnerOptionsFromConfig(const ServerConfig& config) {
   options.tls_client_ca_file = config.tls_client_ca;
   options.insecure_plaintext = config.insecure_plaintext;
   options.insecure_no_auth = config.insecure_no_auth;
+  options.metrics_listen = config.metrics_listen;
   options.changes.retention = config.change_retention;
   options.changes.audit_retention = config.audit_retention;
   options.change_poller.poll_interval = config.change_poll_interval;
@@ -111,7 +112,9 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
       watchdog_(options_.stream_idle_timeout),
       access_(options_.access != nullptr ? options_.access
                                          : std::make_shared<auth::AccessControl>(std::nullopt)),
-      dispatcher_(&pool_, &watchdog_, log, access_.get(), options_.dispatcher),
+      metrics_(options_.metrics_listen.empty() ? nullptr
+                                               : std::make_unique<ServerMetrics>(&pool_, store)),
+      dispatcher_(&pool_, &watchdog_, log, access_.get(), options_.dispatcher, metrics_.get()),
       interaction_manager_(store, clock, ids, options_.interactions),
       profile_manager_(store, clock, ids, options_.profile),
       merge_manager_(store, clock, ids, &profile_manager_.validator(), options_.profile.paging,
@@ -149,6 +152,10 @@ ServerRunner::ServerRunner(ServerRunnerOptions options, storage::Store* store,
 }
 
 ServerRunner::~ServerRunner() { Shutdown(absl::ZeroDuration()); }
+
+std::string ServerRunner::metrics_address() const {
+  return metrics_endpoint_ != nullptr ? metrics_endpoint_->address() : "";
+}
 
 absl::Status ServerRunner::Start() {
   // The health service's descriptor lives in cp_proto; naming it keeps it in
@@ -221,6 +228,14 @@ absl::Status ServerRunner::Start() {
   SetServing(false);
   address_ = absl::StrCat(HostOf(options_.listen_address), ":", port_);
   log_->Event(LogLevel::kInfo, "listening", {{"address", address_}});
+  if (metrics_ != nullptr) {
+    absl::StatusOr<std::unique_ptr<MetricsEndpoint>> endpoint =
+        MetricsEndpoint::Start(options_.metrics_listen, *metrics_);
+    if (!endpoint.ok()) return endpoint.status();
+    metrics_endpoint_ = *std::move(endpoint);
+    log_->Event(LogLevel::kInfo, "metrics_listening",
+                {{"address", metrics_endpoint_->address()}, {"path", "/metrics"}});
+  }
   return absl::OkStatus();
 }
 

@@ -34,8 +34,10 @@
 #include "server/consent_service.h"
 #include "server/interaction_service.h"
 #include "server/json_log.h"
+#include "server/metrics_endpoint.h"
 #include "server/profile_service.h"
 #include "server/reflection_v1_service.h"
+#include "server/server_metrics.h"
 #include "server/stream_watchdog.h"
 #include "server/suppression_cleaner.h"
 #include "server/suppression_service.h"
@@ -106,6 +108,9 @@ struct ServerRunnerOptions {
   // Allows development mode (no `access` config) on a non-loopback address,
   // with a loud warning (--insecure-no-auth, for containers of test setups).
   bool insecure_no_auth = false;
+  // HOST:PORT to serve Prometheus metrics on (port 0 picks one); empty = the
+  // server keeps no metrics.
+  std::string metrics_listen;
 };
 
 // IsLoopbackHost tells whether HOST of "HOST:PORT" is a loopback address
@@ -162,6 +167,10 @@ class ServerRunner {
   std::string address() const { return address_; }
   int port() const { return port_; }
 
+  // metrics_address returns the HOST:PORT metrics are served on once
+  // started, or "" without options.metrics_listen.
+  std::string metrics_address() const;
+
  private:
   void SetServing(bool serving);
   // Credentials returns TLS credentials from the options' PEM files, or
@@ -174,6 +183,9 @@ class ServerRunner {
   WorkerPool pool_;
   StreamWatchdog watchdog_;
   std::shared_ptr<auth::AccessControl> access_;
+  // Null without options.metrics_listen.
+  std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
   CallDispatcher dispatcher_;
   // Before the merge manager, which moves timelines through it.
   domain::InteractionManager interaction_manager_;

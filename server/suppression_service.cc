@@ -115,6 +115,12 @@ class SuppressionService::ImportReactor final
         return;
       }
       *response_ = *std::move(result);
+      if (ServerMetrics* metrics = service_->dispatcher_->metrics()) {
+        metrics->CountImportLines("added", response_->added_count());
+        metrics->CountImportLines("duplicate", response_->duplicate_count());
+        metrics->CountImportLines("rejected", response_->rejected_count());
+        metrics->CountImportLines("skipped", response_->skipped_count());
+      }
       auth::RedactForCaller(call_.context, response_);
       import_.reset();
       if (service_->on_change_) service_->on_change_();

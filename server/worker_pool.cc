@@ -15,7 +15,10 @@ WorkerPool::~WorkerPool() { Shutdown(); }
 
 bool WorkerPool::Submit(absl::AnyInvocable<void() &&> task) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || queue_.size() >= max_queue_) return false;
+  if (stopping_ || queue_.size() >= max_queue_) {
+    ++rejected_;
+    return false;
+  }
   queue_.push_back(std::move(task));
   return true;
 }
@@ -37,6 +40,15 @@ size_t WorkerPool::queued() const {
   return queue_.size();
 }
 
+WorkerPoolStats WorkerPool::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return {.threads = threads_.size(),
+          .busy = busy_,
+          .queued = queue_.size(),
+          .max_queue = max_queue_,
+          .rejected = rejected_};
+}
+
 bool WorkerPool::HasWorkOrStopping() const { return stopping_ || !queue_.empty(); }
 
 void WorkerPool::RunWorker() {
@@ -48,8 +60,11 @@ void WorkerPool::RunWorker() {
       if (queue_.empty()) return;  // stopping, and nothing left to run
       task = std::move(queue_.front());
       queue_.pop_front();
+      ++busy_;
     }
     std::move(task)();
+    absl::MutexLock lock(&mu_);
+    --busy_;
   }
 }
 

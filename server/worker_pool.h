@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <thread>
 #include <vector>
@@ -10,6 +11,17 @@
 #include "absl/synchronization/mutex.h"
 
 namespace cp::server {
+
+// WorkerPoolStats is what a WorkerPool holds and refused, for metrics.
+struct WorkerPoolStats {
+  size_t threads = 0;
+  // Tasks running now, and waiting for a worker.
+  size_t busy = 0;
+  size_t queued = 0;
+  size_t max_queue = 0;
+  // Tasks refused because the queue was full (or the pool shut down).
+  uint64_t rejected = 0;
+};
 
 // WorkerPool runs blocking work (database calls) on a fixed set of threads,
 // off gRPC's reactor threads. Its queue is bounded so that overload is
@@ -36,6 +48,9 @@ class WorkerPool {
   // queued returns how many tasks wait for a worker.
   size_t queued() const;
 
+  // Stats returns the pool's threads, queue and refusals.
+  WorkerPoolStats Stats() const;
+
  private:
   void RunWorker();
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -44,6 +59,8 @@ class WorkerPool {
   mutable absl::Mutex mu_;
   std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  size_t busy_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::thread> threads_;
   absl::Mutex join_mu_;
 };

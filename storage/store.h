@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "storage/profile_cache.h"
+#include "storage/store_stats.h"
 #include "storage/transaction.h"
 
 namespace cp::storage {
@@ -52,6 +53,10 @@ class Store {
   // that wrote changes (ChangeRepository::AppendChange), on the committing
   // thread: it must not block. Set once, before the store is shared.
   virtual void SetChangeListener(std::function<void()> listener) = 0;
+
+  // Stats returns what the store's connection pool holds and how often
+  // transactions were retried and given up, for metrics. Cheap; thread-safe.
+  virtual StoreStats Stats() const { return {}; }
 
   // Describe names the store for logs and startup output, without secrets,
   // e.g. "sqlite:./var/profiles.db".

@@ -28,7 +28,11 @@ MysqlConnectionPool::~MysqlConnectionPool() {
 
 absl::StatusOr<MysqlConnectionPool::Lease> MysqlConnectionPool::Borrow(absl::Time deadline) {
   EnsureMysqlThread();
-  mu_.LockWhenWithDeadline(absl::Condition(this, &MysqlConnectionPool::CanLend), deadline);
+  mu_.Lock();
+  if (!CanLend()) {
+    ++waits_;
+    mu_.AwaitWithDeadline(absl::Condition(this, &MysqlConnectionPool::CanLend), deadline);
+  }
   if (!idle_.empty()) {
     std::unique_ptr<MysqlConnection> connection = std::move(idle_.back());
     idle_.pop_back();
@@ -36,6 +40,7 @@ absl::StatusOr<MysqlConnectionPool::Lease> MysqlConnectionPool::Borrow(absl::Tim
     return Lease(this, std::move(connection));
   }
   if (open_ >= options_.pool_size) {
+    ++wait_timeouts_;
     mu_.Unlock();
     return WithRetryInfo(
         absl::UnavailableError(absl::StrCat("all ", options_.pool_size,
@@ -55,6 +60,15 @@ absl::StatusOr<MysqlConnectionPool::Lease> MysqlConnectionPool::Borrow(absl::Tim
     return connection.status();
   }
   return Lease(this, *std::move(connection));
+}
+
+ConnectionPoolStats MysqlConnectionPool::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return {.capacity = options_.pool_size,
+          .open = open_,
+          .in_use = open_ - static_cast<int>(idle_.size()),
+          .waits = waits_,
+          .wait_timeouts = wait_timeouts_};
 }
 
 void MysqlConnectionPool::Return(std::unique_ptr<MysqlConnection> connection) {

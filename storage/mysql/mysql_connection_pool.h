@@ -10,6 +10,7 @@
 #include "storage/mysql/mysql_connection.h"
 #include "storage/mysql/mysql_statement_watchdog.h"
 #include "storage/mysql/mysql_store.h"
+#include "storage/store_stats.h"
 
 namespace cp::storage {
 
@@ -58,6 +59,10 @@ class MysqlConnectionPool {
 
   const MysqlStoreOptions& options() const { return options_; }
 
+  // Stats returns how many connections are open and lent and how often
+  // borrowers waited.
+  ConnectionPoolStats Stats() const;
+
  private:
   void Return(std::unique_ptr<MysqlConnection> connection);
   bool CanLend() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -66,8 +71,10 @@ class MysqlConnectionPool {
 
   const MysqlStoreOptions options_;
   MysqlStatementWatchdog* const watchdog_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<MysqlConnection>> idle_ ABSL_GUARDED_BY(mu_);
+  uint64_t waits_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t wait_timeouts_ ABSL_GUARDED_BY(mu_) = 0;
   // Idle, lent and connecting connections.
   int open_ ABSL_GUARDED_BY(mu_) = 0;
 };

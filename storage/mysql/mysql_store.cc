@@ -19,6 +19,7 @@
 #include "storage/mysql/mysql_statement_watchdog.h"
 #include "storage/mysql/mysql_transaction.h"
 #include "storage/mysql/mysql_uri.h"
+#include "storage/transaction_counters.h"
 
 namespace cp::storage {
 namespace {
@@ -88,12 +89,14 @@ class MysqlStore final : public Store {
         case Outcome::kStaleConnection:
           if (reconnected) return attempt.status;
           reconnected = true;
+          counters_.CountRetry(RetryCause::kStaleConnection);
           continue;
         case Outcome::kDeadlock:
         case Outcome::kLockWaitTimeout:
           break;
       }
       if (++retries > pool_.options().max_retries) {
+        counters_.CountAbort(AbortCause::kConflict);
         return absl::AbortedError(absl::StrCat(
             "the transaction kept conflicting with concurrent ones (deadlock or lock wait "
             "timeout) after ",
@@ -104,11 +107,21 @@ class MysqlStore final : public Store {
       absl::Duration next_wait =
           attempt.outcome == Outcome::kLockWaitTimeout ? absl::Seconds(1) : absl::ZeroDuration();
       if (absl::Now() + pause + next_wait >= deadline) {
+        counters_.CountAbort(AbortCause::kDeadline);
         return absl::UnavailableError(
             "waiting for locks held by concurrent transactions exceeded the call's deadline");
       }
+      counters_.CountRetry(attempt.outcome == Outcome::kDeadlock ? RetryCause::kDeadlock
+                                                                 : RetryCause::kLockWaitTimeout);
       absl::SleepFor(pause);
     }
+  }
+
+  StoreStats Stats() const override {
+    StoreStats stats;
+    stats.pool = pool_.Stats();
+    counters_.Fill(stats);
+    return stats;
   }
 
   std::string Describe() const override { return MysqlEndpoint(pool_.options()); }
@@ -239,6 +252,7 @@ class MysqlStore final : public Store {
 
   MysqlStatementWatchdog watchdog_;
   MysqlConnectionPool pool_;
+  TransactionCounters counters_;
   // Set while commits may run (a server stopping before its store closes).
   absl::Mutex listener_mu_;
   std::function<void()> change_listener_ ABSL_GUARDED_BY(listener_mu_);

@@ -27,11 +27,16 @@ absl::StatusOr<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open
 
 SqliteConnectionPool::SqliteConnectionPool(
     std::vector<std::unique_ptr<SqliteConnection>> connections)
-    : idle_(std::move(connections)) {}
+    : size_(static_cast<int>(connections.size())), idle_(std::move(connections)) {}
 
 absl::StatusOr<SqliteConnectionPool::Lease> SqliteConnectionPool::Borrow(absl::Time deadline) {
-  mu_.LockWhenWithDeadline(absl::Condition(this, &SqliteConnectionPool::HasIdle), deadline);
+  mu_.Lock();
   if (idle_.empty()) {
+    ++waits_;
+    mu_.AwaitWithDeadline(absl::Condition(this, &SqliteConnectionPool::HasIdle), deadline);
+  }
+  if (idle_.empty()) {
+    ++wait_timeouts_;
     mu_.Unlock();
     return absl::UnavailableError("timed out waiting for a free database connection");
   }
@@ -39,6 +44,15 @@ absl::StatusOr<SqliteConnectionPool::Lease> SqliteConnectionPool::Borrow(absl::T
   idle_.pop_back();
   mu_.Unlock();
   return Lease(this, std::move(connection));
+}
+
+ConnectionPoolStats SqliteConnectionPool::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return {.capacity = size_,
+          .open = size_,
+          .in_use = size_ - static_cast<int>(idle_.size()),
+          .waits = waits_,
+          .wait_timeouts = wait_timeouts_};
 }
 
 void SqliteConnectionPool::Return(std::unique_ptr<SqliteConnection> connection) {

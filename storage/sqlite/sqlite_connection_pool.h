@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "storage/sqlite/sqlite_connection.h"
+#include "storage/store_stats.h"
 
 namespace cp::storage {
 
@@ -45,12 +46,19 @@ class SqliteConnectionPool {
   // UNAVAILABLE when none became idle in time.
   absl::StatusOr<Lease> Borrow(absl::Time deadline);
 
+  // Stats returns how many connections are lent and how often borrowers
+  // waited.
+  ConnectionPoolStats Stats() const;
+
  private:
   void Return(std::unique_ptr<SqliteConnection> connection);
   bool HasIdle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !idle_.empty(); }
 
-  absl::Mutex mu_;
+  const int size_;
+  mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<SqliteConnection>> idle_ ABSL_GUARDED_BY(mu_);
+  uint64_t waits_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t wait_timeouts_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace cp::storage

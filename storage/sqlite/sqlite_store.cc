@@ -20,6 +20,7 @@
 #include "storage/sqlite/sqlite_connection_pool.h"
 #include "storage/sqlite/sqlite_migrator.h"
 #include "storage/sqlite/sqlite_transaction.h"
+#include "storage/transaction_counters.h"
 
 namespace cp::storage {
 namespace {
@@ -179,6 +180,13 @@ class SqliteStore final : public Store {
 
   std::string Describe() const override { return absl::StrCat("sqlite:", options_.path); }
 
+  StoreStats Stats() const override {
+    StoreStats stats;
+    if (pool_ != nullptr) stats.pool = pool_->Stats();
+    counters_.Fill(stats);
+    return stats;
+  }
+
  private:
   absl::Status RunWithConnection(bool write, absl::Time deadline, absl::Time lock_deadline,
                                  absl::FunctionRef<absl::Status(Transaction&)> body,
@@ -189,6 +197,7 @@ class SqliteStore final : public Store {
     for (int attempt = 1;; ++attempt) {
       absl::Duration remaining = lock_deadline - absl::Now();
       if (remaining <= absl::ZeroDuration()) {
+        counters_.CountAbort(AbortCause::kDeadline);
         return absl::UnavailableError("the database stayed locked until the deadline");
       }
       connection.SetBusyTimeout(std::min(remaining, options_.busy_timeout));
@@ -196,8 +205,10 @@ class SqliteStore final : public Store {
       absl::Status status = RunOnce(connection, write, cache_.get(), body, wrote_changes);
       if (status.ok() || !connection.BusySeen()) return status;
       if (attempt == kMaxAttempts) {
+        counters_.CountAbort(AbortCause::kBusy);
         return absl::UnavailableError(absl::StrCat("the database is busy: ", status.message()));
       }
+      counters_.CountRetry(RetryCause::kBusy);
     }
   }
 
@@ -230,6 +241,7 @@ class SqliteStore final : public Store {
 
   const SqliteStoreOptions options_;
   std::unique_ptr<SqliteConnectionPool> pool_;
+  TransactionCounters counters_;
   // Held while the store is open (exclusive when it has a cache).
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<ProfileCache> cache_;
