@@ -1,4 +1,5 @@
 // profile-cli: a command-line client of the profile service, on ProfileClient.
+#include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 #include <signal.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -39,10 +41,13 @@
 #include "client/import_report.h"
 #include "client/interaction_client.h"
 #include "client/interaction_importer.h"
+#include "client/json_messages.h"
+#include "client/method_call.h"
 #include "client/options.h"
 #include "client/profile_client.h"
 #include "client/profile_importer.h"
 #include "client/profile_stub_connection.h"
+#include "client/request_id.h"
 #include "client/suppression_importer.h"
 #include "client/timeline_format.h"
 
@@ -115,7 +120,13 @@ ABSL_FLAG(std::string, from, "",
 ABSL_FLAG(std::optional<std::vector<std::string>>, types, std::nullopt,
           "watch: only these resource types: profile, consent, purpose, suppression_list, "
           "interaction, merge.");
-ABSL_FLAG(int, max_changes, 0, "watch: stop after this many changes (0: until interrupted).");
+ABSL_FLAG(int, max_changes, 0,
+          "watch and server streams (watch-changes): stop after this many messages (0: until "
+          "interrupted or the stream ends).");
+ABSL_FLAG(std::string, output, "",
+          "How results are printed: json (JSON, as the API's JSON mapping) or text (protobuf "
+          "text format; for timeline and audit a line per entry). Default: json, but text for "
+          "timeline and audit.");
 
 namespace {
 
@@ -123,6 +134,35 @@ namespace v1 = ::customerprofile::v1;
 using cp::client::ProfileClient;
 
 constexpr int kUsageError = 64;  // EX_USAGE
+
+// IsNamedCommand tells the commands with flags of their own from the RPCs
+// run by their command names (see `methods`).
+bool IsNamedCommand(absl::string_view command) {
+  static const auto* const kNamed = new absl::flat_hash_set<std::string>{"create",
+                                                                         "get",
+                                                                         "update",
+                                                                         "delete",
+                                                                         "undelete",
+                                                                         "list",
+                                                                         "lookup",
+                                                                         "duplicates",
+                                                                         "merge",
+                                                                         "unmerge",
+                                                                         "merges",
+                                                                         "timeline",
+                                                                         "insights",
+                                                                         "record-interaction",
+                                                                         "import-interactions",
+                                                                         "watch",
+                                                                         "health",
+                                                                         "audit",
+                                                                         "import-profiles",
+                                                                         "export-profiles",
+                                                                         "import-register",
+                                                                         "methods",
+                                                                         "call"};
+  return kNamed->contains(command);
+}
 
 constexpr char kUsage[] = R"(a command-line client of the customer profile service.
 
@@ -185,9 +225,32 @@ Commands:
                    suppression list LIST (--mode=replace|append); the list
                    changes at once when the whole file is in
 
-NAME is "profiles/ID" or just ID. Results are printed as JSON on stdout. On
-an error the status and its details (google.rpc.Status as JSON) go to stderr
-and the exit code is the gRPC status code (64 for usage errors).
+  methods          list every RPC of every service with its command name
+  COMMAND-NAME [NAME] --json=REQUEST
+                   run any RPC by its command name from `methods` (e.g.
+                   record-consent, check-consent, get-purpose,
+                   list-consent-events, create-suppression-list,
+                   list-changes): the request as JSON in --json (a client
+                   stream such as import-suppression-entries: one JSON
+                   object per message), NAME (a full resource name) into the
+                   request's name, parent or profile field; a write gets a
+                   request_id (--request_id) unless --json has one; a server
+                   stream (watch-changes) prints a line per message
+  call METHOD [NAME] --json=REQUEST
+                   the same, with METHOD as Service/Method or a full name
+
+NAME is "profiles/ID" or just ID for the profile commands. Results go to
+stdout as JSON, or with --output=text in protobuf text format (timeline and
+audit print a line per entry unless --output=json).
+
+Exit codes: 0 success; on an error the status and its details
+(google.rpc.Status as JSON: field violations, error info, retry info) go to
+stderr and the exit code is the gRPC status code: 1 CANCELLED, 2 UNKNOWN,
+3 INVALID_ARGUMENT, 4 DEADLINE_EXCEEDED, 5 NOT_FOUND, 6 ALREADY_EXISTS,
+7 PERMISSION_DENIED, 8 RESOURCE_EXHAUSTED, 9 FAILED_PRECONDITION, 10 ABORTED,
+11 OUT_OF_RANGE, 12 UNIMPLEMENTED, 13 INTERNAL, 14 UNAVAILABLE, 15 DATA_LOSS,
+16 UNAUTHENTICATED; 64 a usage error; 65 an import with failed lines;
+health: 1 when the server answers anything but SERVING.
 
 Examples:
   profile-cli create --given_name=Ada --email=ada@example.com --region_code=NO
@@ -201,7 +264,11 @@ Examples:
   profile-cli import-interactions orders.jsonl --batch=1000
   profile-cli import-register reservasjon reservasjonsregisteret.txt --timeout=10m
   profile-cli watch --types=profile,consent --from=TOKEN
-  profile-cli audit ada --filter='kind = UPDATED')";
+  profile-cli audit ada --filter='kind = UPDATED'
+  profile-cli check-consent --json='{"profile": "profiles/ada",
+      "purpose": "purposes/newsletter", "channel": "CHANNEL_SMS"}'
+  profile-cli list-consent-events profiles/ada --output=text
+  profile-cli get-purpose purposes/newsletter)";
 
 std::string ProfileName(absl::string_view name) {
   return absl::StrContains(name, '/') ? std::string(name) : absl::StrCat("profiles/", name);
@@ -285,15 +352,40 @@ struct Outcome {
   absl::StatusOr<std::string> json = std::string();
 };
 
+// TextOutput tells whether --output=text was asked for; `text_default` is
+// the command's own default.
+bool TextOutput(bool text_default = false) {
+  const std::string output = absl::GetFlag(FLAGS_output);
+  return output.empty() ? text_default : output == "text";
+}
+
+// Render prints `message` per --output: indented JSON or text format, or,
+// with `one_line`, one line of either (a stream's messages).
+absl::StatusOr<std::string> Render(const google::protobuf::Message& message, bool one_line) {
+  std::string out;
+  if (TextOutput()) {
+    google::protobuf::TextFormat::Printer printer;
+    printer.SetSingleLineMode(one_line);
+    printer.SetUseUtf8StringEscaping(true);
+    if (!printer.PrintToString(message, &out)) return absl::InternalError("text format failed");
+    if (one_line) {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out.push_back('\n');
+    }
+    return out;
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = !one_line;
+  auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
+  if (!status.ok()) return absl::InternalError(std::string(status.message()));
+  if (one_line) out.push_back('\n');
+  return out;
+}
+
 template <class T>
 Outcome Printed(const absl::StatusOr<T>& result) {
   if (!result.ok()) return {"", result.status()};
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  auto status = google::protobuf::util::MessageToJsonString(*result, &json, options);
-  if (!status.ok()) return {"", absl::InternalError(std::string(status.message()))};
-  return {"", json};
+  return {"", Render(*result, /*one_line=*/false)};
 }
 
 Outcome Usage(const absl::Status& status) { return {std::string(status.message())}; }
@@ -313,7 +405,7 @@ Outcome TimelineCommand(const cp::client::Options& connection, const std::string
   }
   auto page = timeline.ListInteractions(*name, absl::GetFlag(FLAGS_page_size).value_or(0),
                                         absl::GetFlag(FLAGS_page_token).value_or(""));
-  if (!page.ok()) return {"", page.status()};
+  if (!page.ok() || !TextOutput(/*text_default=*/true)) return Printed(page);
   std::string text;
   for (const v1::Interaction& interaction : page->interactions()) {
     absl::StrAppend(&text, cp::client::TimelineLine(interaction), "\n");
@@ -340,12 +432,24 @@ Outcome ImportRegisterCommand(const cp::client::Options& connection,
   } else {
     return Usage(absl::InvalidArgumentError("--mode must be replace or append"));
   }
-  if (args[1] == "-") return Printed(cp::client::ImportRegister(connection, options, std::cin));
-  std::ifstream file(args[1]);
-  if (!file) {
-    return Usage(absl::InvalidArgumentError(absl::StrCat("cannot open ", args[1])));
+  std::ifstream file;
+  int64_t total_bytes = 0;
+  if (args[1] != "-") {
+    file.open(args[1]);
+    if (!file) return Usage(absl::InvalidArgumentError(absl::StrCat("cannot open ", args[1])));
+    std::error_code error;
+    total_bytes = static_cast<int64_t>(std::filesystem::file_size(args[1], error));
+    if (error) total_bytes = 0;
   }
-  return Printed(cp::client::ImportRegister(connection, options, file));
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  if (terminal) {
+    options.progress = [total_bytes](const cp::client::ImportProgress& done) {
+      std::cerr << "\r\033[K" << cp::client::ProgressLine(done, total_bytes) << std::flush;
+    };
+  }
+  auto imported = cp::client::ImportRegister(connection, options, args[1] == "-" ? std::cin : file);
+  if (terminal) std::cerr << "\n";
+  return Printed(imported);
 }
 
 constexpr int kDataError = 65;  // EX_DATAERR
@@ -453,13 +557,11 @@ int WatchCommand(const cp::client::Options& connection, const std::vector<std::s
   });
   const int max_changes = absl::GetFlag(FLAGS_max_changes);
   int count = 0;
-  google::protobuf::util::JsonPrintOptions options;
   while (max_changes == 0 || count < max_changes) {
     std::optional<v1::Change> change = stream->Next();
     if (!change.has_value()) break;
-    std::string json;
-    if (google::protobuf::util::MessageToJsonString(*change, &json, options).ok()) {
-      std::cout << json << "\n" << std::flush;
+    if (absl::StatusOr<std::string> line = Render(*change, /*one_line=*/true); line.ok()) {
+      std::cout << *line << std::flush;
     }
     ++count;
   }
@@ -502,7 +604,7 @@ Outcome AuditCommand(const cp::client::Options& connection, const std::vector<st
   request.set_filter(absl::GetFlag(FLAGS_filter).value_or(""));
   cp::client::AuditClient audit(connection);
   auto page = audit.ListAuditEvents(request);
-  if (!page.ok()) return {"", page.status()};
+  if (!page.ok() || !TextOutput(/*text_default=*/true)) return Printed(page);
   std::string text;
   for (const v1::AuditEvent& event : page->audit_events()) {
     absl::StrAppend(&text, cp::client::AuditText(event));
@@ -553,6 +655,92 @@ int ExportProfilesCommand(const cp::client::Options& connection,
     return static_cast<int>(exported.status().code());
   }
   std::cerr << "exported " << *exported << " profiles\n";
+  return 0;
+}
+
+// MethodsCommand runs `methods`: every RPC of every service with its
+// command name and kind.
+int MethodsCommand(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    std::cerr << "profile-cli: methods takes no arguments; see --help\n";
+    return kUsageError;
+  }
+  for (const google::protobuf::MethodDescriptor* method : cp::client::ApiMethods()) {
+    std::string kind = method->client_streaming()   ? "client stream"
+                       : method->server_streaming() ? "server stream"
+                                                    : "unary";
+    std::cout << cp::client::CommandName(*method) << "\t" << method->service()->full_name() << "/"
+              << method->name() << "\t" << kind << "\n";
+  }
+  return 0;
+}
+
+// kNameFields are the request fields a NAME argument fills, in order: the
+// first the request has.
+constexpr const char* kNameFields[] = {"name", "parent", "profile", "survivor"};
+
+// MethodCommand runs any RPC by its command name (`record-consent NAME
+// --json=...`): the request from --json (a client stream: one JSON object
+// per message), NAME into its name, parent or profile field; every
+// response printed per --output. Returns the exit code.
+int MethodCommand(const cp::client::Options& connection,
+                  const google::protobuf::MethodDescriptor& method,
+                  const std::vector<std::string>& args) {
+  auto usage = [&](absl::string_view message) {
+    std::cerr << "profile-cli: " << cp::client::CommandName(method) << ": " << message
+              << "; see --help\n";
+    return kUsageError;
+  };
+  if (args.size() > 1) return usage("takes at most one NAME");
+  absl::StatusOr<std::string> json = ReadJson();
+  if (!json.ok()) return usage(json.status().message());
+  auto requests = cp::client::ParseJsonMessages(*json, *method.input_type());
+  if (!requests.ok()) return usage(absl::StrCat("--json: ", requests.status().message()));
+  if (requests->empty()) requests->push_back(cp::client::NewRequest(method));
+  if (!method.client_streaming() && requests->size() > 1) {
+    return usage("--json holds more than one request, and the method takes one");
+  }
+  google::protobuf::Message& first = *requests->front();
+  const google::protobuf::Reflection& reflection = *first.GetReflection();
+  if (args.size() == 1) {
+    const google::protobuf::FieldDescriptor* field = nullptr;
+    for (const char* name : kNameFields) {
+      field = first.GetDescriptor()->FindFieldByName(name);
+      if (field != nullptr && field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+          !field->is_repeated()) {
+        break;
+      }
+      field = nullptr;
+    }
+    if (field == nullptr) return usage("takes no NAME (its request has no name field)");
+    reflection.SetString(&first, field, args[0]);
+  }
+  // A write gets a request id, so that retrying it after a lost answer
+  // replays the first result instead of applying it twice.
+  const google::protobuf::FieldDescriptor* request_id =
+      first.GetDescriptor()->FindFieldByName("request_id");
+  if (request_id != nullptr &&
+      request_id->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+      reflection.GetString(first, request_id).empty()) {
+    reflection.SetString(&first, request_id,
+                         absl::GetFlag(FLAGS_request_id).value_or(cp::client::NewRequestId()));
+  }
+  std::vector<const google::protobuf::Message*> sending;
+  for (const auto& request : *requests) sending.push_back(request.get());
+  const int max_messages = absl::GetFlag(FLAGS_max_changes);
+  int count = 0;
+  cp::client::MethodCaller caller(connection);
+  absl::Status status =
+      caller.Call(method, sending, [&](const google::protobuf::Message& response) {
+        absl::StatusOr<std::string> out = Render(response, method.server_streaming());
+        std::cout << (out.ok() ? *out : "") << std::flush;
+        ++count;
+        return max_messages == 0 || count < max_messages;
+      });
+  if (!status.ok()) {
+    PrintError(status);
+    return static_cast<int>(status.code());
+  }
   return 0;
 }
 
@@ -775,8 +963,29 @@ int main(int argc, char* argv[]) {
   cp::client::Options connection = options;
   // Before any channel exists: gRPC's threads must start with the signals
   // blocked that the watch waits for.
+  const std::string output = absl::GetFlag(FLAGS_output);
+  if (!output.empty() && output != "json" && output != "text") {
+    std::cerr << "profile-cli: --output must be json or text; see --help\n";
+    return kUsageError;
+  }
   if (command == "watch") return WatchCommand(connection, args);
   if (command == "health") return HealthCommand(connection, args);
+  if (command == "methods") return MethodsCommand(args);
+  if (command == "call") {
+    const google::protobuf::MethodDescriptor* method =
+        args.empty() ? nullptr : cp::client::FindApiMethod(args[0]);
+    if (method == nullptr) {
+      std::cerr << "profile-cli: call takes a METHOD of `profile-cli methods`; see --help\n";
+      return kUsageError;
+    }
+    return MethodCommand(connection, *method,
+                         std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  if (!IsNamedCommand(command)) {
+    if (const google::protobuf::MethodDescriptor* method = cp::client::FindApiMethod(command)) {
+      return MethodCommand(connection, *method, args);
+    }
+  }
   ProfileClient client(cp::client::MakeProfileConnection(std::move(options)));
 
   if (command == "import-interactions") return ImportInteractionsCommand(connection, args);

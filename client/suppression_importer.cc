@@ -35,12 +35,21 @@ absl::StatusOr<v1::ImportSuppressionEntriesResponse> ImportRegister(
   request.set_mode(options.mode);
   std::string line;
   bool open = true;
+  const absl::Time start = absl::Now();
+  ImportProgress progress;
   while (open && std::getline(file, line)) {
+    ++progress.lines;
+    progress.bytes += static_cast<int64_t>(line.size()) + 1;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     request.add_lines(std::move(line));
     if (request.lines_size() >= options.chunk) {
       open = writer->Write(request);
       request.Clear();
+      if (options.progress) {
+        progress.recorded = progress.lines;
+        progress.elapsed = absl::Now() - start;
+        options.progress(progress);
+      }
     }
   }
   // The last (or only) message; the first one names the list even when the

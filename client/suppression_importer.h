@@ -1,9 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "client/interaction_importer.h"
 #include "client/options.h"
 #include "customerprofile/v1/suppression_service.pb.h"
 
@@ -16,6 +18,9 @@ struct ImportRegisterOptions {
   customerprofile::v1::ImportMode mode = customerprofile::v1::IMPORT_MODE_REPLACE;
   // Lines per stream message.
   int chunk = 10000;
+  // Called after each message sent, with the lines and bytes read so far
+  // (recorded: the lines sent); none when empty.
+  std::function<void(const ImportProgress&)> progress;
 };
 
 // ImportRegister streams a register's plain file (one identifier a line,
