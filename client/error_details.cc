@@ -59,4 +59,18 @@ std::optional<google::rpc::RetryInfo> GetRetryInfo(const absl::Status& status) {
   return GetDetail<google::rpc::RetryInfo>(status);
 }
 
+std::string DescribeError(const absl::Status& status) {
+  std::string text =
+      absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message(), "\n");
+  if (std::optional<google::rpc::ErrorInfo> info = GetErrorInfo(status)) {
+    absl::StrAppend(&text, "  reason: ", info->reason(), "\n");
+  }
+  if (std::optional<google::rpc::BadRequest> bad = GetBadRequest(status)) {
+    for (const google::rpc::BadRequest::FieldViolation& violation : bad->field_violations()) {
+      absl::StrAppend(&text, "  ", violation.field(), ": ", violation.description(), "\n");
+    }
+  }
+  return text;
+}
+
 }  // namespace cp::client

@@ -3,6 +3,7 @@
 #include <grpcpp/support/status.h>
 
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "google/rpc/error_details.pb.h"
@@ -25,6 +26,11 @@ std::optional<google::rpc::ErrorInfo> GetErrorInfo(const absl::Status& status);
 
 // GetBadRequest returns the google.rpc.BadRequest detail of `status`, if any.
 std::optional<google::rpc::BadRequest> GetBadRequest(const absl::Status& status);
+
+// DescribeError is `status` for a person: "CODE: message", then a line
+// "  reason: REASON" for its ErrorInfo and "  FIELD: description" for each
+// field violation of its BadRequest, each line ending in a newline.
+std::string DescribeError(const absl::Status& status);
 
 // GetRetryInfo returns the google.rpc.RetryInfo detail of `status`, if any.
 std::optional<google::rpc::RetryInfo> GetRetryInfo(const absl::Status& status);

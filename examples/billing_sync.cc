@@ -70,16 +70,7 @@ namespace v1 = customerprofile::v1;
 // Fail prints what failed with the server's code, reason and bad fields, and
 // returns the exit code 1.
 int Fail(absl::string_view what, const absl::Status& status) {
-  std::cerr << "billing-sync: " << what << ": " << absl::StatusCodeToString(status.code()) << ": "
-            << status.message() << "\n";
-  if (auto info = cp::client::GetErrorInfo(status)) {
-    std::cerr << "  reason: " << info->reason() << "\n";
-  }
-  if (auto bad = cp::client::GetBadRequest(status)) {
-    for (const auto& violation : bad->field_violations()) {
-      std::cerr << "  " << violation.field() << ": " << violation.description() << "\n";
-    }
-  }
+  std::cerr << "billing-sync: " << what << ": " << cp::client::DescribeError(status);
   return 1;
 }
 
