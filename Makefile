@@ -12,7 +12,7 @@ LISTEN ?= 127.0.0.1:50051
 
 export BUILD_DIR JOBS LISTEN
 
-.PHONY: setup configure build build-run run test bench lint format clean distclean
+.PHONY: setup configure build build-run run test bench lint format clean distclean bazel-test image image-test
 
 setup:
 	@bash scripts/setup.sh
@@ -33,6 +33,22 @@ run: build-run
 
 test: build
 	@bash scripts/test.sh
+
+# The Bazel build (docs/bazel.md): installs Bazel 4 if missing, then
+# `bazel build //...` and `bazel test //tests/...`, offline, on the system's
+# libraries. Independent of the CMake build in $(BUILD_DIR).
+bazel-test:
+	@bash scripts/bazel.sh
+
+# The container image (Dockerfile, docs/deploy.md) built with podman on a
+# debootstrapped debian:bookworm base, no Docker needed; image-test also runs
+# it, waits for gRPC health and runs the ProfileService e2e scenario against
+# it (scripts/image.sh). The first build takes about 20-30 minutes on 2 cores.
+image:
+	@bash scripts/image.sh build
+
+image-test: setup
+	@bash scripts/image.sh test
 
 bench: build
 	CP_BIN_DIR=$(abspath $(BUILD_DIR))/bin bash scripts/bench.sh $(STORE)

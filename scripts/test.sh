@@ -3,7 +3,7 @@
 # private MariaDB (scripts/mariadb.sh, in a temporary directory) so that the
 # MySQL variants run too. MariaDB is stopped afterwards, also when tests fail
 # or the run is interrupted. Exits with ctest's code; ctest's summary is the
-# last thing printed.
+# last thing printed, unless CP_TEST_IMAGE=1 adds the image test after it.
 #
 # Environment: BUILD_DIR (default build), JOBS (default 2), CP_TEST_MYSQL=0
 # to skip MariaDB (the MySQL variants then skip themselves).
@@ -45,4 +45,12 @@ fi
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$JOBS" "$@"
 rc=$?
 stop_mariadb
+# CP_TEST_IMAGE=1: also builds the container image and tests it
+# (scripts/image.sh test; 20-30 minutes cold, see docs/deploy.md).
+if [[ ${CP_TEST_IMAGE:-0} == 1 ]]; then
+  echo "test: CP_TEST_IMAGE=1: building and testing the container image"
+  image_rc=0
+  bash scripts/image.sh test || image_rc=$?
+  ((rc != 0)) || rc=$image_rc
+fi
 exit "$rc"
