@@ -111,7 +111,7 @@ const MethodDescriptor* FindApiMethod(absl::string_view name) {
 Idempotency MethodIdempotency(const MethodDescriptor& method,
                               const google::protobuf::Message& request) {
   for (absl::string_view read :
-       {"Get", "List", "Lookup", "Check", "Find", "BatchGet", "BatchCheck", "Watch"}) {
+       {"Get", "List", "Lookup", "Check", "Find", "BatchGet", "BatchCheck"}) {
     if (absl::StartsWith(method.name(), read)) return Idempotency::kIdempotent;
   }
   const google::protobuf::FieldDescriptor* request_id =

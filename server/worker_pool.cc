@@ -43,7 +43,7 @@ size_t WorkerPool::queued() const {
 WorkerPoolStats WorkerPool::Stats() const {
   absl::MutexLock lock(&mu_);
   return {.threads = threads_.size(),
-          .busy = busy_,
+          .busy = busy_.load(std::memory_order_relaxed),
           .queued = queue_.size(),
           .max_queue = max_queue_,
           .rejected = rejected_};
@@ -60,11 +60,10 @@ void WorkerPool::RunWorker() {
       if (queue_.empty()) return;  // stopping, and nothing left to run
       task = std::move(queue_.front());
       queue_.pop_front();
-      ++busy_;
+      busy_.fetch_add(1, std::memory_order_relaxed);
     }
     std::move(task)();
-    absl::MutexLock lock(&mu_);
-    --busy_;
+    busy_.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -59,7 +60,8 @@ class WorkerPool {
   mutable absl::Mutex mu_;
   std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  size_t busy_ ABSL_GUARDED_BY(mu_) = 0;
+  // Counted outside mu_, so that finishing a task takes no second lock.
+  std::atomic<size_t> busy_{0};
   uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::thread> threads_;
   absl::Mutex join_mu_;

@@ -165,6 +165,16 @@ TEST_F(SqliteStoreTest, WriterHonoursDeadlineWhileLockIsHeldElsewhere) {
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_GE(elapsed, absl::Milliseconds(250));
   EXPECT_LT(elapsed, absl::Seconds(2));
+  // The metrics' view of it: retried while busy, then given up.
+  StoreStats stats = store->Stats();
+  EXPECT_GE(stats.retries[static_cast<size_t>(RetryCause::kBusy)], 1u);
+  // Given up once: at the deadline, or (if the last attempts came that close
+  // to it) after the most attempts.
+  EXPECT_EQ(stats.aborts[static_cast<size_t>(AbortCause::kDeadline)] +
+                stats.aborts[static_cast<size_t>(AbortCause::kBusy)],
+            1u);
+  EXPECT_EQ(stats.pool.in_use, 0);
+  EXPECT_GE(stats.pool.capacity, 1);
   ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
   EXPECT_TRUE(Insert(*store, Profile("x")).ok());
 }
@@ -187,6 +197,10 @@ TEST_F(SqliteStoreTest, WriterWaitsAtMostBusyTimeoutWithoutDeadline) {
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_GE(elapsed, absl::Milliseconds(150));
   EXPECT_LT(elapsed, absl::Seconds(2));
+  // Without a deadline the busy timeout is the lock's deadline.
+  StoreStats stats = store->Stats();
+  EXPECT_EQ(stats.aborts[static_cast<size_t>(AbortCause::kDeadline)], 1u);
+  EXPECT_EQ(stats.aborts[static_cast<size_t>(AbortCause::kBusy)], 0u);
   ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
 }
 
